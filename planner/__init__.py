@@ -1,0 +1,1 @@
+"""Teacher rotation planner for education groups (集团化办学)."""

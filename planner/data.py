@@ -1,0 +1,266 @@
+"""The data model: plain dataclasses, no solver and no spreadsheet in sight.
+
+Everything the CP-SAT model, the audit and the reports need is here, in the
+terms of ``shared/spec/scenario-format.md``. Entities check their own values
+when they are made and raise ``ValueError`` naming the bad id; references
+between entities (a staff member's school, a need's school, ...) are checked
+by :func:`planner.validation.scenario_problems`, which names the bad id too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from planner.enums import Honor, Position, Role, Stage
+from planner.policy import Policy
+
+__all__ = [
+    "BudgetRow", "Commitment", "CoreKeep", "Exchange", "Group", "Honor", "Need", "Plan",
+    "Position", "Role", "Scenario", "School", "Staff", "Stage", "age_on_sept_first",
+]
+
+
+def age_on_sept_first(birth_date: dt.date, school_year: int) -> int:
+    """Full years (周岁) on 1 September of ``school_year``."""
+    before_birthday = (birth_date.month, birth_date.day) > (9, 1)
+    return school_year - birth_date.year - (1 if before_birthday else 0)
+
+
+@dataclass(frozen=True)
+class Group:
+    group_id: str
+    name: str
+    founded_year: int
+
+    def __post_init__(self) -> None:
+        _check_id("group", self.group_id)
+
+
+@dataclass(frozen=True)
+class School:
+    school_id: str
+    name: str
+    group_id: str
+    role: Role
+    stage: Stage
+    capacity: int | None = None
+    joined_year: int | None = None
+    left_year: int | None = None
+
+    def __post_init__(self) -> None:
+        _check_id("school", self.school_id)
+        if self.capacity is not None and self.capacity < 0:
+            raise ValueError(f"school {self.school_id}: capacity {self.capacity} < 0")
+        if (
+            self.joined_year is not None
+            and self.left_year is not None
+            and self.left_year <= self.joined_year
+        ):
+            raise ValueError(
+                f"school {self.school_id}: left_year {self.left_year} must be after "
+                f"joined_year {self.joined_year}"
+            )
+
+
+@dataclass(frozen=True)
+class Staff:
+    staff_id: str
+    name: str
+    school_id: str
+    subject: str
+    stage: Stage
+    birth_date: dt.date
+    position: Position = Position.TEACHER
+    honor: Honor = Honor.NONE
+    level_ok: bool = False
+    age_exception: bool = False
+    volunteer: bool = False
+    preferred_school: str | None = None
+    needs_experience: bool = False
+    unavailable: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        _check_id("staff", self.staff_id)
+        if self.stage is Stage.NINE_YEAR:
+            raise ValueError(
+                f"staff {self.staff_id}: stage must be primary or junior, not nine_year"
+            )
+        if not self.subject:
+            raise ValueError(f"staff {self.staff_id}: subject is empty")
+
+    @property
+    def is_cadre(self) -> bool:
+        return self.position.is_cadre
+
+    def age_at(self, school_year: int) -> int:
+        return age_on_sept_first(self.birth_date, school_year)
+
+
+@dataclass(frozen=True)
+class Need:
+    """Staff wanted at a member school in one year for a subject and stage.
+
+    ``stage`` None means the school's own stage (only for single-stage schools).
+    """
+
+    school_id: str
+    year: int
+    subject: str
+    count: int
+    stage: Stage | None = None
+    priority: Decimal = Decimal(1)
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            raise ValueError(f"need at {self.school_id} {self.year}: count {self.count} < 0")
+        if self.priority <= 0:
+            raise ValueError(
+                f"need at {self.school_id} {self.year}: priority {self.priority} must be > 0"
+            )
+
+
+@dataclass(frozen=True)
+class CoreKeep:
+    school_id: str
+    subject: str
+    min_home: int
+
+    def __post_init__(self) -> None:
+        if self.min_home < 0:
+            raise ValueError(f"core_keep {self.school_id} {self.subject}: min_home < 0")
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One staff member serving at one member school, inclusive years."""
+
+    staff_id: str
+    school_id: str
+    start_year: int
+    end_year: int
+
+    @property
+    def term(self) -> int:
+        return self.end_year - self.start_year + 1
+
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)
+
+    def covers(self, year: int) -> bool:
+        return self.start_year <= year <= self.end_year
+
+    def key(self) -> tuple[str, str, int, int]:
+        return (self.staff_id, self.school_id, self.start_year, self.end_year)
+
+
+# A commitment (LOCKED) has exactly the fields of an exchange.
+Commitment = Exchange
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    year: int
+    amount: Decimal
+
+    def __post_init__(self) -> None:
+        if self.amount < 0:
+            raise ValueError(f"budget {self.year}: amount {self.amount} < 0")
+
+
+@dataclass
+class Scenario:
+    """A whole planning problem: the world, the policy and the horizon."""
+
+    name: str
+    first_year: int
+    horizon: int
+    policy: Policy
+    groups: list[Group]
+    schools: list[School]
+    staff: list[Staff]
+    needs: list[Need] = field(default_factory=list)
+    core_keep: list[CoreKeep] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
+    budget: list[BudgetRow] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.horizon < 1:
+            raise ValueError(f"horizon {self.horizon} must be at least 1")
+
+    # -- lookups -------------------------------------------------------------
+
+    @property
+    def years(self) -> range:
+        """The horizon's school years."""
+        return range(self.first_year, self.first_year + self.horizon)
+
+    @cached_property
+    def group_by_id(self) -> dict[str, Group]:
+        return {g.group_id: g for g in self.groups}
+
+    @cached_property
+    def school_by_id(self) -> dict[str, School]:
+        return {s.school_id: s for s in self.schools}
+
+    @cached_property
+    def staff_by_id(self) -> dict[str, Staff]:
+        return {s.staff_id: s for s in self.staff}
+
+    def core_school(self, group_id: str) -> School:
+        for school in self.schools:
+            if school.group_id == group_id and school.role is Role.CORE:
+                return school
+        raise KeyError(f"group {group_id} has no core school")
+
+    def members(self, group_id: str) -> list[School]:
+        return [s for s in self.schools if s.group_id == group_id and s.role is not Role.CORE]
+
+    def staff_of(self, school_id: str) -> list[Staff]:
+        return [s for s in self.staff if s.school_id == school_id]
+
+    def group_of_staff(self, staff: Staff) -> Group:
+        return self.group_by_id[self.school_by_id[staff.school_id].group_id]
+
+    def is_member(self, school: School, year: int) -> bool:
+        """Whether ``school`` belongs to its group in ``year`` (joined <= year < left)."""
+        joined = (
+            school.joined_year
+            if school.joined_year is not None
+            else self.group_by_id[school.group_id].founded_year
+        )
+        return joined <= year and (school.left_year is None or year < school.left_year)
+
+    def need_stages(self, need: Need) -> frozenset[Stage]:
+        """The staff stages that cover ``need`` (a blank stage: the school's)."""
+        if need.stage is not None:
+            return need.stage.teaches()
+        return self.school_by_id[need.school_id].stage.teaches()
+
+    def budget_by_year(self) -> dict[int, Decimal]:
+        return {b.year: b.amount for b in self.budget}
+
+    def iter_core_schools(self) -> Iterator[School]:
+        return (s for s in self.schools if s.role is Role.CORE)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A list of exchanges, as the contract's plan forms carry it."""
+
+    exchanges: tuple[Exchange, ...]
+
+    @classmethod
+    def of(cls, exchanges: Iterable[Exchange]) -> Plan:
+        return cls(tuple(sorted(exchanges, key=lambda e: (e.start_year, e.school_id, e.staff_id))))
+
+    def by_staff(self, staff_id: str) -> list[Exchange]:
+        return [e for e in self.exchanges if e.staff_id == staff_id]
+
+
+def _check_id(kind: str, value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{kind} id must be a non-empty string, got {value!r}")

@@ -1,0 +1,295 @@
+"""Policy rule sets as data.
+
+A policy is the parameter set of the rules in ``shared/spec/rules.md``. The
+Taishan 2022 defaults live in ``models/taishan-2022.yaml``; a scenario's
+``policy`` sheet overrides single keys; ``--policy FILE`` picks another file.
+Every value is checked here, with an error that names the key, the value and
+what is expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.enums import Honor, Role
+from planner.problems import Problem, ScenarioError
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+DEFAULT_POLICY_FILE = MODELS_DIR / "taishan-2022.yaml"
+
+# The soft goals of rules.md, in their default priority order.
+OBJECTIVES = ("COVER", "FAIR", "PREFER", "COST")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Rule parameters. Defaults are those of the Taishan 2022 plan.
+
+    ``models/taishan-2022.yaml`` states the same values with their source
+    clauses; a test keeps the two equal.
+    """
+
+    name: str = "taishan-2022"
+    # TERM: 交流时间以2—5年为限
+    term_min: int = 2
+    term_max: int = 5
+    # TEACHER-QUOTA: 第一年 ... 不低于15%，以后每年不低于5%
+    ratio_first_year: Decimal = Decimal("0.15")
+    ratio_later_years: Decimal = Decimal("0.05")
+    # CADRE-QUOTA: 中层以上的干部不少于2人
+    cadre_min_first_year: int = 2
+    cadre_min_later_years: int = 0
+    # AGE: 原则上不超过45周岁
+    max_age: int = 45
+    # HONOR: 获得过区级以上荣誉
+    min_honor: Honor = Honor.DISTRICT
+    # LEVEL: 具有较高管理或者教学水平
+    require_level: bool = True
+    # MEMBERSHIP: which member kinds receive staff
+    receiving_roles: frozenset[Role] = frozenset({Role.FUSION, Role.ALLIANCE})
+    # BUDGET: cost per staff-year on exchange
+    cost_teacher: Decimal = Decimal(0)
+    cost_cadre: Decimal = Decimal(0)
+    # Soft goals: lexicographic priority order (COVER first by default).
+    objective_order: tuple[str, ...] = OBJECTIVES
+    # PREFER: penalty per exchange for a non-volunteer, for a placement other
+    # than a stated preferred school, and for someone who does not need
+    # exchange experience. Lower total penalty is better.
+    prefer_volunteer: int = 3
+    prefer_preferred_school: int = 2
+    prefer_needs_experience: int = 1
+
+    def __post_init__(self) -> None:
+        problems = self.problems("policy")
+        if problems:
+            raise ScenarioError(problems)
+
+    def problems(self, where: str) -> list[Problem]:
+        """Checks between parameters (each value alone is checked on parsing)."""
+        out: list[Problem] = []
+        if self.term_min < 1:
+            out.append(Problem(where, None, "term_min", self.term_min, "expected at least 1"))
+        if self.term_min > self.term_max:
+            out.append(
+                Problem(
+                    where,
+                    None,
+                    "term_min",
+                    self.term_min,
+                    f"term_min must not exceed term_max ({self.term_max})",
+                )
+            )
+        for key in ("ratio_first_year", "ratio_later_years"):
+            value = getattr(self, key)
+            if not Decimal(0) <= value <= Decimal(1):
+                out.append(Problem(where, None, key, str(value), "expected a ratio in 0..1"))
+        if not self.receiving_roles:
+            out.append(Problem(where, None, "receiving_roles", "", "name fusion and/or alliance"))
+        return out
+
+    def cost_per_year(self, is_cadre: bool) -> Decimal:
+        return self.cost_cadre if is_cadre else self.cost_teacher
+
+    def with_overrides(self, overrides: Mapping[str, Any], where: str = "overrides") -> Policy:
+        """A copy with ``overrides`` (raw values, parsed and checked here)."""
+        values, problems = parse_parameters(overrides, where)
+        if problems:
+            raise ScenarioError(problems)
+        return build_policy(self, values, where)
+
+
+def _parse_int(raw: Any, lo: int, hi: int) -> int:
+    if isinstance(raw, bool):
+        raise ValueError
+    if isinstance(raw, float):
+        if not raw.is_integer():
+            raise ValueError
+        raw = int(raw)
+    value = int(str(raw).strip())
+    if not lo <= value <= hi:
+        raise ValueError
+    return value
+
+
+def _parse_decimal(raw: Any) -> Decimal:
+    if isinstance(raw, bool):
+        raise ValueError
+    text = repr(raw) if isinstance(raw, float) else str(raw).strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError from exc
+    if not value.is_finite():
+        raise ValueError
+    return value
+
+
+def _parse_ratio(raw: Any) -> Decimal:
+    text = str(raw).strip()
+    if text.endswith("%"):
+        value = _parse_decimal(text[:-1]) / 100
+    else:
+        value = _parse_decimal(raw)
+    if not Decimal(0) <= value <= Decimal(1):
+        raise ValueError
+    return value
+
+
+def _parse_money(raw: Any) -> Decimal:
+    value = _parse_decimal(raw)
+    if value < 0:
+        raise ValueError
+    return value
+
+
+TRUE_WORDS = {"yes", "true", "1", "是", "y"}
+FALSE_WORDS = {"no", "false", "0", "否", "n", ""}
+
+
+def parse_bool(raw: Any) -> bool:
+    """The contract's yes/no: yes/no, true/false, 1/0, 是/否, blank = no."""
+    if raw is None:
+        return False
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return bool(raw)
+    text = str(raw).strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueError
+
+
+def _parse_honor(raw: Any) -> Honor:
+    return Honor(str(raw).strip().lower())
+
+
+def _parse_roles(raw: Any) -> frozenset[Role]:
+    items = raw if isinstance(raw, (list, tuple, set, frozenset)) else str(raw).split(",")
+    roles = frozenset(Role(str(item).strip().lower()) for item in items if str(item).strip())
+    if not roles or Role.CORE in roles:
+        raise ValueError
+    return roles
+
+
+def _parse_order(raw: Any) -> tuple[str, ...]:
+    items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
+    order = tuple(str(item).strip().upper() for item in items if str(item).strip())
+    if not order or set(order) - set(OBJECTIVES) or len(set(order)) != len(order):
+        raise ValueError
+    return order
+
+
+# key -> (parser, what is expected)
+PARAMETERS: dict[str, tuple[Callable[[Any], Any], str]] = {
+    "name": (lambda raw: str(raw).strip(), "a name"),
+    "term_min": (lambda raw: _parse_int(raw, 1, 20), "a whole number of years, 1..20"),
+    "term_max": (lambda raw: _parse_int(raw, 1, 20), "a whole number of years, 1..20"),
+    "ratio_first_year": (_parse_ratio, "a ratio in 0..1 (e.g. 0.15 or 15%)"),
+    "ratio_later_years": (_parse_ratio, "a ratio in 0..1 (e.g. 0.05 or 5%)"),
+    "cadre_min_first_year": (lambda raw: _parse_int(raw, 0, 10_000), "a whole number >= 0"),
+    "cadre_min_later_years": (lambda raw: _parse_int(raw, 0, 10_000), "a whole number >= 0"),
+    "max_age": (lambda raw: _parse_int(raw, 18, 80), "an age in whole years, 18..80"),
+    "min_honor": (
+        _parse_honor,
+        "one of none, school, district, city, province, national",
+    ),
+    "require_level": (parse_bool, "yes or no"),
+    "receiving_roles": (_parse_roles, "a comma-separated list of fusion, alliance"),
+    "cost_teacher": (_parse_money, "an amount >= 0"),
+    "cost_cadre": (_parse_money, "an amount >= 0"),
+    "objective_order": (
+        _parse_order,
+        "a comma-separated order of " + ", ".join(OBJECTIVES) + ", each at most once",
+    ),
+    "prefer_volunteer": (lambda raw: _parse_int(raw, 0, 1000), "a whole number 0..1000"),
+    "prefer_preferred_school": (lambda raw: _parse_int(raw, 0, 1000), "a whole number 0..1000"),
+    "prefer_needs_experience": (lambda raw: _parse_int(raw, 0, 1000), "a whole number 0..1000"),
+}
+
+assert set(PARAMETERS) == {f.name for f in fields(Policy)}
+
+
+def parse_parameters(
+    raw: Mapping[str, Any], where: str, rows: Mapping[str, int] | None = None
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Parse raw parameter values; return the values and every problem found.
+
+    ``rows`` maps a key to the Excel row it came from, for the message.
+    """
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, value in raw.items():
+        row = rows.get(key) if rows else None
+        name = str(key).strip()
+        if name not in PARAMETERS:
+            problems.append(
+                Problem(
+                    where,
+                    row,
+                    "key",
+                    name,
+                    "unknown policy key; known keys: " + ", ".join(PARAMETERS),
+                )
+            )
+            continue
+        parser, expected = PARAMETERS[name]
+        try:
+            values[name] = parser(value)
+        except (ValueError, TypeError):
+            problems.append(Problem(where, row, name if row is None else "value", value, f"{name}: expected {expected}"))
+    return values, problems
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """Load a policy YAML file (default: ``models/taishan-2022.yaml``).
+
+    The file holds a mapping ``parameters:`` of key → value; keys not given
+    take the dataclass defaults. Any problem raises :class:`ScenarioError`.
+    """
+    file = Path(path) if path is not None else DEFAULT_POLICY_FILE
+    where = str(file)
+    try:
+        doc = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ScenarioError([Problem(where, None, None, str(file), f"cannot read: {exc}")]) from exc
+    except yaml.YAMLError as exc:
+        raise ScenarioError([Problem(where, None, None, "", f"not valid YAML: {exc}")]) from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("parameters"), dict):
+        raise ScenarioError(
+            [Problem(where, None, "parameters", doc, "a mapping 'parameters:' of key: value")]
+        )
+    values, problems = parse_parameters(doc["parameters"], where)
+    if "name" not in values and "id" in doc:
+        values["name"] = str(doc["id"])
+    if problems:
+        raise ScenarioError(problems)
+    return build_policy(Policy(), values, where)
+
+
+def build_policy(base: Policy, values: Mapping[str, Any], where: str) -> Policy:
+    """``base`` with parsed ``values``; problems between parameters name ``where``."""
+    try:
+        return replace(base, **values)
+    except ScenarioError as exc:
+        raise ScenarioError([replace(p, sheet=where) for p in exc.problems]) from None
+
+
+__all__ = [
+    "DEFAULT_POLICY_FILE",
+    "OBJECTIVES",
+    "PARAMETERS",
+    "Policy",
+    "build_policy",
+    "load_policy",
+    "parse_bool",
+    "parse_parameters",
+]

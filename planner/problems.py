@@ -1,0 +1,52 @@
+"""Input problems: each names where it is (sheet, Excel row, column), the value
+found and what was expected, so a planner can go straight to the cell."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input.
+
+    ``row`` is the Excel row number (1-based, the header is row 1) when the
+    problem comes from a workbook, else None. ``rule`` names a rule id of
+    ``shared/spec/rules.md`` where the problem is a rule conflict.
+    """
+
+    sheet: str
+    row: int | None
+    column: str | None
+    value: object
+    expected: str
+    rule: str | None = None
+
+    def location(self) -> str:
+        parts = [f"sheet '{self.sheet}'"]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column '{self.column}'")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        shown = "(blank)" if self.value is None or self.value == "" else repr(self.value)
+        prefix = f"{self.rule}: " if self.rule else ""
+        return f"{prefix}{self.location()}: found {shown}; {self.expected}"
+
+
+class ScenarioError(Exception):
+    """Raised when a scenario (or policy, or plan) cannot be used as given.
+
+    Carries every problem found, not just the first.
+    """
+
+    def __init__(self, problems: Sequence[Problem], source: str = "") -> None:
+        self.problems = list(problems)
+        self.source = source
+        head = f"{source}: " if source else ""
+        lines = [f"{head}{len(self.problems)} problem(s) in the input:"]
+        lines += [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
