@@ -19,8 +19,21 @@ from planner.enums import Honor, Position, Role, Stage
 from planner.policy import Policy
 
 __all__ = [
-    "BudgetRow", "Commitment", "CoreKeep", "Exchange", "Group", "Honor", "Need", "Plan",
-    "Position", "Role", "Scenario", "School", "Staff", "Stage", "age_on_sept_first",
+    "BudgetRow",
+    "Commitment",
+    "CoreKeep",
+    "Exchange",
+    "Group",
+    "Honor",
+    "Need",
+    "Plan",
+    "Position",
+    "Role",
+    "Scenario",
+    "School",
+    "Staff",
+    "Stage",
+    "age_on_sept_first",
 ]
 
 

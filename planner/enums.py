@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """A school's role in its education group (1 + N + X)."""
 
     CORE = "core"
@@ -13,7 +13,7 @@ class Role(str, Enum):
     ALLIANCE = "alliance"
 
 
-class Stage(str, Enum):
+class Stage(StrEnum):
     """School stage. A nine-year school teaches both primary and junior."""
 
     PRIMARY = "primary"
@@ -26,7 +26,7 @@ class Stage(str, Enum):
         return frozenset({self})
 
 
-class Position(str, Enum):
+class Position(StrEnum):
     """Staff position; middle and senior are cadres at middle level or above."""
 
     TEACHER = "teacher"
@@ -38,7 +38,7 @@ class Position(str, Enum):
         return self is not Position.TEACHER
 
 
-class Honor(str, Enum):
+class Honor(StrEnum):
     """Highest honour held, in increasing order."""
 
     NONE = "none"

@@ -132,10 +132,7 @@ def _parse_decimal(raw: Any) -> Decimal:
 
 def _parse_ratio(raw: Any) -> Decimal:
     text = str(raw).strip()
-    if text.endswith("%"):
-        value = _parse_decimal(text[:-1]) / 100
-    else:
-        value = _parse_decimal(raw)
+    value = _parse_decimal(text[:-1]) / 100 if text.endswith("%") else _parse_decimal(raw)
     if not Decimal(0) <= value <= Decimal(1):
         raise ValueError
     return value
@@ -245,7 +242,15 @@ def parse_parameters(
         try:
             values[name] = parser(value)
         except (ValueError, TypeError):
-            problems.append(Problem(where, row, name if row is None else "value", value, f"{name}: expected {expected}"))
+            problems.append(
+                Problem(
+                    where,
+                    row,
+                    name if row is None else "value",
+                    value,
+                    f"{name}: expected {expected}",
+                )
+            )
     return values, problems
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from planner.data import Need, Plan
 
 
-class SolveStatus(str, Enum):
+class SolveStatus(StrEnum):
     """Outcome of a solve, in the contract's words where it has them."""
 
     OPTIMAL = "optimal"  # the primary goal (COVER) is proven optimal
@@ -70,7 +70,8 @@ class Violation:
 
     def __str__(self) -> str:
         where = " ".join(
-            str(x) for x in (self.group_id, self.year, self.school_id, self.subject, self.staff_id)
+            str(x)
+            for x in (self.group_id, self.year, self.school_id, self.subject, self.staff_id)
             if x is not None
         )
         return f"{self.rule} {where}: {self.message}" if where else f"{self.rule}: {self.message}"

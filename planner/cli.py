@@ -1,0 +1,237 @@
+"""The ``planner`` command line: a thin layer over :mod:`planner.api`.
+
+Exit codes (also in the README):
+  0  success (a plan was found / the scenario or plan is valid)
+  1  ``check``: the plan breaks at least one rule
+  2  bad input (unreadable file, invalid scenario, policy or plan; bad options)
+  3  ``solve``: proven infeasible, the rules cannot all hold
+  4  ``solve``: no plan found within the time limit (nothing proven)
+  5  internal error: the solver's plan failed the independent audit
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from planner import api
+from planner.model.constraints import RELAXABLE_RULES
+from planner.model.solve import SolveParams
+from planner.problems import ScenarioError
+from planner.results import AuditReport, SolveResult, SolveStatus
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_BAD_INPUT = 2
+EXIT_INFEASIBLE = 3
+EXIT_NO_PLAN = 4
+EXIT_INTERNAL = 5
+
+
+class InputError(click.ClickException):
+    """A user error: printed without a traceback, exit code 2."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+def _fail_input(exc: ScenarioError) -> NoReturn:
+    raise InputError(str(exc)) from None
+
+
+def _stderr(message: str) -> None:
+    click.echo(message, err=True)
+
+
+scenario_argument = click.argument(
+    "scenario", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+policy_option = click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Policy YAML file (default: models/taishan-2022.yaml); the scenario's policy sheet overrides it.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="teacher-rotation-planner")
+def main() -> None:
+    """Plan teacher and cadre rotations in education groups (集团化办学).
+
+    Reads a scenario workbook, builds an OR-Tools CP-SAT model of the
+    policy's rules (rule ids of shared/spec/rules.md) and writes an audited
+    roster. Without a SCENARIO, commands use the built-in Taishan scenario.
+    """
+
+
+@main.command()
+@scenario_argument
+@policy_option
+def validate(scenario: Path | None, policy_file: Path | None) -> None:
+    """Check a scenario workbook and list every problem (exit 2 if any)."""
+    try:
+        loaded = api.load_scenario(scenario, policy_file)
+    except ScenarioError as exc:
+        _fail_input(exc)
+    click.echo(
+        f"{loaded.name}: valid ({len(loaded.groups)} groups, {len(loaded.schools)} schools, "
+        f"{len(loaded.staff)} staff, {len(loaded.needs)} needs, years "
+        f"{loaded.years.start}-{loaded.years.stop - 1})"
+    )
+
+
+@main.command()
+@scenario_argument
+@policy_option
+@click.option(
+    "--out",
+    "roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Roster workbook to write (.xlsx).",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Plan to write as JSON.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds for the whole solve.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="CP-SAT search workers.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Roster language.",
+)
+@click.option(
+    "--allow-shortfall",
+    "relax",
+    multiple=True,
+    metavar="RULE",
+    help="Let a quota-type rule fall short (minimised first). Repeat, or 'all'.",
+)
+@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+def solve(
+    scenario: Path | None,
+    policy_file: Path | None,
+    roster: Path | None,
+    json_path: Path | None,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    lang: str,
+    relax: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Solve SCENARIO (default: the built-in Taishan scenario) and write the plan."""
+    relaxed = _relaxed_rules(relax)
+    for path in (roster, json_path):
+        if path is not None and scenario is not None and path.resolve() == scenario.resolve():
+            raise InputError(f"refusing to overwrite the input scenario {scenario}")
+    try:
+        loaded = api.load_scenario(scenario, policy_file)
+    except ScenarioError as exc:
+        _fail_input(exc)
+    if not quiet:
+        _stderr(f"solving {loaded.name} ({len(loaded.staff)} staff, {loaded.horizon} years)")
+    params = SolveParams(
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        relax=relaxed,
+        log=None if quiet else _stderr,
+    )
+    outcome = api.solve_scenario(loaded, params)
+    written = api.write_outputs(outcome, roster=roster, json_path=json_path, lang=lang)
+    _print_summary(outcome.result, outcome.report, written)
+    status = outcome.result.status
+    if status is SolveStatus.INFEASIBLE:
+        sys.exit(EXIT_INFEASIBLE)
+    if not status.has_plan:
+        sys.exit(EXIT_NO_PLAN)
+    if not outcome.consistent:
+        sys.exit(EXIT_INTERNAL)
+
+
+def _relaxed_rules(values: tuple[str, ...]) -> frozenset[str]:
+    rules: set[str] = set()
+    for value in values:
+        for item in value.split(","):
+            name = item.strip().upper()
+            if name == "ALL":
+                rules |= RELAXABLE_RULES
+            elif name in RELAXABLE_RULES:
+                rules.add(name)
+            elif name:
+                raise InputError(
+                    f"--allow-shortfall: {item!r} is not a rule that can fall short; "
+                    f"use 'all' or one of {', '.join(sorted(RELAXABLE_RULES))}"
+                )
+    return frozenset(rules)
+
+
+def _print_summary(result: SolveResult, report: AuditReport | None, written: list[Path]) -> None:
+    rows: list[tuple[str, str]] = [("status", result.status.value)]
+    for level in result.levels:
+        bound = "" if level.bound is None else f" (bound {level.bound})"
+        rows.append(
+            (level.name, f"{level.value}{bound}  {level.status.value}, {level.seconds:.1f}s")
+        )
+    rows.append(("exchanges", str(len(result.plan.exchanges))))
+    rows.append(
+        ("model", f"{result.num_variables} variables, {result.num_constraints} constraints")
+    )
+    rows.append(("time", f"build {result.build_seconds:.2f}s, solve {result.solve_seconds:.2f}s"))
+    if report is not None:
+        verdict = "valid" if report.valid else f"{len(report.violations)} violation(s)"
+        rows.append(("audit", f"{verdict}, coverage {report.total_coverage}"))
+    for path in written:
+        rows.append(("written", str(path)))
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        click.echo(f"{key.ljust(width)}  {value}")
+    for message in result.messages:
+        click.echo(f"note: {message}")
+    if report is not None:
+        for violation in report.violations:
+            click.echo(f"  {violation}")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("plan", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@policy_option
+def check(scenario: Path, plan: Path, policy_file: Path | None) -> None:
+    """Audit PLAN (JSON or roster workbook) against every hard rule of SCENARIO.
+
+    Prints one line per violation and the recomputed coverage; exit 0 when
+    the plan is valid, 1 when it breaks a rule, 2 when an input is unusable.
+    """
+    try:
+        loaded = api.load_scenario(scenario, policy_file)
+        report = api.check_plan(loaded, plan)
+    except ScenarioError as exc:
+        _fail_input(exc)
+    for violation in report.violations:
+        click.echo(str(violation))
+    verdict = "valid" if report.valid else f"INVALID: {len(report.violations)} violation(s)"
+    click.echo(f"{plan}: {verdict}; coverage {report.total_coverage}")
+    if not report.valid:
+        sys.exit(EXIT_VIOLATIONS)

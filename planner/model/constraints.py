@@ -1,0 +1,357 @@
+"""The hard rules of ``shared/spec/rules.md`` that tie exchanges together.
+
+One method per rule family, named by its rule id and called in one ordered
+:meth:`Constraints.add_constraints`. TERM, AGE, HONOR, LEVEL, MEMBERSHIP and
+AVAILABLE shape the decision domain (:mod:`planner.model.domain`); the
+methods here check them for locked commitments, which are not decisions.
+
+Every constraint is posted through :meth:`Constraints._post` with the rule
+instance it stands for (rule id, group, year, scope and the numbers), so that
+a diagnosis can switch single instances on and off with assumption literals,
+and quota rules named in ``relax`` can take a shortfall instead of failing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ortools.sat.python import cp_model
+
+from planner.data import Scenario
+from planner.model import domain
+from planner.model.variables import Candidate, Variables
+
+QUOTA_RULES = frozenset({"TEACHER-QUOTA", "CADRE-QUOTA"})
+RELAXABLE_RULES = frozenset({"TEACHER-QUOTA", "CADRE-QUOTA", "CAPACITY", "CORE-KEEP", "BUDGET"})
+
+
+@dataclass(frozen=True)
+class RuleInstance:
+    """One rule applied to one place and time, e.g. TEACHER-QUOTA G1 2022."""
+
+    rule: str
+    group_id: str | None = None
+    year: int | None = None
+    scope: str | None = None  # a school, a subject, a staff member
+    detail: str = ""  # the numbers involved, for a person to read
+
+    def label(self) -> str:
+        parts = [self.rule, self.group_id, str(self.year) if self.year else None, self.scope]
+        return " ".join(p for p in parts if p)
+
+
+@dataclass
+class Posted:
+    """A posted rule instance with its optional switch and shortfall."""
+
+    instance: RuleInstance
+    switch: cp_model.IntVar | None  # assumption literal (track mode)
+    shortfall: cp_model.IntVar | None  # slack (relaxed rules)
+    scale: int = 1  # unit of the shortfall (money is scaled to integers)
+
+
+def required_count(ratio: Decimal, headcount: int) -> int:
+    """ceil(ratio x headcount) in exact decimal arithmetic (0.15 x 120 = 18)."""
+    return math.ceil(ratio * headcount)
+
+
+def money_scale(values: Iterable[Decimal]) -> int:
+    """Smallest power of ten making every amount an integer."""
+    digits = 0
+    for value in values:
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < 0:
+            digits = max(digits, -exponent)
+    return 10**digits
+
+
+class Constraints:
+    """Posts the hard rules on a model over :class:`Variables`."""
+
+    def __init__(
+        self,
+        variables: Variables,
+        *,
+        track: bool = False,
+        relax: frozenset[str] = frozenset(),
+    ) -> None:
+        self.vars = variables
+        self.model = variables.model
+        self.scenario: Scenario = variables.scenario
+        self.track = track
+        self.relax = relax
+        self.posted: list[Posted] = []
+
+    def add_constraints(self) -> None:
+        self.locked()
+        self.one_place()
+        self.teacher_quota()
+        self.cadre_quota()
+        self.capacity()
+        self.core_keep()
+        self.budget()
+
+    # -- plumbing ---------------------------------------------------------------
+
+    def _post(
+        self,
+        instance: RuleInstance,
+        ct: cp_model.Constraint,
+        shortfall: cp_model.IntVar | None = None,
+        scale: int = 1,
+    ) -> None:
+        switch = None
+        if self.track:
+            switch = self.model.new_bool_var(f"on[{instance.label()}]")
+            ct.only_enforce_if(switch)
+        self.posted.append(Posted(instance, switch, shortfall, scale))
+
+    def _fail(self, instance: RuleInstance) -> None:
+        """A rule instance no decision can satisfy (a locked commitment breaks it)."""
+        self._post(instance, self.model.add_bool_or([]))
+
+    def _at_least(self, instance: RuleInstance, expr: cp_model.LinearExprT, required: int) -> None:
+        """expr >= required, or expr + shortfall >= required where relaxed."""
+        if instance.rule in self.relax:
+            slack = self.model.new_int_var(0, max(required, 0), f"short[{instance.label()}]")
+            self._post(instance, self.model.add(expr + slack >= required), slack)
+        else:
+            self._post(instance, self.model.add(expr >= required))
+
+    def _at_most(
+        self,
+        instance: RuleInstance,
+        expr: cp_model.LinearExprT,
+        limit: int,
+        most: int,
+        scale: int = 1,
+    ) -> None:
+        """expr <= limit, or expr - excess <= limit where relaxed (``most``: expr's upper bound)."""
+        if instance.rule in self.relax:
+            slack = self.model.new_int_var(0, max(most - limit, 0), f"excess[{instance.label()}]")
+            self._post(instance, self.model.add(expr - slack <= limit), slack, scale)
+        else:
+            self._post(instance, self.model.add(expr <= limit), None, scale)
+
+    # -- rules ------------------------------------------------------------------
+
+    def locked(self) -> None:
+        """LOCKED: commitments appear in the plan unchanged.
+
+        They are constants of the model, so they always appear; what can fail
+        is a commitment that itself breaks TERM, MEMBERSHIP or AVAILABLE,
+        which hold for every exchange, locked ones too.
+        """
+        scenario = self.scenario
+        lengths = domain.term(scenario.policy)
+        for lk in self.vars.locked:
+            ex = lk.exchange
+            group = scenario.school_by_id[lk.staff.school_id].group_id
+            if ex.term not in lengths:
+                self._fail(
+                    RuleInstance(
+                        "TERM",
+                        group,
+                        ex.start_year,
+                        ex.staff_id,
+                        f"locked exchange lasts {ex.term} years, allowed {lengths.start}..{lengths.stop - 1}",
+                    )
+                )
+            if not domain.membership(scenario, lk.staff, lk.school, ex.years()):
+                self._fail(
+                    RuleInstance(
+                        "MEMBERSHIP",
+                        group,
+                        ex.start_year,
+                        ex.staff_id,
+                        f"locked exchange to {ex.school_id} {ex.start_year}-{ex.end_year} "
+                        "is not to a receiving member school in every year",
+                    )
+                )
+            if not domain.available(lk.staff, ex.years()):
+                self._fail(
+                    RuleInstance(
+                        "AVAILABLE",
+                        group,
+                        ex.start_year,
+                        ex.staff_id,
+                        f"locked exchange {ex.start_year}-{ex.end_year} covers an unavailable year",
+                    )
+                )
+
+    def one_place(self) -> None:
+        """ONE-PLACE: at most one exchange per person in any year.
+
+        Decisions overlapping a locked commitment of the same person are
+        switched off; locked commitments that overlap each other fail.
+        """
+        locked_years: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for lk in self.vars.locked:
+            for year in lk.exchange.years():
+                locked_years[lk.staff.staff_id][year] += 1
+        for staff_id, years in locked_years.items():
+            group = self.scenario.school_by_id[
+                self.scenario.staff_by_id[staff_id].school_id
+            ].group_id
+            for year, count in sorted(years.items()):
+                if count > 1:
+                    self._fail(
+                        RuleInstance(
+                            "ONE-PLACE",
+                            group,
+                            year,
+                            staff_id,
+                            f"{count} locked exchanges in {year}",
+                        )
+                    )
+        for (staff_id, year), cands in self.vars.by_staff_year.items():
+            busy = locked_years.get(staff_id, {}).get(year, 0)
+            if busy:
+                for cand in cands:
+                    self.model.add(cand.var == 0)
+            elif len(cands) > 1:
+                self.model.add_at_most_one(c.var for c in cands)
+
+    def _quota(self, rule: str, cadres_only: bool) -> None:
+        scenario = self.scenario
+        policy = scenario.policy
+        for group in scenario.groups:
+            core = scenario.core_school(group.group_id)
+            staff = scenario.staff_of(core.school_id)
+            headcount = len(staff)
+            for year in scenario.years:
+                if year < group.founded_year:
+                    continue
+                first = year == group.founded_year
+                if cadres_only:
+                    required = (
+                        policy.cadre_min_first_year if first else policy.cadre_min_later_years
+                    )
+                    detail = f"at least {required} cadres must start"
+                else:
+                    ratio = policy.ratio_first_year if first else policy.ratio_later_years
+                    required = required_count(ratio, headcount)
+                    detail = f"ceil({ratio} x {headcount} staff) = {required} must start"
+                if required <= 0:
+                    continue
+                cands = [
+                    c
+                    for c in self.vars.by_group_start.get((group.group_id, year), ())
+                    if not cadres_only or c.staff.is_cadre
+                ]
+                locked = sum(
+                    1
+                    for lk in self.vars.locked
+                    if lk.exchange.start_year == year
+                    and lk.staff.school_id == core.school_id
+                    and (not cadres_only or lk.staff.is_cadre)
+                )
+                instance = RuleInstance(rule, group.group_id, year, None, detail)
+                self._at_least(
+                    instance, cp_model.LinearExpr.sum([c.var for c in cands]) + locked, required
+                )
+
+    def teacher_quota(self) -> None:
+        """TEACHER-QUOTA: staff starting from the core school each year >= ratio x headcount."""
+        self._quota("TEACHER-QUOTA", cadres_only=False)
+
+    def cadre_quota(self) -> None:
+        """CADRE-QUOTA: cadres (middle, senior) starting each year >= the cadre minimum."""
+        self._quota("CADRE-QUOTA", cadres_only=True)
+
+    def capacity(self) -> None:
+        """CAPACITY: a member school hosts at most its capacity in any year from first_year on."""
+        scenario = self.scenario
+        for school in scenario.schools:
+            if school.capacity is None:
+                continue
+            for year in self.vars.all_years():
+                if year < scenario.first_year:
+                    continue
+                cands = self.vars.by_school_year.get((school.school_id, year), [])
+                locked = sum(
+                    1
+                    for lk in self.vars.locked
+                    if lk.school.school_id == school.school_id and lk.exchange.covers(year)
+                )
+                if not cands and locked <= school.capacity:
+                    continue
+                instance = RuleInstance(
+                    "CAPACITY",
+                    school.group_id,
+                    year,
+                    school.school_id,
+                    f"at most {school.capacity} hosted",
+                )
+                expr = cp_model.LinearExpr.sum([c.var for c in cands]) + locked
+                self._at_most(instance, expr, school.capacity, len(cands) + locked)
+
+    def core_keep(self) -> None:
+        """CORE-KEEP: each core school keeps min_home staff of a subject at home in horizon years."""
+        scenario = self.scenario
+        for keep in scenario.core_keep:
+            school = scenario.school_by_id[keep.school_id]
+            people = [s for s in scenario.staff_of(keep.school_id) if s.subject == keep.subject]
+            ids = {s.staff_id for s in people}
+            for year in scenario.years:
+                unavailable = sum(1 for s in people if year in s.unavailable)
+                locked_away = sum(
+                    1
+                    for lk in self.vars.locked
+                    if lk.staff.staff_id in ids
+                    and lk.exchange.covers(year)
+                    and year not in lk.staff.unavailable
+                )
+                cands = [
+                    c for s in people for c in self.vars.by_staff_year.get((s.staff_id, year), ())
+                ]
+                limit = len(people) - unavailable - keep.min_home
+                instance = RuleInstance(
+                    "CORE-KEEP",
+                    school.group_id,
+                    year,
+                    f"{keep.school_id}/{keep.subject}",
+                    f"{keep.min_home} of {len(people)} {keep.subject} staff must stay home "
+                    f"({unavailable} unavailable)",
+                )
+                expr = cp_model.LinearExpr.sum([c.var for c in cands]) + locked_away
+                self._at_most(instance, expr, limit, len(cands) + locked_away)
+
+    def budget(self) -> None:
+        """BUDGET: each year with a budget row, the exchange cost stays within the fund.
+
+        A staff-year costs cost_cadre for middle and senior staff, else
+        cost_teacher; amounts are scaled to integers exactly.
+        """
+        scenario = self.scenario
+        policy = scenario.policy
+        rows = scenario.budget
+        if not rows:
+            return
+        scale = money_scale([policy.cost_teacher, policy.cost_cadre, *(b.amount for b in rows)])
+        cost = {
+            True: int(policy.cost_cadre * scale),
+            False: int(policy.cost_teacher * scale),
+        }
+        by_year: dict[int, list[Candidate]] = defaultdict(list)
+        for cand in self.vars.candidates:
+            for year in cand.years():
+                by_year[year].append(cand)
+        for row in rows:
+            cands = by_year.get(row.year, [])
+            locked = sum(
+                cost[lk.staff.is_cadre] for lk in self.vars.locked if lk.exchange.covers(row.year)
+            )
+            spend = (
+                cp_model.LinearExpr.weighted_sum(
+                    [c.var for c in cands], [cost[c.staff.is_cadre] for c in cands]
+                )
+                + locked
+            )
+            most = locked + sum(cost[c.staff.is_cadre] for c in cands)
+            instance = RuleInstance("BUDGET", None, row.year, None, f"fund {row.amount}")
+            self._at_most(instance, spend, int(row.amount * scale), most, scale)

@@ -1,0 +1,165 @@
+"""The soft goals of ``rules.md`` as linear expressions, one method each.
+
+COVER  weighted need units covered, each need row capped at its count;
+FAIR   the lowest coverage ratio among member schools with needs;
+PREFER penalties for placing non-volunteers, ignoring a stated preferred
+       school, and sending staff who do not need exchange experience;
+COST   money spent on exchange staff-years (decided exchanges).
+A relaxed run adds SHORTFALL, the total amount by which relaxed rules fail.
+
+Each goal is an integer expression with a ``scale``: value / scale is the
+goal in its own unit (priorities and money may have decimals).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ortools.sat.python import cp_model
+
+from planner.data import Need
+from planner.model.constraints import Constraints, money_scale
+from planner.model.variables import Variables
+
+FAIR_SCALE = 10_000  # fairness in basis points of the coverage ratio
+
+
+@dataclass(frozen=True)
+class Goal:
+    name: str
+    sense: str  # "max" or "min"
+    expr: cp_model.LinearExprT
+    scale: int
+    upper: int  # a bound on |expr|, for display and sanity
+
+
+@dataclass(frozen=True)
+class NeedTerm:
+    """A need row in the model: its covered-units variable and integer weight."""
+
+    index: int
+    need: Need
+    covered: cp_model.IntVar
+    weight: int
+
+
+class Objective:
+    """Builds the goal expressions over the decisions."""
+
+    def __init__(self, variables: Variables, constraints: Constraints) -> None:
+        self.vars = variables
+        self.model = variables.model
+        self.scenario = variables.scenario
+        self.constraints = constraints
+        self.priority_scale = money_scale(n.priority for n in self.scenario.needs)
+        self.need_terms: list[NeedTerm] = self._need_terms()
+
+    def _need_terms(self) -> list[NeedTerm]:
+        terms: list[NeedTerm] = []
+        for index, need in enumerate(self.scenario.needs):
+            if need.count <= 0:
+                continue
+            stages = self.scenario.need_stages(need)
+            cands = self.vars.serving(need.school_id, need.year, need.subject, stages)
+            locked = self.vars.locked_serving(need.school_id, need.year, need.subject, stages)
+            top = min(need.count, len(cands) + locked)
+            label = f"cover[{need.school_id},{need.year},{need.subject},#{index}]"
+            covered = self.model.new_int_var(0, top, label)
+            if top > 0:
+                self.model.add(covered <= cp_model.LinearExpr.sum([c.var for c in cands]) + locked)
+            weight = int(need.priority * self.priority_scale)
+            terms.append(NeedTerm(index, need, covered, weight))
+        return terms
+
+    def goal(self, name: str) -> Goal | None:
+        """The goal ``name`` (COVER, FAIR, PREFER, COST, SHORTFALL), or None if it is void."""
+        builders = {
+            "SHORTFALL": self.shortfall,
+            "COVER": self.cover,
+            "FAIR": self.fair,
+            "PREFER": self.prefer,
+            "COST": self.cost,
+        }
+        return builders[name]()
+
+    def cover(self) -> Goal:
+        """COVER: sum of priority x min(count, staff serving) over need rows."""
+        terms = self.need_terms
+        expr = cp_model.LinearExpr.weighted_sum(
+            [t.covered for t in terms], [t.weight for t in terms]
+        )
+        upper = sum(t.weight * t.need.count for t in terms)
+        return Goal("COVER", "max", expr, self.priority_scale, upper)
+
+    def fair(self) -> Goal | None:
+        """FAIR: raise the lowest coverage ratio among member schools with needs.
+
+        z <= FAIR_SCALE x covered_s / need_s for every school s, maximised.
+        """
+        by_school: dict[str, list[NeedTerm]] = {}
+        for term in self.need_terms:
+            by_school.setdefault(term.need.school_id, []).append(term)
+        if len(by_school) < 2:
+            return None
+        z = self.model.new_int_var(0, FAIR_SCALE, "fair_min_ratio")
+        for school_id, terms in sorted(by_school.items()):
+            wanted = sum(t.weight * t.need.count for t in terms)
+            covered = cp_model.LinearExpr.weighted_sum(
+                [t.covered for t in terms], [t.weight for t in terms]
+            )
+            self.model.add(z * wanted <= FAIR_SCALE * covered).with_name(f"fair[{school_id}]")
+        return Goal("FAIR", "max", z, FAIR_SCALE, FAIR_SCALE)
+
+    def prefer(self) -> Goal | None:
+        """PREFER: volunteers first, preferred schools honoured, staff who need
+        exchange experience first: a penalty per decided exchange, minimised."""
+        policy = self.scenario.policy
+        coefs: list[int] = []
+        xs: list[cp_model.IntVar] = []
+        for cand in self.vars.candidates:
+            person = cand.staff
+            penalty = 0
+            if not person.volunteer:
+                penalty += policy.prefer_volunteer
+            if person.preferred_school and person.preferred_school != cand.school.school_id:
+                penalty += policy.prefer_preferred_school
+            if not person.needs_experience:
+                penalty += policy.prefer_needs_experience
+            if penalty:
+                coefs.append(penalty)
+                xs.append(cand.var)
+        if not xs:
+            return None
+        return Goal("PREFER", "min", cp_model.LinearExpr.weighted_sum(xs, coefs), 1, sum(coefs))
+
+    def cost(self) -> Goal | None:
+        """COST: money spent on decided exchanges, every year of each."""
+        policy = self.scenario.policy
+        if policy.cost_teacher == 0 and policy.cost_cadre == 0:
+            return None
+        scale = money_scale([policy.cost_teacher, policy.cost_cadre])
+        xs = [c.var for c in self.vars.candidates]
+        coefs = [
+            int(policy.cost_per_year(c.staff.is_cadre) * scale) * c.length
+            for c in self.vars.candidates
+        ]
+        return Goal("COST", "min", cp_model.LinearExpr.weighted_sum(xs, coefs), scale, sum(coefs))
+
+    def shortfall(self) -> Goal | None:
+        """SHORTFALL: total amount by which relaxed rules fail (relaxed runs only).
+
+        Counts (staff, places) are summed as they are; money shortfalls are
+        counted in whole units of the fund's currency, rounded up.
+        """
+        slacks = [p for p in self.constraints.posted if p.shortfall is not None]
+        if not slacks:
+            return None
+        xs = [p.shortfall for p in slacks if p.shortfall is not None]
+        coefs = [1 for _ in slacks]
+        return Goal("SHORTFALL", "min", cp_model.LinearExpr.weighted_sum(xs, coefs), 1, 0)
+
+
+def as_decimal(value: float, scale: int) -> Decimal:
+    """An integer objective value in its goal's unit."""
+    return Decimal(round(value)) / Decimal(scale)
