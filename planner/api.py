@@ -77,6 +77,9 @@ def write_outputs(
     written: list[Path] = []
     if outcome.report is None:
         return written
+    for target in (roster, json_path):
+        if target is not None:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
     if roster is not None:
         write_roster(Path(roster), outcome.scenario, outcome.result, outcome.report, lang=lang)
         written.append(Path(roster))
