@@ -6,15 +6,17 @@ can do from the command line can be done from Python with the same result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.audit import audit
 from planner.data import Plan, Scenario
+from planner.diagnose import Conflict, explain_infeasible, precheck
+from planner.model.constraints import RuleInstance
 from planner.model.solve import SolveParams, solve
 from planner.plan_io import plan_to_json, read_plan, write_json
-from planner.results import AuditReport, SolveResult
-from planner.roster import write_roster
+from planner.results import AuditReport, SolveResult, SolveStatus
+from planner.roster import write_diagnosis, write_roster
 from planner.scenario_io import read_scenario
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -28,6 +30,7 @@ class Outcome:
     scenario: Scenario
     result: SolveResult
     report: AuditReport | None  # None when there is no plan
+    conflicts: list[Conflict] = field(default_factory=list)  # why there is none
 
     @property
     def consistent(self) -> bool:
@@ -46,8 +49,24 @@ def load_scenario(
 
 
 def solve_scenario(scenario: Scenario, params: SolveParams | None = None) -> Outcome:
-    """Solve, then audit the plan with the independent checker."""
+    """Solve, then audit the plan with the independent checker.
+
+    Certain conflicts found by counting stop the run before the model is
+    built (unless rules are relaxed); a model proven infeasible is explained
+    by a small set of rule instances that cannot hold together.
+    """
+    params = params or SolveParams()
+    if not params.relax:
+        conflicts = precheck(scenario)
+        if conflicts:
+            result = SolveResult(SolveStatus.INFEASIBLE, Plan(()), {})
+            result.messages.append("certain conflicts found by counting; no model was built")
+            return Outcome(scenario, result, None, conflicts)
     result = solve(scenario, params)
+    if result.status is SolveStatus.INFEASIBLE:
+        instances = explain_infeasible(scenario, time_limit=params.time_limit, workers=params.workers)
+        conflicts = [conflict_of_instances(instances)] if instances else []
+        return Outcome(scenario, result, None, conflicts)
     report = audit(scenario, result.plan) if result.status.has_plan else None
     outcome = Outcome(scenario, result, report)
     if report is not None and not outcome.consistent:
@@ -60,10 +79,30 @@ def solve_scenario(scenario: Scenario, params: SolveParams | None = None) -> Out
 
 
 def plan_document(outcome: Outcome) -> dict[str, object]:
-    """The contract's JSON form of a solved plan."""
+    """The contract's JSON form of a solve; conflicts and shortfalls where there are."""
+    extra: dict[str, object] = {}
+    if outcome.conflicts:
+        extra["conflicts"] = [conflict_document(c) for c in outcome.conflicts]
+    if outcome.result.shortfalls:
+        extra["shortfalls"] = [
+            {"rule": s.rule, "group_id": s.group_id, "year": s.year, "scope": s.scope,
+             "amount": s.amount}
+            for s in outcome.result.shortfalls
+        ]
     return plan_to_json(
-        outcome.result.status.value, outcome.result.plan, dict(outcome.result.objective)
+        outcome.result.status.value, outcome.result.plan, dict(outcome.result.objective), extra or None
     )
+
+
+def conflict_document(conflict: Conflict) -> dict[str, object]:
+    return {
+        "rules": list(conflict.rules),
+        "group_id": conflict.group_id,
+        "year": conflict.year,
+        "required": conflict.required,
+        "possible": conflict.possible,
+        "message": conflict.message,
+    }
 
 
 def write_outputs(
@@ -73,15 +112,21 @@ def write_outputs(
     json_path: str | Path | None = None,
     lang: str = "zh",
 ) -> list[Path]:
-    """Write the roster workbook and/or the JSON plan; only when there is a plan."""
+    """Write the roster workbook and/or the JSON plan.
+
+    Without a plan, the roster path gets a diagnosis workbook (sheet
+    ``conflicts``) instead, so no earlier roster is left there looking valid,
+    and the JSON says ``infeasible`` (or ``unknown``) with no exchanges.
+    """
     written: list[Path] = []
-    if outcome.report is None:
-        return written
     for target in (roster, json_path):
         if target is not None:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
     if roster is not None:
-        write_roster(Path(roster), outcome.scenario, outcome.result, outcome.report, lang=lang)
+        if outcome.report is not None:
+            write_roster(Path(roster), outcome.scenario, outcome.result, outcome.report, lang=lang)
+        else:
+            write_diagnosis(Path(roster), outcome.scenario, outcome.result, outcome.conflicts, lang=lang)
         written.append(Path(roster))
     if json_path is not None:
         write_json(plan_document(outcome), Path(json_path))
@@ -94,3 +139,18 @@ def check_plan(scenario: Scenario, plan: Plan | str | Path) -> AuditReport:
     if not isinstance(plan, Plan):
         plan = read_plan(Path(plan))
     return audit(scenario, plan)
+
+
+def conflict_of_instances(instances: list[RuleInstance]) -> Conflict:
+    """One conflict made of rule instances that cannot hold together."""
+    lines = "; ".join(f"{i.label()}: {i.detail}" if i.detail else i.label() for i in instances)
+    rules = tuple(dict.fromkeys(i.rule for i in instances))
+    years = {i.year for i in instances if i.year is not None}
+    groups = {i.group_id for i in instances if i.group_id is not None}
+    return Conflict(
+        rules,
+        groups.pop() if len(groups) == 1 else None,
+        years.pop() if len(years) == 1 else None,
+        f"these {len(instances)} rule instance(s) cannot hold together: {lines}",
+        instances=tuple(instances),
+    )

@@ -36,6 +36,21 @@ class LevelResult:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Shortfall:
+    """How far a relaxed rule instance falls short (``--allow-shortfall``).
+
+    ``amount`` is in the rule's unit: staff for quotas, CAPACITY and
+    CORE-KEEP; money for BUDGET.
+    """
+
+    rule: str
+    group_id: str | None
+    year: int | None
+    scope: str | None
+    amount: Decimal
+
+
 @dataclass
 class SolveResult:
     """A solved (or not) scenario."""
@@ -49,6 +64,7 @@ class SolveResult:
     num_variables: int = 0
     num_constraints: int = 0
     messages: list[str] = field(default_factory=list)
+    shortfalls: list[Shortfall] = field(default_factory=list)
 
     @property
     def coverage(self) -> Decimal | None:

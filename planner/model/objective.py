@@ -5,7 +5,8 @@ FAIR   the lowest coverage ratio among member schools with needs;
 PREFER penalties for placing non-volunteers, ignoring a stated preferred
        school, and sending staff who do not need exchange experience;
 COST   money spent on exchange staff-years (decided exchanges).
-A relaxed run adds SHORTFALL, the total amount by which relaxed rules fail.
+A relaxed run puts SHORTFALL (staff missing from relaxed count rules) and
+OVERSPEND (money over relaxed BUDGET rows) first.
 
 Each goal is an integer expression with a ``scale``: value / scale is the
 goal in its own unit (priorities and money may have decimals).
@@ -13,6 +14,7 @@ goal in its own unit (priorities and money may have decimals).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -76,6 +78,7 @@ class Objective:
         """The goal ``name`` (COVER, FAIR, PREFER, COST, SHORTFALL), or None if it is void."""
         builders = {
             "SHORTFALL": self.shortfall,
+            "OVERSPEND": self.overspend,
             "COVER": self.cover,
             "FAIR": self.fair,
             "PREFER": self.prefer,
@@ -147,17 +150,28 @@ class Objective:
         return Goal("COST", "min", cp_model.LinearExpr.weighted_sum(xs, coefs), scale, sum(coefs))
 
     def shortfall(self) -> Goal | None:
-        """SHORTFALL: total amount by which relaxed rules fail (relaxed runs only).
+        """SHORTFALL: total staff by which relaxed count rules (quotas,
+        CAPACITY, CORE-KEEP) fail; relaxed runs only."""
+        return self._slack_goal("SHORTFALL", lambda rule: rule != "BUDGET")
 
-        Counts (staff, places) are summed as they are; money shortfalls are
-        counted in whole units of the fund's currency, rounded up.
+    def overspend(self) -> Goal | None:
+        """OVERSPEND: total money by which relaxed BUDGET rows are exceeded.
+
+        Kept apart from SHORTFALL (staff and money do not add up) and
+        minimised right after it.
         """
-        slacks = [p for p in self.constraints.posted if p.shortfall is not None]
-        if not slacks:
+        return self._slack_goal("OVERSPEND", lambda rule: rule == "BUDGET")
+
+    def _slack_goal(self, name: str, keep: Callable[[str], bool]) -> Goal | None:
+        posted = [
+            p for p in self.constraints.posted if p.shortfall is not None and keep(p.instance.rule)
+        ]
+        if not posted:
             return None
-        xs = [p.shortfall for p in slacks if p.shortfall is not None]
-        coefs = [1 for _ in slacks]
-        return Goal("SHORTFALL", "min", cp_model.LinearExpr.weighted_sum(xs, coefs), 1, 0)
+        xs = [p.shortfall for p in posted if p.shortfall is not None]
+        scale = posted[0].scale
+        expr = cp_model.LinearExpr.sum(xs)
+        return Goal(name, "min", expr, scale, 0)
 
 
 def as_decimal(value: float, scale: int) -> Decimal:

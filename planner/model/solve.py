@@ -18,7 +18,7 @@ from planner.data import Plan, Scenario
 from planner.model.constraints import Constraints
 from planner.model.objective import Goal, Objective, as_decimal
 from planner.model.variables import Variables
-from planner.results import LevelResult, SolveResult, SolveStatus
+from planner.results import LevelResult, Shortfall, SolveResult, SolveStatus
 
 Logger = Callable[[str], None]
 
@@ -33,6 +33,7 @@ _STATUS = {
 # What the JSON's objective calls each goal's value.
 OBJECTIVE_KEYS = {
     "SHORTFALL": "shortfall",
+    "OVERSPEND": "overspend",
     "COVER": "coverage",
     "FAIR": "fairness",
     "PREFER": "preference_penalty",
@@ -119,7 +120,9 @@ def solve(scenario: Scenario, params: SolveParams | None = None) -> SolveResult:
     log = params.log or (lambda _msg: None)
     built = build_model(scenario, relax=params.relax)
     model, objective = built.model, built.objective
-    order = (["SHORTFALL"] if params.relax else []) + list(scenario.policy.objective_order)
+    order = (["SHORTFALL", "OVERSPEND"] if params.relax else []) + list(
+        scenario.policy.objective_order
+    )
     goals = [g for g in (objective.goal(name) for name in order) if g is not None]
     if not goals:  # an order without COVER and nothing else to optimise
         goals = [objective.cover()]
@@ -139,6 +142,7 @@ def solve(scenario: Scenario, params: SolveParams | None = None) -> SolveResult:
     )
     started = time.perf_counter()
     chosen: list[bool] | None = None
+    shortfalls: list[Shortfall] = []
     all_proven = True
     for index, goal in enumerate(goals):
         elapsed = time.perf_counter() - started
@@ -195,12 +199,14 @@ def solve(scenario: Scenario, params: SolveParams | None = None) -> SolveResult:
         if status is not SolveStatus.OPTIMAL:
             all_proven = False
         chosen = [bool(solver.boolean_value(c.var)) for c in built.variables.candidates]
+        shortfalls = _shortfalls(built, solver)
         # Fix the level reached before optimising the next goal.
         if goal.sense == "max":
             model.add(goal.expr >= value)
         else:
             model.add(goal.expr <= value)
     assert chosen is not None
+    result.shortfalls = shortfalls
     exchanges = [lk.exchange for lk in built.variables.locked]
     exchanges += [
         c.exchange() for c, on in zip(built.variables.candidates, chosen, strict=True) if on
@@ -215,3 +221,19 @@ def solve(scenario: Scenario, params: SolveParams | None = None) -> SolveResult:
     if "coverage" not in result.objective:
         result.objective["coverage"] = Decimal(0)
     return result
+
+
+def _shortfalls(built: BuiltModel, solver: cp_model.CpSolver) -> list[Shortfall]:
+    """Relaxed rule instances that fall short in the solver's plan."""
+    out: list[Shortfall] = []
+    for posted in built.constraints.posted:
+        if posted.shortfall is None:
+            continue
+        amount = solver.value(posted.shortfall)
+        if amount:
+            inst = posted.instance
+            out.append(
+                Shortfall(inst.rule, inst.group_id, inst.year, inst.scope,
+                          Decimal(amount) / Decimal(posted.scale))
+            )
+    return out
