@@ -103,7 +103,7 @@ class Objective:
         by_school: dict[str, list[NeedTerm]] = {}
         for term in self.need_terms:
             by_school.setdefault(term.need.school_id, []).append(term)
-        if len(by_school) < 2:
+        if not by_school:
             return None
         z = self.model.new_int_var(0, FAIR_SCALE, "fair_min_ratio")
         for school_id, terms in sorted(by_school.items()):

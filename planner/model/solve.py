@@ -3,18 +3,25 @@
 Goals are taken in the policy's ``objective_order`` (COVER, FAIR, PREFER,
 COST by default): solve for the first, fix the level reached, solve for the
 next with the previous plan as a hint, and so on. Each level is reported.
+
+Groups that share nothing (no budget that costs money, no commitment across
+groups) are independent: each is its own model, and the levels are combined
+exactly. A sum goal (COVER, PREFER, COST, ...) is optimal for the whole
+exactly when it is optimal for every group, so each group fixes its own
+optimum; FAIR is the minimum over member schools, so the whole's optimum is
+the smallest of the groups' optima, and every group then keeps at least that.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ortools.sat.python import cp_model
 
-from planner.data import Plan, Scenario
+from planner.data import Exchange, Plan, Scenario
 from planner.model.constraints import Constraints
 from planner.model.objective import Goal, Objective, as_decimal
 from planner.model.variables import Variables
@@ -45,15 +52,21 @@ OBJECTIVE_KEYS = {
 class SolveParams:
     """Solver settings. Same scenario, seed and workers: same plan.
 
-    ``interleave`` makes CP-SAT's parallel search deterministic; a run that
-    stops at ``time_limit`` is reproducible only if it stops at the same
-    point, so the time limit is a safety net, not the normal way to stop.
+    Defaults were chosen by measurement (``benchmarks/bench.py``) on the
+    2-core machines: one worker with CP-SAT's full LP linearization
+    (``linearization_level`` 2) proves the built-in scenario fastest and is
+    deterministic by construction; with more workers ``interleave`` keeps
+    the parallel search deterministic. A run that stops at ``time_limit`` is
+    reproducible only if it stops at the same point, so the time limit is a
+    safety net, not the normal way to stop.
     """
 
     time_limit: float = 60.0
     seed: int = 0
-    workers: int = 8
+    workers: int = 1
     interleave: bool = True
+    decompose: bool = True
+    linearization_level: int = 2
     relax: frozenset[str] = frozenset()
     log: Logger | None = None
     extra: dict[str, object] = field(default_factory=dict)
@@ -107,6 +120,7 @@ def _solver(params: SolveParams, time_left: float) -> cp_model.CpSolver:
     p.max_time_in_seconds = max(time_left, 0.01)
     p.random_seed = params.seed
     p.num_workers = params.workers
+    p.linearization_level = params.linearization_level
     if params.workers > 1 and params.interleave:
         p.interleave_search = True
     for key, value in params.extra.items():
@@ -114,60 +128,173 @@ def _solver(params: SolveParams, time_left: float) -> cp_model.CpSolver:
     return solver
 
 
-def solve(scenario: Scenario, params: SolveParams | None = None) -> SolveResult:
-    """Solve ``scenario`` under its policy; never raises for an infeasible one."""
-    params = params or SolveParams()
-    log = params.log or (lambda _msg: None)
-    built = build_model(scenario, relax=params.relax)
-    model, objective = built.model, built.objective
-    order = (["SHORTFALL", "OVERSPEND"] if params.relax else []) + list(
-        scenario.policy.objective_order
-    )
-    goals = [g for g in (objective.goal(name) for name in order) if g is not None]
-    if not goals:  # an order without COVER and nothing else to optimise
-        goals = [objective.cover()]
-    proto = model.proto
-    result = SolveResult(
-        status=SolveStatus.UNKNOWN,
-        plan=Plan(()),
-        objective={},
-        build_seconds=built.seconds,
-        num_variables=len(proto.variables),
-        num_constraints=len(proto.constraints),
-    )
-    log(
-        f"model: {len(built.variables.candidates)} possible exchanges, "
-        f"{result.num_variables} variables, {result.num_constraints} constraints, "
-        f"built in {built.seconds:.2f}s"
-    )
-    started = time.perf_counter()
-    chosen: list[bool] | None = None
-    shortfalls: list[Shortfall] = []
-    all_proven = True
-    for index, goal in enumerate(goals):
-        elapsed = time.perf_counter() - started
-        time_left = params.time_limit - elapsed
-        if index > 0 and time_left <= 0.05:
-            result.messages.append(f"time limit reached before {goal.name} was optimised")
-            all_proven = False
-            break
+def independent_parts(scenario: Scenario) -> list[Scenario]:
+    """The scenario split by group where groups share nothing, else itself.
+
+    A budget that costs money couples all groups (one fund), and so would a
+    commitment to another group's school (a MEMBERSHIP conflict the whole
+    model must report).
+    """
+    policy = scenario.policy
+    if scenario.budget and (policy.cost_teacher or policy.cost_cadre):
+        return [scenario]
+    if len(scenario.groups) < 2:
+        return [scenario]
+    group_of_school = {s.school_id: s.group_id for s in scenario.schools}
+    group_of_staff = {p.staff_id: group_of_school.get(p.school_id) for p in scenario.staff}
+    for c in scenario.commitments:
+        if group_of_staff.get(c.staff_id) != group_of_school.get(c.school_id):
+            return [scenario]
+    parts = []
+    for group in scenario.groups:
+        gid = group.group_id
+        schools = [s for s in scenario.schools if s.group_id == gid]
+        ids = {s.school_id for s in schools}
+        staff = [p for p in scenario.staff if p.school_id in ids]
+        staff_ids = {p.staff_id for p in staff}
+        parts.append(
+            replace(
+                scenario,
+                name=f"{scenario.name} / {group.name}",
+                groups=[group],
+                schools=schools,
+                staff=staff,
+                needs=[n for n in scenario.needs if n.school_id in ids],
+                core_keep=[k for k in scenario.core_keep if k.school_id in ids],
+                commitments=[c for c in scenario.commitments if c.staff_id in staff_ids],
+            )
+        )
+    return parts
+
+
+class _Part:
+    """One independent model, optimised level by level."""
+
+    def __init__(self, scenario: Scenario, params: SolveParams, built: BuiltModel) -> None:
+        self.scenario = scenario
+        self.params = params
+        self.built = built
+        self.chosen: list[bool] | None = None
+        self.shortfalls: list[Shortfall] = []
+        self.goals: dict[str, Goal] = {}
+
+    def goal(self, name: str) -> Goal | None:
+        if name not in self.goals:
+            goal = self.built.objective.goal(name)
+            if goal is None:
+                return None
+            self.goals[name] = goal
+        return self.goals[name]
+
+    def optimise(
+        self, goal: Goal, time_left: float, log: Logger, offset: float
+    ) -> tuple[SolveStatus, int, int]:
+        model = self.built.model
         if goal.sense == "max":
             model.maximize(goal.expr)
         else:
             model.minimize(goal.expr)
-        if chosen is not None:
+        if self.chosen is not None:
             model.clear_hints()
-            for cand, on in zip(built.variables.candidates, chosen, strict=True):
+            for cand, on in zip(self.built.variables.candidates, self.chosen, strict=True):
                 model.add_hint(cand.var, on)
-        solver = _solver(params, time_left)
-        code = solver.solve(model, _Progress(goal, log, elapsed) if params.log else None)
-        status = _STATUS[code]
-        seconds = time.perf_counter() - started - elapsed
+        solver = _solver(self.params, time_left)
+        progress = _Progress(goal, log, offset) if self.params.log else None
+        status = _STATUS[solver.solve(model, progress)]
         if not status.has_plan:
-            if index == 0:
+            return status, 0, 0
+        self.chosen = [bool(solver.boolean_value(c.var)) for c in self.built.variables.candidates]
+        self.shortfalls = _shortfalls(self.built, solver)
+        return status, round(solver.objective_value), round(solver.best_objective_bound)
+
+    def fix(self, goal: Goal, value: int) -> None:
+        """Keep ``goal`` at least as good as ``value`` from now on."""
+        if goal.sense == "max":
+            self.built.model.add(goal.expr >= value)
+        else:
+            self.built.model.add(goal.expr <= value)
+
+    def exchanges(self) -> list[Exchange]:
+        out = [lk.exchange for lk in self.built.variables.locked]
+        if self.chosen is not None:
+            out += [
+                c.exchange()
+                for c, on in zip(self.built.variables.candidates, self.chosen, strict=True)
+                if on
+            ]
+        return out
+
+
+def solve(
+    scenario: Scenario,
+    params: SolveParams | None = None,
+    *,
+    constrain: Callable[[Variables], None] | None = None,
+) -> SolveResult:
+    """Solve ``scenario`` under its policy; never raises for an infeasible one.
+
+    ``constrain`` may add constraints over the decisions before solving
+    (``planner explain`` forbids or forces one person's exchanges with it);
+    it makes the run a single model.
+    """
+    params = params or SolveParams()
+    log = params.log or (lambda _msg: None)
+    pieces = independent_parts(scenario) if params.decompose and constrain is None else [scenario]
+    parts: list[_Part] = []
+    for piece in pieces:
+        built = build_model(piece, relax=params.relax)
+        if constrain is not None:
+            constrain(built.variables)
+        parts.append(_Part(piece, params, built))
+    result = SolveResult(
+        status=SolveStatus.UNKNOWN,
+        plan=Plan(()),
+        objective={},
+        build_seconds=sum(p.built.seconds for p in parts),
+        num_variables=sum(len(p.built.model.proto.variables) for p in parts),
+        num_constraints=sum(len(p.built.model.proto.constraints) for p in parts),
+    )
+    log(
+        f"model: {sum(len(p.built.variables.candidates) for p in parts)} possible exchanges, "
+        f"{result.num_variables} variables, {result.num_constraints} constraints"
+        + (f" in {len(parts)} independent parts" if len(parts) > 1 else "")
+        + f", built in {result.build_seconds:.2f}s"
+    )
+    order = (["SHORTFALL", "OVERSPEND"] if params.relax else []) + list(
+        scenario.policy.objective_order
+    )
+    if "COVER" not in order:
+        order.append("COVER")  # always report coverage
+    started = time.perf_counter()
+    all_proven = True
+    solved_once = False
+    for name in order:
+        active = [(part, part.goal(name)) for part in parts]
+        todo = [(part, goal) for part, goal in active if goal is not None]
+        if not todo:
+            continue
+        level_start = time.perf_counter()
+        if solved_once and params.time_limit - (level_start - started) <= 0.05:
+            result.messages.append(f"time limit reached before {name} was optimised")
+            all_proven = False
+            break
+        values: list[int] = []
+        bounds: list[int] = []
+        statuses: list[SolveStatus] = []
+        for part, goal in todo:
+            elapsed = time.perf_counter() - started
+            if name == "FAIR" and values:
+                # Only the smallest part optimum matters: capping z (a lower
+                # bound on every school's ratio, nothing more) at the smallest
+                # so far lets the other parts stop as soon as they reach it.
+                part.built.model.add(goal.expr <= min(values))
+            status, value, bound = part.optimise(goal, params.time_limit - elapsed, log, elapsed)
+            if not status.has_plan and part.chosen is None:
                 result.status = status
                 result.levels.append(
-                    LevelResult(goal.name, goal.sense, None, None, status, seconds)
+                    LevelResult(
+                        name, goal.sense, None, None, status, time.perf_counter() - level_start
+                    )
                 )
                 result.solve_seconds = time.perf_counter() - started
                 if status is SolveStatus.UNKNOWN:
@@ -175,52 +302,75 @@ def solve(scenario: Scenario, params: SolveParams | None = None) -> SolveResult:
                         f"no plan found within {params.time_limit:g}s and infeasibility not proven"
                     )
                 return result
-            result.messages.append(
-                f"{goal.name}: no improvement proven in time; kept the plan so far"
-            )
-            all_proven = False
-            break
-        value = round(solver.objective_value)
-        bound = round(solver.best_objective_bound)
+            if not status.has_plan:  # ran out of time on a later level: keep the plan so far
+                result.messages.append(
+                    f"{name}: no improvement found in time; kept the plan so far"
+                )
+                status, value, bound = (
+                    SolveStatus.FEASIBLE,
+                    _current(part, goal),
+                    _current(part, goal),
+                )
+            if len(parts) > 1:
+                log(
+                    f"  {name} {part.scenario.groups[0].group_id}: {status.value} "
+                    f"{as_decimal(value, goal.scale)} in {time.perf_counter() - started - elapsed:.1f}s"
+                )
+            statuses.append(status)
+            values.append(value)
+            bounds.append(bound)
+        solved_once = True
+        goal0 = todo[0][1]
+        if name == "FAIR":  # the minimum over member schools: the smallest part decides
+            value, bound = min(values), min(bounds)
+        else:
+            value, bound = sum(values), sum(bounds)
+        for (part, goal), own in zip(todo, values, strict=True):
+            part.fix(goal, value if name == "FAIR" else own)
+        status = (
+            SolveStatus.OPTIMAL
+            if all(s is SolveStatus.OPTIMAL for s in statuses)
+            else SolveStatus.FEASIBLE
+        )
+        all_proven = all_proven and status is SolveStatus.OPTIMAL
+        seconds = time.perf_counter() - level_start
         result.levels.append(
             LevelResult(
-                goal.name,
-                goal.sense,
-                as_decimal(value, goal.scale),
-                as_decimal(bound, goal.scale),
+                name,
+                goal0.sense,
+                as_decimal(value, goal0.scale),
+                as_decimal(bound, goal0.scale),
                 status,
                 seconds,
             )
         )
         log(
-            f"{goal.name}: {status.value}, {as_decimal(value, goal.scale)} "
-            f"(bound {as_decimal(bound, goal.scale)}) in {seconds:.1f}s"
+            f"{name}: {status.value}, {as_decimal(value, goal0.scale)} "
+            f"(bound {as_decimal(bound, goal0.scale)}) in {seconds:.1f}s"
         )
-        if status is not SolveStatus.OPTIMAL:
-            all_proven = False
-        chosen = [bool(solver.boolean_value(c.var)) for c in built.variables.candidates]
-        shortfalls = _shortfalls(built, solver)
-        # Fix the level reached before optimising the next goal.
-        if goal.sense == "max":
-            model.add(goal.expr >= value)
-        else:
-            model.add(goal.expr <= value)
-    assert chosen is not None
-    result.shortfalls = shortfalls
-    exchanges = [lk.exchange for lk in built.variables.locked]
-    exchanges += [
-        c.exchange() for c, on in zip(built.variables.candidates, chosen, strict=True) if on
-    ]
-    result.plan = Plan.of(exchanges)
+    result.plan = Plan.of(e for part in parts for e in part.exchanges())
+    result.shortfalls = [s for part in parts for s in part.shortfalls]
     result.status = SolveStatus.OPTIMAL if all_proven else SolveStatus.FEASIBLE
     result.solve_seconds = time.perf_counter() - started
     for level in result.levels:
         result.objective[OBJECTIVE_KEYS[level.name]] = level.value
         if level.name == "COVER":
             result.objective["coverage_bound"] = level.bound
-    if "coverage" not in result.objective:
-        result.objective["coverage"] = Decimal(0)
     return result
+
+
+def _current(part: _Part, goal: Goal) -> int:
+    """The value of ``goal`` in the part's current plan (its hint)."""
+    solver = cp_model.CpSolver()
+    model = part.built.model
+    model.clear_objective()
+    assert part.chosen is not None
+    for cand, on in zip(part.built.variables.candidates, part.chosen, strict=True):
+        model.add_hint(cand.var, on)
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    solver.solve(model)
+    return round(solver.value(goal.expr))
 
 
 def _shortfalls(built: BuiltModel, solver: cp_model.CpSolver) -> list[Shortfall]:
@@ -233,7 +383,12 @@ def _shortfalls(built: BuiltModel, solver: cp_model.CpSolver) -> list[Shortfall]
         if amount:
             inst = posted.instance
             out.append(
-                Shortfall(inst.rule, inst.group_id, inst.year, inst.scope,
-                          Decimal(amount) / Decimal(posted.scale))
+                Shortfall(
+                    inst.rule,
+                    inst.group_id,
+                    inst.year,
+                    inst.scope,
+                    Decimal(amount) / Decimal(posted.scale),
+                )
             )
     return out

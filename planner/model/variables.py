@@ -58,6 +58,7 @@ class Variables:
         self.model = model
         self.scenario = scenario
         self.candidates: list[Candidate] = []
+        self.by_staff: dict[str, list[Candidate]] = defaultdict(list)
         self.by_staff_year: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
         self.by_school_year: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
         self.by_group_start: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
@@ -83,7 +84,7 @@ class Variables:
             for start in scenario.years:
                 if not domain.age(person, start, policy):
                     continue
-                for length in lengths:
+                for length in self.useful_lengths(start, lengths):
                     years = range(start, start + length)
                     if not domain.available(person, years):
                         continue
@@ -91,11 +92,26 @@ class Variables:
                         if domain.membership(scenario, person, school, years):
                             self._add(person, school, start, length, home.group_id)
 
+    def useful_lengths(self, start: int, lengths: range) -> list[int]:
+        """TERM lengths worth a decision for an exchange starting in ``start``.
+
+        Lengths that differ only in years past the horizon serve the same
+        needs, quotas and CORE-KEEP; every rule that looks past the horizon
+        (CAPACITY, BUDGET, ONE-PLACE with later commitments, MEMBERSHIP,
+        AVAILABLE) and COST only get harder with more years. So the shortest
+        length reaching the horizon's last year dominates the longer ones,
+        and they are left out: the optimum is unchanged.
+        """
+        last = self.scenario.years[-1]
+        reach = [n for n in lengths if start + n - 1 >= last]
+        return [n for n in lengths if start + n - 1 < last] + reach[:1]
+
     def _add(self, person: Staff, school: School, start: int, length: int, group_id: str) -> None:
         name = f"x[{person.staff_id},{school.school_id},{start},{length}]"
         cand = Candidate(person, school, start, length, self.model.new_bool_var(name))
         self.candidates.append(cand)
         self.by_group_start[group_id, start].append(cand)
+        self.by_staff[person.staff_id].append(cand)
         for year in cand.years():
             self.by_staff_year[person.staff_id, year].append(cand)
             self.by_school_year[school.school_id, year].append(cand)

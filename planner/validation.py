@@ -1,0 +1,471 @@
+"""Cross-reference checks on a built :class:`~planner.data.Scenario`.
+
+Each entity checks its own values when it is made (``planner.data``); what
+is left is everything that involves more than one row: duplicate ids,
+references to unknown ids, a staff member not at a core school, a group
+without exactly one core school, needs outside the horizon or at a school
+that is not a member in that year, and so on.
+
+The checks work on any scenario, read from a workbook or built in Python.
+Each :class:`Finding` knows the sheet and the position (index) of the item
+it concerns in the scenario's list for that sheet (``scenario.staff[3]`` is
+index 3 of sheet ``staff``; a setting is indexed by its key), so the
+workbook reader can turn it into a :class:`~planner.problems.Problem` that
+names the Excel row. Every message names the bad id.
+
+``Unparsed`` tells the checks which ids exist in the input although their
+rows could not be built, so that a reference to such an id is not reported
+as unknown on top of the row's own problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from planner.data import Group, Scenario, School
+from planner.enums import Role, Stage
+from planner.problems import Problem
+
+__all__ = [
+    "HORIZON_MAX",
+    "ID_COLUMNS",
+    "YEAR_MAX",
+    "YEAR_MIN",
+    "Finding",
+    "Unparsed",
+    "duplicate_expected",
+    "scenario_findings",
+    "scenario_problems",
+]
+
+YEAR_MIN = 1990
+YEAR_MAX = 2100
+HORIZON_MAX = 20
+
+# In Finding.expected, replaced by where the first occurrence is.
+FIRST = "{first}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One cross-reference problem, located by sheet and item index.
+
+    ``sheet`` and ``column`` are canonical names of the contract.
+    ``index`` is the position in the scenario's list for ``sheet``
+    (``settings``: the key). ``first_index``, for a duplicate, is the
+    position of the first occurrence; ``expected`` then contains
+    ``{first}``, filled in by :meth:`problem` with its row.
+    """
+
+    sheet: str
+    index: int | str | None
+    column: str | None
+    value: object
+    expected: str
+    first_index: int | None = None
+    rule: str | None = None
+
+    def problem(
+        self,
+        rows: Mapping[int | str, int] | None = None,
+        *,
+        sheet_title: str | None = None,
+        labels: Mapping[str, str] | None = None,
+    ) -> Problem:
+        """This finding as a :class:`Problem`.
+
+        ``rows`` maps an item index (or a settings key) of this sheet to its
+        Excel row; ``sheet_title`` and ``labels`` give the sheet's name and
+        column headers as written in the workbook. Without them the problem
+        names the canonical sheet and column and no row.
+        """
+        row = rows.get(self.index) if rows is not None and self.index is not None else None
+        column = self.column
+        if isinstance(self.index, str) and row is not None:
+            column = "value"  # a key/value sheet: the value cell of that key's row
+        if column is not None and labels is not None:
+            column = labels.get(column, column)
+        expected = self.expected
+        if self.first_index is not None:
+            first_row = rows.get(self.first_index) if rows is not None else None
+            where = (
+                f"row {first_row}"
+                if first_row is not None
+                else f"item {self.first_index + 1} of {self.sheet}"
+            )
+            expected = expected.replace(FIRST, where)
+        return Problem(sheet_title or self.sheet, row, column, self.value, expected, self.rule)
+
+
+@dataclass
+class Unparsed:
+    """What the input holds but could not be built into the scenario.
+
+    ``group_ids``/``school_ids``/``staff_ids``: ids of rows that failed to
+    parse (references to them are not reported). ``incomplete_groups``:
+    groups with a school row that failed (their core-school count is not
+    checked). ``sheets``: sheets whose ids could not be read at all (missing
+    sheet or id column): no reference into them is checked. ``settings``:
+    the settings could not be read, so the horizon is unknown.
+    """
+
+    group_ids: set[str] = field(default_factory=set)
+    school_ids: set[str] = field(default_factory=set)
+    staff_ids: set[str] = field(default_factory=set)
+    incomplete_groups: set[str] = field(default_factory=set)
+    sheets: set[str] = field(default_factory=set)
+    settings: bool = False
+
+    def group_exists(self, group_id: str) -> bool:
+        return group_id in self.group_ids or "groups" in self.sheets
+
+    def school_exists(self, school_id: str) -> bool:
+        return school_id in self.school_ids or "schools" in self.sheets
+
+    def staff_exists(self, staff_id: str) -> bool:
+        return staff_id in self.staff_ids or "staff" in self.sheets
+
+    def group_incomplete(self, group_id: str) -> bool:
+        return group_id in self.incomplete_groups or "schools" in self.sheets
+
+
+# The sheets whose rows carry their own id, and what a row is.
+ID_COLUMNS: dict[str, str] = {"groups": "group_id", "schools": "school_id", "staff": "staff_id"}
+_NOUNS: dict[str, str] = {"groups": "group", "schools": "school", "staff": "staff member"}
+
+
+def duplicate_expected(sheet: str, item_id: str, first: str) -> str:
+    """The sentence for a repeated id; ``first`` says where it was first used."""
+    return (
+        f"duplicate {ID_COLUMNS[sheet]} '{item_id}': already used in {first}; "
+        f"give each {_NOUNS[sheet]} its own id"
+    )
+
+
+def scenario_problems(scenario: Scenario, unparsed: Unparsed | None = None) -> list[Problem]:
+    """Every cross-reference problem of ``scenario``, without Excel rows."""
+    return [f.problem() for f in scenario_findings(scenario, unparsed)]
+
+
+def scenario_findings(scenario: Scenario, unparsed: Unparsed | None = None) -> list[Finding]:
+    """Every cross-reference problem of ``scenario``, located by item index."""
+    return _Checker(scenario, unparsed or Unparsed()).run()
+
+
+def _span(first: int, horizon: int) -> str:
+    return f"{first}..{first + horizon - 1}"
+
+
+class _Checker:
+    def __init__(self, scenario: Scenario, unparsed: Unparsed) -> None:
+        self.s = scenario
+        self.u = unparsed
+        self.out: list[Finding] = []
+        # First occurrence wins, as the messages say.
+        self.groups: dict[str, Group] = {}
+        for g in scenario.groups:
+            self.groups.setdefault(g.group_id, g)
+        self.schools: dict[str, School] = {}
+        for sc in scenario.schools:
+            self.schools.setdefault(sc.school_id, sc)
+        self.staff_ids = {st.staff_id for st in scenario.staff}
+
+    def add(
+        self,
+        sheet: str,
+        index: int | str | None,
+        column: str | None,
+        value: object,
+        expected: str,
+        first_index: int | None = None,
+    ) -> None:
+        self.out.append(Finding(sheet, index, column, value, expected, first_index))
+
+    def run(self) -> list[Finding]:
+        self.settings()
+        self.duplicates()
+        self.schools_sheet()
+        self.core_schools()
+        self.staff()
+        self.needs()
+        self.core_keep()
+        self.commitments()
+        self.budget()
+        return self.out
+
+    # -- checks --------------------------------------------------------------
+
+    def settings(self) -> None:
+        if self.u.settings:
+            return
+        s = self.s
+        if not isinstance(s.name, str) or not s.name.strip():
+            self.add("settings", "name", "name", s.name, "the scenario needs a name")
+        if not YEAR_MIN <= s.first_year <= YEAR_MAX:
+            self.add(
+                "settings",
+                "first_year",
+                "first_year",
+                s.first_year,
+                f"first_year: expected a four-digit school year {YEAR_MIN}..{YEAR_MAX}",
+            )
+        if not 1 <= s.horizon <= HORIZON_MAX:
+            self.add(
+                "settings",
+                "horizon",
+                "horizon",
+                s.horizon,
+                f"horizon: expected a whole number of school years 1..{HORIZON_MAX}",
+            )
+
+    def duplicates(self) -> None:
+        kinds: tuple[tuple[str, list[str]], ...] = (
+            ("groups", [g.group_id for g in self.s.groups]),
+            ("schools", [sc.school_id for sc in self.s.schools]),
+            ("staff", [st.staff_id for st in self.s.staff]),
+        )
+        for sheet, ids in kinds:
+            first: dict[str, int] = {}
+            for i, item_id in enumerate(ids):
+                if item_id in first:
+                    self.add(
+                        sheet,
+                        i,
+                        ID_COLUMNS[sheet],
+                        item_id,
+                        duplicate_expected(sheet, item_id, FIRST),
+                        first_index=first[item_id],
+                    )
+                else:
+                    first[item_id] = i
+
+    def schools_sheet(self) -> None:
+        for i, sc in enumerate(self.s.schools):
+            if sc.group_id not in self.groups and not self.u.group_exists(sc.group_id):
+                self.add(
+                    "schools",
+                    i,
+                    "group_id",
+                    sc.group_id,
+                    f"school {sc.school_id}: group '{sc.group_id}' is not in sheet groups; "
+                    "use a group_id of the groups sheet",
+                )
+
+    def core_schools(self) -> None:
+        cores: dict[str, list[int]] = {}
+        for i, sc in enumerate(self.s.schools):
+            if sc.role is Role.CORE:
+                cores.setdefault(sc.group_id, []).append(i)
+        seen: set[str] = set()
+        for gi, g in enumerate(self.s.groups):
+            if g.group_id in seen:
+                continue  # a duplicate group row: reported as such
+            seen.add(g.group_id)
+            if g.group_id not in cores and not self.u.group_incomplete(g.group_id):
+                self.add(
+                    "groups",
+                    gi,
+                    "group_id",
+                    g.group_id,
+                    f"group {g.group_id} has no core school; give exactly one of its "
+                    "schools the role core",
+                )
+        for group_id, indexes in cores.items():
+            first = indexes[0]
+            core_id = self.s.schools[first].school_id
+            for i in indexes[1:]:
+                sc = self.s.schools[i]
+                if sc.school_id == core_id:
+                    continue  # the same school twice: reported as a duplicate id
+                self.add(
+                    "schools",
+                    i,
+                    "role",
+                    sc.role.value,
+                    f"school {sc.school_id}: group {group_id} already has core school "
+                    f"{core_id} ({FIRST}); a group has exactly one core school",
+                    first_index=first,
+                )
+
+    def staff(self) -> None:
+        for i, st in enumerate(self.s.staff):
+            school = self.schools.get(st.school_id)
+            if school is None:
+                if not self.u.school_exists(st.school_id):
+                    self.add(
+                        "staff",
+                        i,
+                        "school_id",
+                        st.school_id,
+                        f"staff {st.staff_id}: school '{st.school_id}' is not in sheet "
+                        "schools; use the school_id of the staff member's core school",
+                    )
+            elif school.role is not Role.CORE:
+                self.add(
+                    "staff",
+                    i,
+                    "school_id",
+                    st.school_id,
+                    f"staff {st.staff_id}: school {st.school_id} is a {school.role.value} "
+                    "member school, not a core school; the staff sheet lists core-school "
+                    "staff only",
+                )
+            pref = st.preferred_school
+            if pref is not None and pref not in self.schools and not self.u.school_exists(pref):
+                self.add(
+                    "staff",
+                    i,
+                    "preferred_school",
+                    pref,
+                    f"staff {st.staff_id}: preferred school '{pref}' is not in sheet "
+                    "schools; use a school_id of the schools sheet or leave it blank",
+                )
+
+    def needs(self) -> None:
+        s = self.s
+        for i, need in enumerate(s.needs):
+            label = f"need at {need.school_id} in {need.year} ({need.subject})"
+            if not self.u.settings and need.year not in s.years:
+                self.add(
+                    "needs",
+                    i,
+                    "year",
+                    need.year,
+                    f"{label}: year {need.year} is outside the plan horizon "
+                    f"{_span(s.first_year, s.horizon)}; use a year of the horizon or "
+                    "change first_year/horizon in settings",
+                )
+            school = self.schools.get(need.school_id)
+            if school is None:
+                if not self.u.school_exists(need.school_id):
+                    self.add(
+                        "needs",
+                        i,
+                        "school_id",
+                        need.school_id,
+                        f"{label}: school '{need.school_id}' is not in sheet schools; "
+                        "use a school_id of the schools sheet",
+                    )
+                continue
+            if school.role is Role.CORE:
+                self.add(
+                    "needs",
+                    i,
+                    "school_id",
+                    need.school_id,
+                    f"{label}: {need.school_id} is a core school; needs are stated by "
+                    "member schools (fusion or alliance)",
+                )
+            else:
+                group = self.groups.get(school.group_id)
+                if group is not None and not self._member(school, group.founded_year, need.year):
+                    joined = (
+                        school.joined_year if school.joined_year is not None else group.founded_year
+                    )
+                    left = f", left {school.left_year}" if school.left_year is not None else ""
+                    self.add(
+                        "needs",
+                        i,
+                        "year",
+                        need.year,
+                        f"{label}: school {need.school_id} is not a member of group "
+                        f"{group.group_id} in {need.year} (joined {joined}{left}); drop the "
+                        "row or fix joined_year/left_year in schools",
+                    )
+            if need.stage is None:
+                if school.stage is Stage.NINE_YEAR:
+                    self.add(
+                        "needs",
+                        i,
+                        "stage",
+                        None,
+                        f"{label}: {need.school_id} is a nine-year school; say which stage "
+                        "is needed (primary or junior)",
+                    )
+            elif not need.stage.teaches() <= school.stage.teaches():
+                self.add(
+                    "needs",
+                    i,
+                    "stage",
+                    need.stage.value,
+                    f"{label}: school {need.school_id} is a {school.stage.value} school and "
+                    f"does not teach {need.stage.value}; use "
+                    + " or ".join(st.value for st in sorted(school.stage.teaches()))
+                    + " or leave it blank",
+                )
+
+    def _member(self, school: School, founded_year: int, year: int) -> bool:
+        joined = school.joined_year if school.joined_year is not None else founded_year
+        return joined <= year and (school.left_year is None or year < school.left_year)
+
+    def core_keep(self) -> None:
+        for i, keep in enumerate(self.s.core_keep):
+            school = self.schools.get(keep.school_id)
+            label = f"core_keep {keep.school_id} {keep.subject}"
+            if school is None:
+                if not self.u.school_exists(keep.school_id):
+                    self.add(
+                        "core_keep",
+                        i,
+                        "school_id",
+                        keep.school_id,
+                        f"{label}: school '{keep.school_id}' is not in sheet schools; use "
+                        "the school_id of a core school",
+                    )
+            elif school.role is not Role.CORE:
+                self.add(
+                    "core_keep",
+                    i,
+                    "school_id",
+                    keep.school_id,
+                    f"{label}: {keep.school_id} is a {school.role.value} member school, not "
+                    "a core school; core_keep applies to core schools only",
+                )
+
+    def commitments(self) -> None:
+        for i, c in enumerate(self.s.commitments):
+            label = f"commitment of {c.staff_id} at {c.school_id}"
+            if c.staff_id not in self.staff_ids and not self.u.staff_exists(c.staff_id):
+                self.add(
+                    "commitments",
+                    i,
+                    "staff_id",
+                    c.staff_id,
+                    f"{label}: staff '{c.staff_id}' is not in sheet staff; use a staff_id "
+                    "of the staff sheet",
+                )
+            if c.school_id not in self.schools and not self.u.school_exists(c.school_id):
+                self.add(
+                    "commitments",
+                    i,
+                    "school_id",
+                    c.school_id,
+                    f"{label}: school '{c.school_id}' is not in sheet schools; use a "
+                    "school_id of the schools sheet",
+                )
+            if c.start_year > c.end_year:
+                self.add(
+                    "commitments",
+                    i,
+                    "end_year",
+                    c.end_year,
+                    f"{label}: end_year {c.end_year} is before start_year {c.start_year}; "
+                    "end_year is the last school year served (inclusive)",
+                )
+
+    def budget(self) -> None:
+        first: dict[int, int] = {}
+        for i, b in enumerate(self.s.budget):
+            if b.year in first:
+                self.add(
+                    "budget",
+                    i,
+                    "year",
+                    b.year,
+                    f"budget year {b.year} appears twice (first in {FIRST}); give one "
+                    "amount per year",
+                    first_index=first[b.year],
+                )
+            else:
+                first[b.year] = i
