@@ -320,13 +320,19 @@ def solve(
             values.append(value)
             bounds.append(bound)
         solved_once = True
-        goal0 = todo[0][1]
+        sense = todo[0][1].sense
+        # Parts may scale a goal differently (priorities, money): combine in
+        # the goal's own unit, fix each part in its own integers.
+        own_values = [as_decimal(v, g.scale) for v, (_, g) in zip(values, todo, strict=True)]
+        own_bounds = [as_decimal(b, g.scale) for b, (_, g) in zip(bounds, todo, strict=True)]
         if name == "FAIR":  # the minimum over member schools: the smallest part decides
-            value, bound = min(values), min(bounds)
+            total, total_bound = min(own_values), min(own_bounds)
+            for part, goal in todo:
+                part.fix(goal, min(values))  # FAIR_SCALE is common to all parts
         else:
-            value, bound = sum(values), sum(bounds)
-        for (part, goal), own in zip(todo, values, strict=True):
-            part.fix(goal, value if name == "FAIR" else own)
+            total, total_bound = sum(own_values, Decimal(0)), sum(own_bounds, Decimal(0))
+            for (part, goal), own in zip(todo, values, strict=True):
+                part.fix(goal, own)
         status = (
             SolveStatus.OPTIMAL
             if all(s is SolveStatus.OPTIMAL for s in statuses)
@@ -334,20 +340,8 @@ def solve(
         )
         all_proven = all_proven and status is SolveStatus.OPTIMAL
         seconds = time.perf_counter() - level_start
-        result.levels.append(
-            LevelResult(
-                name,
-                goal0.sense,
-                as_decimal(value, goal0.scale),
-                as_decimal(bound, goal0.scale),
-                status,
-                seconds,
-            )
-        )
-        log(
-            f"{name}: {status.value}, {as_decimal(value, goal0.scale)} "
-            f"(bound {as_decimal(bound, goal0.scale)}) in {seconds:.1f}s"
-        )
+        result.levels.append(LevelResult(name, sense, total, total_bound, status, seconds))
+        log(f"{name}: {status.value}, {total} (bound {total_bound}) in {seconds:.1f}s")
     result.plan = Plan.of(e for part in parts for e in part.exchanges())
     result.shortfalls = [s for part in parts for s in part.shortfalls]
     result.status = SolveStatus.OPTIMAL if all_proven else SolveStatus.FEASIBLE
