@@ -12,12 +12,28 @@ from pathlib import Path
 from planner.audit import audit
 from planner.data import Plan, Scenario
 from planner.diagnose import Conflict, explain_infeasible, precheck
+from planner.explain import Explanation, explain
 from planner.model.constraints import RuleInstance
 from planner.model.solve import SolveParams, solve
 from planner.plan_io import plan_to_json, read_plan, write_json
 from planner.results import AuditReport, SolveResult, SolveStatus
 from planner.roster import write_diagnosis, write_roster
 from planner.scenario_io import read_scenario
+
+__all__ = [
+    "BUILTIN_SCENARIO",
+    "Conflict",
+    "Explanation",
+    "Outcome",
+    "check_plan",
+    "explain",
+    "load_scenario",
+    "plan_document",
+    "precheck",
+    "read_plan",
+    "solve_scenario",
+    "write_outputs",
+]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BUILTIN_SCENARIO = PROJECT_DIR / "scenarios" / "taishan-2022.xlsx"
@@ -64,7 +80,9 @@ def solve_scenario(scenario: Scenario, params: SolveParams | None = None) -> Out
             return Outcome(scenario, result, None, conflicts)
     result = solve(scenario, params)
     if result.status is SolveStatus.INFEASIBLE:
-        instances = explain_infeasible(scenario, time_limit=params.time_limit, workers=params.workers)
+        instances = explain_infeasible(
+            scenario, time_limit=params.time_limit, workers=params.workers
+        )
         conflicts = [conflict_of_instances(instances)] if instances else []
         return Outcome(scenario, result, None, conflicts)
     report = audit(scenario, result.plan) if result.status.has_plan else None
@@ -85,12 +103,20 @@ def plan_document(outcome: Outcome) -> dict[str, object]:
         extra["conflicts"] = [conflict_document(c) for c in outcome.conflicts]
     if outcome.result.shortfalls:
         extra["shortfalls"] = [
-            {"rule": s.rule, "group_id": s.group_id, "year": s.year, "scope": s.scope,
-             "amount": s.amount}
+            {
+                "rule": s.rule,
+                "group_id": s.group_id,
+                "year": s.year,
+                "scope": s.scope,
+                "amount": s.amount,
+            }
             for s in outcome.result.shortfalls
         ]
     return plan_to_json(
-        outcome.result.status.value, outcome.result.plan, dict(outcome.result.objective), extra or None
+        outcome.result.status.value,
+        outcome.result.plan,
+        dict(outcome.result.objective),
+        extra or None,
     )
 
 
@@ -126,7 +152,9 @@ def write_outputs(
         if outcome.report is not None:
             write_roster(Path(roster), outcome.scenario, outcome.result, outcome.report, lang=lang)
         else:
-            write_diagnosis(Path(roster), outcome.scenario, outcome.result, outcome.conflicts, lang=lang)
+            write_diagnosis(
+                Path(roster), outcome.scenario, outcome.result, outcome.conflicts, lang=lang
+            )
         written.append(Path(roster))
     if json_path is not None:
         write_json(plan_document(outcome), Path(json_path))

@@ -11,6 +11,7 @@ Exit codes (also in the README):
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -22,6 +23,8 @@ from planner.model.constraints import RELAXABLE_RULES
 from planner.model.solve import SolveParams
 from planner.problems import ScenarioError
 from planner.results import AuditReport, SolveResult, SolveStatus
+
+DEFAULTS = SolveParams()
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -71,7 +74,12 @@ def main() -> None:
 @scenario_argument
 @policy_option
 def validate(scenario: Path | None, policy_file: Path | None) -> None:
-    """Check a scenario workbook and list every problem (exit 2 if any)."""
+    """Check a scenario workbook and list every problem (exit 2 if any).
+
+    Then count whether the rules can hold at all (quotas against eligible
+    staff, CORE-KEEP, CAPACITY, BUDGET) and list every certain conflict
+    (exit 3 if any).
+    """
     try:
         loaded = api.load_scenario(scenario, policy_file)
     except ScenarioError as exc:
@@ -81,6 +89,12 @@ def validate(scenario: Path | None, policy_file: Path | None) -> None:
         f"{len(loaded.staff)} staff, {len(loaded.needs)} needs, years "
         f"{loaded.years.start}-{loaded.years.stop - 1})"
     )
+    conflicts = api.precheck(loaded)
+    if conflicts:
+        click.echo(f"{len(conflicts)} certain conflict(s) between the rules and the data:")
+        for conflict in conflicts:
+            click.echo(f"  - {conflict}")
+        sys.exit(EXIT_INFEASIBLE)
 
 
 @main.command()
@@ -109,7 +123,7 @@ def validate(scenario: Path | None, policy_file: Path | None) -> None:
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
-    default=8,
+    default=DEFAULTS.workers,
     show_default=True,
     help="CP-SAT search workers.",
 )
@@ -161,6 +175,8 @@ def solve(
     outcome = api.solve_scenario(loaded, params)
     written = api.write_outputs(outcome, roster=roster, json_path=json_path, lang=lang)
     _print_summary(outcome.result, outcome.report, written)
+    for conflict in outcome.conflicts:
+        click.echo(f"conflict: {conflict}")
     status = outcome.result.status
     if status is SolveStatus.INFEASIBLE:
         sys.exit(EXIT_INFEASIBLE)
@@ -235,3 +251,58 @@ def check(scenario: Path, plan: Path, policy_file: Path | None) -> None:
     click.echo(f"{plan}: {verdict}; coverage {report.total_coverage}")
     if not report.valid:
         sys.exit(EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("plan", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("staff_id")
+@policy_option
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds for the re-solve.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=DEFAULTS.workers,
+    show_default=True,
+    help="CP-SAT search workers.",
+)
+def explain(
+    scenario: Path,
+    plan: Path,
+    staff_id: str,
+    policy_file: Path | None,
+    as_json: bool,
+    time_limit: float,
+    workers: int,
+) -> None:
+    """Why STAFF_ID is (or is not) in PLAN, and what the alternative costs."""
+    try:
+        loaded = api.load_scenario(scenario, policy_file)
+        the_plan = api.read_plan(plan)
+    except ScenarioError as exc:
+        _fail_input(exc)
+    if staff_id not in loaded.staff_by_id:
+        raise InputError(f"staff_id {staff_id!r} is not on the staff sheet of {scenario}")
+    result = api.explain(
+        loaded, the_plan, staff_id, SolveParams(time_limit=time_limit, workers=workers)
+    )
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    state = "placed" if result.placed else "not placed"
+    click.echo(f"{result.staff_id} {result.name}: {state}; plan coverage {result.coverage}")
+    for ex in result.exchanges:
+        click.echo(f"  exchange {ex.school_id} {ex.start_year}-{ex.end_year}")
+    for line in result.serves:
+        click.echo(f"  serves {line}")
+    for year, reasons in sorted(result.ineligible.items()):
+        click.echo(f"  {year}: ineligible by {', '.join(reasons)}")
+    for sentence in result.sentences:
+        click.echo(sentence)

@@ -26,7 +26,15 @@ from planner.model.solve import build_model
 
 # Rules that adding exchanges can never repair: if the locked commitments
 # alone break one of these, no plan can hold it.
-_MONOTONE_FOR_LOCKED = ("TERM", "ONE-PLACE", "MEMBERSHIP", "AVAILABLE", "CAPACITY", "CORE-KEEP", "BUDGET")
+_MONOTONE_FOR_LOCKED = (
+    "TERM",
+    "ONE-PLACE",
+    "MEMBERSHIP",
+    "AVAILABLE",
+    "CAPACITY",
+    "CORE-KEEP",
+    "BUDGET",
+)
 
 
 @dataclass(frozen=True)
@@ -86,12 +94,12 @@ def _exclusions(scenario: Scenario, person: Staff, year: int) -> list[str]:
     return reasons
 
 
-def _starters(scenario: Scenario, group_id: str, year: int, cadres: bool) -> tuple[list[Staff], dict[str, int]]:
+def _starters(
+    scenario: Scenario, group_id: str, year: int, cadres: bool
+) -> tuple[list[Staff], dict[str, int]]:
     """Who could start in ``year``, and how many each rule excludes."""
     core = scenario.core_school(group_id)
-    locked_busy = {
-        c.staff_id for c in scenario.commitments if c.covers(year)
-    }
+    locked_busy = {c.staff_id for c in scenario.commitments if c.covers(year)}
     pool: list[Staff] = []
     excluded: dict[str, int] = {}
     for person in scenario.staff_of(core.school_id):
@@ -127,9 +135,11 @@ def precheck(scenario: Scenario) -> list[Conflict]:
                 if required <= 0:
                     continue
                 locked = sum(
-                    1 for c in scenario.commitments
+                    1
+                    for c in scenario.commitments
                     if c.start_year == year
-                    and scenario.staff_by_id[c.staff_id].school_id == scenario.core_school(gid).school_id
+                    and scenario.staff_by_id[c.staff_id].school_id
+                    == scenario.core_school(gid).school_id
                     and (not cadres or scenario.staff_by_id[c.staff_id].is_cadre)
                 )
                 pool, excluded = _starters(scenario, gid, year, cadres)
@@ -137,10 +147,13 @@ def precheck(scenario: Scenario) -> list[Conflict]:
                 if possible < required:
                     conflicts.append(
                         Conflict(
-                            (rule, *sorted(excluded)), gid, year,
+                            (rule, *sorted(excluded)),
+                            gid,
+                            year,
                             f"{rule} {gname} {year}: {required} must start, only {possible} "
                             f"{who} are eligible{_excluded_text(excluded)}",
-                            required, possible,
+                            required,
+                            possible,
                         )
                     )
                     continue
@@ -163,7 +176,13 @@ def _locked_conflicts(scenario: Scenario) -> list[Conflict]:
 
 
 def _core_keep_vs_quota(
-    scenario: Scenario, gid: str, year: int, rule: str, required: int, pool: list[Staff], locked: int
+    scenario: Scenario,
+    gid: str,
+    year: int,
+    rule: str,
+    required: int,
+    pool: list[Staff],
+    locked: int,
 ) -> list[Conflict]:
     """Quota starters must leave min_home of each kept subject at home."""
     core = scenario.core_school(gid).school_id
@@ -187,10 +206,13 @@ def _core_keep_vs_quota(
     name = scenario.group_by_id[gid].name
     return [
         Conflict(
-            (rule, "CORE-KEEP"), gid, year,
+            (rule, "CORE-KEEP"),
+            gid,
+            year,
             f"{rule} + CORE-KEEP {name} {year}: {required} must start, CORE-KEEP lets only "
             f"{possible} eligible staff go ({'; '.join(limits)})",
-            required, possible,
+            required,
+            possible,
         )
     ]
 
@@ -211,22 +233,28 @@ def _window_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
             for year in window:
                 people |= {p.staff_id for p in _starters(scenario, gid, year, cadres)[0]}
             locked = sum(
-                1 for c in scenario.commitments
+                1
+                for c in scenario.commitments
                 if c.start_year in window
-                and scenario.staff_by_id[c.staff_id].school_id == scenario.core_school(gid).school_id
+                and scenario.staff_by_id[c.staff_id].school_id
+                == scenario.core_school(gid).school_id
             )
             single_ok = all(
-                len(_starters(scenario, gid, y, cadres)[0]) >= _quota_required(scenario, gid, y, cadres)
+                len(_starters(scenario, gid, y, cadres)[0])
+                >= _quota_required(scenario, gid, y, cadres)
                 for y in window
             )
             if single_ok and len(people) + locked < required:
                 out.append(
                     Conflict(
-                        (rule, "TERM", "ONE-PLACE"), gid, window[0],
+                        (rule, "TERM", "ONE-PLACE"),
+                        gid,
+                        window[0],
                         f"{rule} + TERM {scenario.group_by_id[gid].name} {window[0]}-{window[-1]}: "
                         f"{required} starts needed in these years, but exchanges last at least "
                         f"{term_min} years and only {len(people) + locked} different people are eligible",
-                        required, len(people) + locked,
+                        required,
+                        len(people) + locked,
                     )
                 )
     return out
@@ -249,10 +277,13 @@ def _capacity_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
         if must_be_away > places:
             out.append(
                 Conflict(
-                    ("TEACHER-QUOTA", "CAPACITY"), gid, year,
+                    ("TEACHER-QUOTA", "CAPACITY"),
+                    gid,
+                    year,
                     f"TEACHER-QUOTA + CAPACITY {scenario.group_by_id[gid].name} {year}: at least "
                     f"{must_be_away} staff must be on exchange, member schools host at most {places}",
-                    must_be_away, places,
+                    must_be_away,
+                    places,
                 )
             )
     return out
@@ -262,22 +293,30 @@ def _budget_conflicts(scenario: Scenario) -> list[Conflict]:
     """The cheapest quota-meeting set of exchanges must fit each year's fund."""
     policy = scenario.policy
     out: list[Conflict] = []
-    cheapest = min(policy.cost_teacher, policy.cost_cadre)
     for row in scenario.budget:
         spend = sum(
             policy.cost_per_year(scenario.staff_by_id[c.staff_id].is_cadre)
-            for c in scenario.commitments if c.covers(row.year)
+            for c in scenario.commitments
+            if c.covers(row.year)
         )
         for group in scenario.groups:
             for y in range(row.year - policy.term_min + 1, row.year + 1):
                 staff = _quota_required(scenario, group.group_id, y, False)
                 cadres = _quota_required(scenario, group.group_id, y, True)
+                if not staff and not cadres:
+                    continue
+                pool = _starters(scenario, group.group_id, y, False)[0]
+                cheapest = min(
+                    (policy.cost_per_year(p.is_cadre) for p in pool), default=policy.cost_teacher
+                )
                 others = max(staff - cadres, 0)
                 spend += cadres * policy.cost_cadre + others * cheapest
         if spend > row.amount:
             out.append(
                 Conflict(
-                    ("BUDGET", "TEACHER-QUOTA", "CADRE-QUOTA"), None, row.year,
+                    ("BUDGET", "TEACHER-QUOTA", "CADRE-QUOTA"),
+                    None,
+                    row.year,
                     f"BUDGET {row.year}: the quotas alone cost at least {spend}, the fund is {row.amount} "
                     f"(short by {spend - row.amount})",
                 )
@@ -285,7 +324,9 @@ def _budget_conflicts(scenario: Scenario) -> list[Conflict]:
     return out
 
 
-def explain_infeasible(scenario: Scenario, time_limit: float = 30.0, workers: int = 8) -> list[RuleInstance]:
+def explain_infeasible(
+    scenario: Scenario, time_limit: float = 30.0, workers: int = 8
+) -> list[RuleInstance]:
     """A small set of rule instances that cannot hold together.
 
     Every posted rule instance gets an assumption literal; CP-SAT returns a
@@ -314,6 +355,9 @@ def explain_infeasible(scenario: Scenario, time_limit: float = 30.0, workers: in
     if not is_infeasible:
         return []
     core = [i for i in core if i in switches] or list(switches)
+    # Try dropping later years first, so the explanation keeps the earliest
+    # conflict, the one a planner meets first.
+    core.sort(key=lambda i: (-(switches[i].instance.year or 0), switches[i].instance.label()))
     kept = list(core)
     for index in list(core):
         if time.perf_counter() - started > time_limit:

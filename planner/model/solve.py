@@ -99,9 +99,10 @@ def build_model(
 class _Progress(cp_model.CpSolverSolutionCallback):
     """Reports each improving solution: goal value, bound, elapsed time."""
 
-    def __init__(self, goal: Goal, log: Logger, offset: float) -> None:
+    def __init__(self, goal: Goal, log: Logger, offset: float, label: str = "") -> None:
         super().__init__()
         self.goal = goal
+        self.label = f"{goal.name} {label}".strip()
         self.log = log
         self.offset = offset
 
@@ -109,7 +110,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         value = as_decimal(self.objective_value, self.goal.scale)
         bound = as_decimal(self.best_objective_bound, self.goal.scale)
         self.log(
-            f"  [{self.goal.name}] {self.offset + self.wall_time:6.1f}s  "
+            f"  [{self.label}] {self.offset + self.wall_time:6.1f}s  "
             f"best {value}  bound {bound}"
         )
 
@@ -177,6 +178,7 @@ class _Part:
         self.chosen: list[bool] | None = None
         self.shortfalls: list[Shortfall] = []
         self.goals: dict[str, Goal] = {}
+        self.part_of_many = False
 
     def goal(self, name: str) -> Goal | None:
         if name not in self.goals:
@@ -199,7 +201,8 @@ class _Part:
             for cand, on in zip(self.built.variables.candidates, self.chosen, strict=True):
                 model.add_hint(cand.var, on)
         solver = _solver(self.params, time_left)
-        progress = _Progress(goal, log, offset) if self.params.log else None
+        label = self.scenario.groups[0].group_id if self.part_of_many else ""
+        progress = _Progress(goal, log, offset, label) if self.params.log else None
         status = _STATUS[solver.solve(model, progress)]
         if not status.has_plan:
             return status, 0, 0
@@ -246,6 +249,8 @@ def solve(
         if constrain is not None:
             constrain(built.variables)
         parts.append(_Part(piece, params, built))
+    for part in parts:
+        part.part_of_many = len(parts) > 1
     result = SolveResult(
         status=SolveStatus.UNKNOWN,
         plan=Plan(()),
