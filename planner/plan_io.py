@@ -1,0 +1,431 @@
+"""Plan input and output: the contract's JSON form and the roster workbook.
+
+* :func:`plan_to_json` makes the JSON document of ``scenario-format.md``:
+  ``{"status": ..., "exchanges": [{"staff_id", "school_id", "start_year",
+  "end_year"}, ...], "objective": {...}}``, extra keys (``shortfalls``,
+  ``conflicts``) merged at the top level; :func:`write_json` writes it
+  atomically.
+* :func:`read_plan` reads a plan back from either form: a JSON document (only
+  ``exchanges`` is required) or a roster workbook whose sheet ``roster``
+  (``交流名单``) has the columns ``staff_id``, ``school_id``, ``start_year``,
+  ``end_year`` (``工号``, ``接收学校编号`` or ``学校编号``, ``开始学年``,
+  ``结束学年``) in header row 1; other sheets and columns are ignored.
+
+Ids stay text (``007`` stays ``007``; a number cell 7 is ``7``). Every
+problem found raises one :class:`~planner.problems.ScenarioError` naming the
+file, the sheet (or JSON path), the row, the column, the value found and
+the form expected. The input file is only ever read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Mapping
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any, NoReturn
+
+from planner.data import Exchange, Plan
+from planner.problems import Problem, ScenarioError
+
+__all__ = [
+    "PLAN_COLUMNS",
+    "ROSTER_SHEETS",
+    "json_value",
+    "plan_from_document",
+    "plan_to_json",
+    "read_plan",
+    "write_json",
+]
+
+PLAN_COLUMNS: tuple[str, ...] = ("staff_id", "school_id", "start_year", "end_year")
+# Header names accepted per column, best first (the canonical name, then aliases).
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "staff_id": ("staff_id", "工号"),
+    "school_id": ("school_id", "接收学校编号", "学校编号"),
+    "start_year": ("start_year", "开始学年"),
+    "end_year": ("end_year", "结束学年"),
+}
+ROSTER_SHEETS: tuple[str, ...] = ("roster", "交流名单")
+
+YEAR_MIN, YEAR_MAX = 1000, 9999
+EXPECT_ID = "an id (text; a whole number is read as its digits)"
+EXPECT_YEAR = "a four-digit school year as a whole number (e.g. 2022)"
+EXPECT_JSON = (
+    'a plan in the contract form {"status": ..., "exchanges": [{"staff_id", "school_id", '
+    '"start_year", "end_year"}, ...], "objective": {...}}'
+)
+
+
+# ---------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------
+
+
+def json_value(value: object) -> object:
+    """``value`` with Decimals as int (integral) or float, enums as their value,
+    dates as ISO text, tuples and sets as lists, recursively."""
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None
+        if value == value.to_integral_value():
+            return int(value)
+        return float(value)
+    if isinstance(value, Enum):
+        return json_value(value.value)
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_value(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return [json_value(v) for v in sorted(value, key=str)]
+    return str(value)
+
+
+def plan_to_json(
+    result_status: str,
+    plan: Plan,
+    objective: Mapping[str, object],
+    extra: Mapping[str, object] | None = None,
+) -> dict[str, Any]:
+    """The contract's JSON document of ``plan``.
+
+    ``objective`` values (Decimals) become int when integral, else float;
+    ``extra`` keys are added at the top level and may not replace
+    ``status``, ``exchanges`` or ``objective``.
+    """
+    doc: dict[str, Any] = {
+        "status": str(json_value(result_status)),
+        "exchanges": [
+            {
+                "staff_id": ex.staff_id,
+                "school_id": ex.school_id,
+                "start_year": ex.start_year,
+                "end_year": ex.end_year,
+            }
+            for ex in plan.exchanges
+        ],
+        "objective": {str(k): json_value(v) for k, v in objective.items()},
+    }
+    if extra:
+        clash = sorted(set(extra) & set(doc))
+        if clash:
+            raise ValueError(f"extra keys would replace the contract's keys: {', '.join(clash)}")
+        for key, value in extra.items():
+            doc[str(key)] = json_value(value)
+    return doc
+
+
+def write_json(doc: Mapping[str, object], path: str | Path) -> None:
+    """Write ``doc`` as UTF-8 JSON (indent 2, Chinese kept as is) to ``path``.
+
+    Written to a temporary file in the same directory and renamed over
+    ``path`` once complete: a failed write leaves any earlier file untouched.
+    """
+    target = Path(path)
+    text = json.dumps(json_value(doc), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+# ---------------------------------------------------------------------------
+# Reading: cell and value parsers (raise ValueError)
+# ---------------------------------------------------------------------------
+
+# Excel keeps 15 significant digits: a longer number in an id cell has lost some.
+_LONGEST_NUMBER_ID = 10**15
+
+
+def _parse_id(raw: object) -> str:
+    if isinstance(raw, bool) or raw is None:
+        raise ValueError
+    if isinstance(raw, float):
+        if not raw.is_integer():
+            raise ValueError
+        raw = int(raw)
+    if isinstance(raw, int):
+        if abs(raw) >= _LONGEST_NUMBER_ID:
+            raise ValueError
+        return str(raw)
+    if not isinstance(raw, str):
+        raise ValueError
+    text = raw.strip()
+    if not text:
+        raise ValueError
+    return text
+
+
+_YEAR_TEXT = re.compile(r"([+-]?\d+)\s*(?:学年|年)?")
+
+
+def _parse_year(raw: object) -> int:
+    if isinstance(raw, bool) or raw is None:
+        raise ValueError
+    if isinstance(raw, float):
+        if not raw.is_integer():
+            raise ValueError
+        value = int(raw)
+    elif isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, str):
+        match = _YEAR_TEXT.fullmatch(unicodedata.normalize("NFKC", raw).strip())
+        if match is None:
+            raise ValueError
+        value = int(match.group(1))
+    else:
+        raise ValueError
+    if not YEAR_MIN <= value <= YEAR_MAX:
+        raise ValueError
+    return value
+
+
+_PARSERS = {
+    "staff_id": (_parse_id, EXPECT_ID),
+    "school_id": (_parse_id, EXPECT_ID),
+    "start_year": (_parse_year, EXPECT_YEAR),
+    "end_year": (_parse_year, EXPECT_YEAR),
+}
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _norm(text: object) -> str:
+    """A header or sheet name as compared: NFKC, stripped, lower case, spaces as ``_``."""
+    return re.sub(r"[\s\-]+", "_", unicodedata.normalize("NFKC", str(text)).strip().lower())
+
+
+def _exchange(
+    values: Mapping[str, object],
+    sheet: str,
+    row: int | None,
+    column_name: Mapping[str, str],
+    problems: list[Problem],
+) -> Exchange | None:
+    """One exchange from raw ``values`` by column; problems appended, None if any."""
+    parsed: dict[str, Any] = {}
+    for column in PLAN_COLUMNS:
+        parser, expected = _PARSERS[column]
+        raw = values.get(column)
+        if _blank(raw):
+            problems.append(Problem(sheet, row, column_name[column], raw, f"required: {expected}"))
+            continue
+        try:
+            parsed[column] = parser(raw)
+        except ValueError:
+            problems.append(Problem(sheet, row, column_name[column], raw, f"expected {expected}"))
+    if len(parsed) < len(PLAN_COLUMNS):
+        return None
+    return Exchange(**parsed)
+
+
+# ---------------------------------------------------------------------------
+# Reading: JSON
+# ---------------------------------------------------------------------------
+
+
+def plan_from_document(doc: object, source: str = "plan") -> Plan:
+    """A plan from a parsed JSON document in the contract form.
+
+    Only ``exchanges`` is required; ``status`` and ``objective`` are not read.
+    Problems name ``source`` and the JSON path (``exchanges[2].start_year``).
+    """
+    if not isinstance(doc, dict) or "exchanges" not in doc:
+        shown = type(doc).__name__ if not isinstance(doc, dict) else f"keys {sorted(doc)}"
+        raise ScenarioError([Problem(source, None, "exchanges", shown, EXPECT_JSON)], source)
+    items = doc["exchanges"]
+    if not isinstance(items, list):
+        raise ScenarioError(
+            [Problem(source, None, "exchanges", type(items).__name__, "a list of exchanges")],
+            source,
+        )
+    problems: list[Problem] = []
+    exchanges: list[Exchange] = []
+    for i, item in enumerate(items):
+        where = f"exchanges[{i}]"
+        if not isinstance(item, dict):
+            problems.append(
+                Problem(
+                    source,
+                    None,
+                    where,
+                    type(item).__name__,
+                    'an object {"staff_id", "school_id", "start_year", "end_year"}',
+                )
+            )
+            continue
+        names = {column: f"{where}.{column}" for column in PLAN_COLUMNS}
+        ex = _exchange(item, source, None, names, problems)
+        if ex is not None:
+            exchanges.append(ex)
+    if problems:
+        raise ScenarioError(problems, source)
+    return Plan.of(exchanges)
+
+
+def _read_json(path: Path) -> Plan:
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            [Problem(source, None, None, "", f"not UTF-8 text ({exc.reason}); {EXPECT_JSON}")],
+            source,
+        ) from exc
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(
+            [
+                Problem(
+                    source,
+                    exc.lineno,
+                    None,
+                    "",
+                    f"not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno}); "
+                    f"{EXPECT_JSON}",
+                )
+            ],
+            source,
+        ) from exc
+    return plan_from_document(doc, source)
+
+
+# ---------------------------------------------------------------------------
+# Reading: roster workbook
+# ---------------------------------------------------------------------------
+
+
+def _header_map(header: tuple[object, ...]) -> dict[str, tuple[int, str]]:
+    """column -> (0-based position, header text) for the contract's columns."""
+    found: dict[str, tuple[int, int, str]] = {}  # column -> (alias rank, position, text)
+    for position, cell in enumerate(header):
+        if _blank(cell):
+            continue
+        name = _norm(cell)
+        for column, aliases in COLUMN_ALIASES.items():
+            for rank, alias in enumerate(aliases):
+                if name == _norm(alias):
+                    best = found.get(column)
+                    if best is None or rank < best[0]:
+                        found[column] = (rank, position, str(cell).strip())
+    return {column: (pos, text) for column, (_, pos, text) in found.items()}
+
+
+def _read_workbook(path: Path) -> Plan:
+    from openpyxl import load_workbook
+
+    source = str(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # any failure to open means: not a readable workbook
+        raise ScenarioError(
+            [Problem(source, None, None, "", f"cannot read as an .xlsx workbook: {exc}")],
+            source,
+        ) from exc
+    try:
+        wanted = {_norm(name) for name in ROSTER_SHEETS}
+        sheet_name = next((name for name in wb.sheetnames if _norm(name) in wanted), None)
+        if sheet_name is None:
+            raise ScenarioError(
+                [
+                    Problem(
+                        source,
+                        None,
+                        None,
+                        ", ".join(wb.sheetnames),
+                        "a sheet named 'roster' (or '交流名单') holding the plan",
+                    )
+                ],
+                source,
+            )
+        ws = wb[sheet_name]
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None)
+        where = sheet_name
+        columns = _header_map(tuple(header) if header is not None else ())
+        missing = [c for c in PLAN_COLUMNS if c not in columns]
+        if missing:
+            found = ", ".join(str(c) for c in (header or ()) if not _blank(c)) or "(no header)"
+            _raise_missing(source, where, missing, found)
+        names = {column: text for column, (_, text) in columns.items()}
+        problems: list[Problem] = []
+        exchanges: list[Exchange] = []
+        for number, values in enumerate(rows, start=2):
+            cells = {
+                column: (values[pos] if pos < len(values) else None)
+                for column, (pos, _) in columns.items()
+            }
+            if all(_blank(v) for v in cells.values()):
+                continue
+            ex = _exchange(cells, where, number, names, problems)
+            if ex is not None:
+                exchanges.append(ex)
+        if problems:
+            raise ScenarioError(problems, source)
+        return Plan.of(exchanges)
+    finally:
+        wb.close()
+
+
+def _raise_missing(source: str, where: str, missing: list[str], found: str) -> NoReturn:
+    problems = [
+        Problem(
+            where,
+            1,
+            column,
+            found,
+            f"a header cell '{column}' (also accepted: "
+            f"{', '.join(COLUMN_ALIASES[column][1:])}) in row 1",
+        )
+        for column in missing
+    ]
+    raise ScenarioError(problems, source)
+
+
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
+
+
+def read_plan(path: str | Path) -> Plan:
+    """Read a plan from a JSON document or a roster workbook (by extension,
+    else by content). Raises :class:`ScenarioError` naming every problem."""
+    file = Path(path)
+    source = str(file)
+    if not file.is_file():
+        raise ScenarioError(
+            [Problem(source, None, None, source, "a plan file (.json or .xlsx) that exists")],
+            source,
+        )
+    suffix = file.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_workbook(file)
+        if suffix == ".json":
+            return _read_json(file)
+        return _read_workbook(file) if _is_zip(file) else _read_json(file)
+    except OSError as exc:
+        raise ScenarioError(
+            [Problem(source, None, None, source, f"cannot read the file: {exc}")], source
+        ) from exc
