@@ -52,9 +52,7 @@ def run(path: Path, params: SolveParams) -> dict[str, object]:
     result = outcome.result
     coverage = result.objective.get("coverage")
     bound = result.objective.get("coverage_bound")
-    gap = (
-        float((bound - coverage) / bound * 100) if coverage is not None and bound else 0.0
-    )
+    gap = float((bound - coverage) / bound * 100) if coverage is not None and bound else 0.0
     return {
         "scenario": path.name,
         "staff": len(scenario.staff),

@@ -55,7 +55,10 @@ policy_option = click.option(
     "--policy",
     "policy_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Policy YAML file (default: models/taishan-2022.yaml); the scenario's policy sheet overrides it.",
+    help=(
+        "Policy YAML file (default: models/taishan-2022.yaml); "
+        "the scenario's policy sheet overrides it."
+    ),
 )
 
 

@@ -252,7 +252,8 @@ def _window_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
                         window[0],
                         f"{rule} + TERM {scenario.group_by_id[gid].name} {window[0]}-{window[-1]}: "
                         f"{required} starts needed in these years, but exchanges last at least "
-                        f"{term_min} years and only {len(people) + locked} different people are eligible",
+                        f"{term_min} years and only {len(people) + locked} different people "
+                        "are eligible",
                         required,
                         len(people) + locked,
                     )
@@ -281,7 +282,8 @@ def _capacity_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
                     gid,
                     year,
                     f"TEACHER-QUOTA + CAPACITY {scenario.group_by_id[gid].name} {year}: at least "
-                    f"{must_be_away} staff must be on exchange, member schools host at most {places}",
+                    f"{must_be_away} staff must be on exchange, "
+                    f"member schools host at most {places}",
                     must_be_away,
                     places,
                 )
@@ -317,7 +319,8 @@ def _budget_conflicts(scenario: Scenario) -> list[Conflict]:
                     ("BUDGET", "TEACHER-QUOTA", "CADRE-QUOTA"),
                     None,
                     row.year,
-                    f"BUDGET {row.year}: the quotas alone cost at least {spend}, the fund is {row.amount} "
+                    f"BUDGET {row.year}: the quotas alone cost at least {spend}, "
+                    f"the fund is {row.amount} "
                     f"(short by {spend - row.amount})",
                 )
             )

@@ -88,7 +88,8 @@ def _explain_placed(
                     else ""
                 )
                 out.serves.append(
-                    f"{check.rule} {group.name} {check.year}: counts as 1 of {check.achieved} starts, "
+                    f"{check.rule} {group.name} {check.year}: "
+                    f"counts as 1 of {check.achieved} starts, "
                     f"{check.required} required{tight}"
                 )
         for cov in report.coverage:
@@ -96,7 +97,8 @@ def _explain_placed(
             if out.staff_id in cov.serving and need.school_id == ex.school_id:
                 share = "needed" if len(cov.serving) <= need.count else "one of more than needed"
                 out.serves.append(
-                    f"COVER {need.school_id} {need.year} {need.subject}: {cov.covered} of {need.count} "
+                    f"COVER {need.school_id} {need.year} {need.subject}: "
+                    f"{cov.covered} of {need.count} "
                     f"covered, priority {need.priority} ({share})"
                 )
     if locked:

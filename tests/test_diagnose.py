@@ -60,7 +60,9 @@ def test_precheck_cadre_quota() -> None:
     # Default policy: 2 cadres must start in 2022; only S2 (middle) and S3
     # (senior) are cadres, and S3 is made ineligible (no honour).
     s = make_scenario()
-    s = replace(s, staff=[p if p.staff_id != "S3" else replace(p, honor=Honor.NONE) for p in s.staff])
+    s = replace(
+        s, staff=[p if p.staff_id != "S3" else replace(p, honor=Honor.NONE) for p in s.staff]
+    )
     conflicts = [c for c in precheck(s) if c.rules[0] == "CADRE-QUOTA"]
     assert [(c.year, c.required, c.possible) for c in conflicts] == [(2022, 2, 1)]
 
@@ -78,8 +80,11 @@ def test_precheck_capacity_against_quota() -> None:
     s = make_scenario(
         staff=[staff(f"S{i}") for i in range(20)],
         needs=[],
-        schools=[school("C1", role=make_scenario().schools[0].role),
-                 school("M1", capacity=1), school("M2", role=make_scenario().schools[2].role, capacity=1)],
+        schools=[
+            school("C1", role=make_scenario().schools[0].role),
+            school("M1", capacity=1),
+            school("M2", role=make_scenario().schools[2].role, capacity=1),
+        ],
         policy=NO_CADRES,
     )
     found = {(c.rules, c.year, c.required, c.possible) for c in precheck(s)}
@@ -100,7 +105,9 @@ def test_precheck_budget_against_cheapest_quota_set() -> None:
 
 
 def test_precheck_clean_scenario_has_no_conflict() -> None:
-    assert precheck(make_scenario(staff=[staff(f"S{i}") for i in range(20)], policy=NO_CADRES)) == []
+    assert (
+        precheck(make_scenario(staff=[staff(f"S{i}") for i in range(20)], policy=NO_CADRES)) == []
+    )
 
 
 def _feasible_with(s: Scenario, instances: list[RuleInstance]) -> bool:
@@ -108,7 +115,8 @@ def _feasible_with(s: Scenario, instances: list[RuleInstance]) -> bool:
     built = build_model(s, track=True)
     wanted = {(i.rule, i.group_id, i.year, i.scope) for i in instances}
     on = [
-        p.switch for p in built.constraints.posted
+        p.switch
+        for p in built.constraints.posted
         if p.switch is not None
         and (p.instance.rule, p.instance.group_id, p.instance.year, p.instance.scope) in wanted
     ]

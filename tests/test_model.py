@@ -100,8 +100,11 @@ def starts(result: SolveResult, year: int) -> list[Exchange]:
 def test_term_limits_lengths() -> None:
     # One teacher, needs at M1 in 2022 and at M2 in 2023. With 1-year terms
     # both could be covered; with exactly 2-year terms only one can.
-    s = world([person("S1")], [Need("M1", 2022, "数学", 1), Need("M2", 2023, "数学", 1)],
-              policy=replace(NO_QUOTA, term_min=2, term_max=2))
+    s = world(
+        [person("S1")],
+        [Need("M1", 2022, "数学", 1), Need("M2", 2023, "数学", 1)],
+        policy=replace(NO_QUOTA, term_min=2, term_max=2),
+    )
     result = run(s)
     assert result.status is SolveStatus.OPTIMAL
     assert result.objective["coverage"] == 1
@@ -160,7 +163,9 @@ def test_cadre_quota_sends_cadres() -> None:
     ],
 )
 def test_age_on_first_september(birth: dt.date, exception: bool, covered: int) -> None:
-    s = world([person("S1", birth_date=birth, age_exception=exception)], [Need("M1", 2022, "数学", 1)])
+    s = world(
+        [person("S1", birth_date=birth, age_exception=exception)], [Need("M1", 2022, "数学", 1)]
+    )
     assert run(s).objective["coverage"] == covered
 
 
@@ -169,7 +174,10 @@ def test_honor_threshold() -> None:
     assert run(world([person("S1", honor=Honor.SCHOOL)], need)).objective["coverage"] == 0
     assert run(world([person("S1", honor=Honor.CITY)], need)).objective["coverage"] == 1
     lowered = replace(NO_QUOTA, min_honor=Honor.SCHOOL)
-    assert run(world([person("S1", honor=Honor.SCHOOL)], need, policy=lowered)).objective["coverage"] == 1
+    assert (
+        run(world([person("S1", honor=Honor.SCHOOL)], need, policy=lowered)).objective["coverage"]
+        == 1
+    )
 
 
 def test_level_required() -> None:
@@ -210,8 +218,11 @@ def test_locked_commitments_kept_and_counted() -> None:
     # S1 is committed to M1 2022-2023; it covers M1's 2022 need and keeps S1
     # from M2, so M2's need goes to S2 only if S2 exists.
     lock = Exchange("S1", "M1", 2022, 2023)
-    s = world([person("S1")], [Need("M1", 2022, "数学", 1), Need("M2", 2022, "数学", 1)],
-              commitments=[lock])
+    s = world(
+        [person("S1")],
+        [Need("M1", 2022, "数学", 1), Need("M2", 2022, "数学", 1)],
+        commitments=[lock],
+    )
     result = run(s)
     assert lock in result.plan.exchanges
     assert result.objective["coverage"] == 1
@@ -256,7 +267,10 @@ def test_cover_weights_priority_and_caps_over_supply() -> None:
     # Two teachers, needs of priority 1 at M1 and 3 at M2: both covered, 1 + 3.
     s = world(
         [person("S1"), person("S2")],
-        [Need("M1", 2022, "数学", 1, priority=Decimal(1)), Need("M2", 2022, "数学", 1, priority=Decimal(3))],
+        [
+            Need("M1", 2022, "数学", 1, priority=Decimal(1)),
+            Need("M2", 2022, "数学", 1, priority=Decimal(3)),
+        ],
     )
     result = run(s)
     assert result.objective["coverage"] == 4  # both needs: 1 + 3
@@ -288,7 +302,9 @@ def test_prefer_volunteer_and_preferred_school() -> None:
 
 def test_same_seed_same_plan() -> None:
     staff = [person(f"S{i}", subject="数学" if i % 2 else "语文") for i in range(12)]
-    needs = [Need(m, y, subj, 1) for m in ("M1", "M2") for y in (2022, 2023) for subj in ("数学", "语文")]
+    needs = [
+        Need(m, y, subj, 1) for m in ("M1", "M2") for y in (2022, 2023) for subj in ("数学", "语文")
+    ]
     s = world(staff, needs, policy=replace(NO_QUOTA, ratio_first_year=Decimal("0.2")))
     params = SolveParams(time_limit=20, workers=2, seed=7)
     assert solve(s, params).plan == solve(s, params).plan

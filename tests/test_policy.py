@@ -30,7 +30,12 @@ def test_taishan_file_holds_the_rules_md_defaults() -> None:
 
 def test_overrides_parse_text_values() -> None:
     policy = Policy().with_overrides(
-        {"ratio_later_years": "10%", "max_age": "50", "require_level": "否", "receiving_roles": "fusion"}
+        {
+            "ratio_later_years": "10%",
+            "max_age": "50",
+            "require_level": "否",
+            "receiving_roles": "fusion",
+        }
     )
     assert policy.ratio_later_years == Decimal("0.1")
     assert policy.max_age == 50

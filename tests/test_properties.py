@@ -71,10 +71,14 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             sid = f"M{g}{m}"
             schools.append(
                 School(
-                    sid, f"成员{g}{m}", gid,
-                    draw(st.sampled_from([Role.FUSION, Role.ALLIANCE])), stage,
+                    sid,
+                    f"成员{g}{m}",
+                    gid,
+                    draw(st.sampled_from([Role.FUSION, Role.ALLIANCE])),
+                    stage,
                     capacity=draw(st.sampled_from([None, 1, 2])),
-                    joined_year=joined, left_year=left,
+                    joined_year=joined,
+                    left_year=left,
                 )
             )
             for year in range(FIRST, FIRST + horizon):
@@ -82,16 +86,25 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                     if draw(st.booleans()):
                         need_stage = (
                             draw(st.sampled_from([Stage.PRIMARY, Stage.JUNIOR]))
-                            if stage is Stage.NINE_YEAR else None
+                            if stage is Stage.NINE_YEAR
+                            else None
                         )
                         needs.append(
-                            Need(sid, year, subject, draw(st.integers(0, 2)), need_stage,
-                                 Decimal(draw(st.sampled_from(["1", "2", "0.5"]))))
+                            Need(
+                                sid,
+                                year,
+                                subject,
+                                draw(st.integers(0, 2)),
+                                need_stage,
+                                Decimal(draw(st.sampled_from(["1", "2", "0.5"]))),
+                            )
                         )
         for i in range(draw(st.integers(1, 7))):
             staff.append(
                 Staff(
-                    f"{g}{i:03d}", f"员工{g}{i}", core,
+                    f"{g}{i:03d}",
+                    f"员工{g}{i}",
+                    core,
                     draw(st.sampled_from(SUBJECTS)),
                     draw(st.sampled_from([Stage.PRIMARY, Stage.JUNIOR])),
                     dt.date(draw(st.integers(1965, 1998)), draw(st.integers(1, 12)), 1),

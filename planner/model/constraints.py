@@ -114,7 +114,7 @@ class Constraints:
         """A rule instance no decision can satisfy (a locked commitment breaks it)."""
         self._post(instance, self.model.add_bool_or([]))
 
-    def _at_least(self, instance: RuleInstance, expr: cp_model.LinearExprT, required: int) -> None:
+    def _at_least(self, instance: RuleInstance, expr: cp_model.LinearExpr, required: int) -> None:
         """expr >= required, or expr + shortfall >= required where relaxed."""
         if instance.rule in self.relax:
             slack = self.model.new_int_var(0, max(required, 0), f"short[{instance.label()}]")
@@ -125,7 +125,7 @@ class Constraints:
     def _at_most(
         self,
         instance: RuleInstance,
-        expr: cp_model.LinearExprT,
+        expr: cp_model.LinearExpr,
         limit: int,
         most: int,
         scale: int = 1,
@@ -158,7 +158,8 @@ class Constraints:
                         group,
                         ex.start_year,
                         ex.staff_id,
-                        f"locked exchange lasts {ex.term} years, allowed {lengths.start}..{lengths.stop - 1}",
+                        f"locked exchange lasts {ex.term} years, "
+                        f"allowed {lengths.start}..{lengths.stop - 1}",
                     )
                 )
             if not domain.membership(scenario, lk.staff, lk.school, ex.years()):
@@ -291,7 +292,7 @@ class Constraints:
                 self._at_most(instance, expr, school.capacity, len(cands) + locked)
 
     def core_keep(self) -> None:
-        """CORE-KEEP: each core school keeps min_home staff of a subject at home in horizon years."""
+        """CORE-KEEP: a core school keeps min_home staff of a subject at home each horizon year."""
         scenario = self.scenario
         for keep in scenario.core_keep:
             school = scenario.school_by_id[keep.school_id]

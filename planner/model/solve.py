@@ -110,8 +110,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         value = as_decimal(self.objective_value, self.goal.scale)
         bound = as_decimal(self.best_objective_bound, self.goal.scale)
         self.log(
-            f"  [{self.label}] {self.offset + self.wall_time:6.1f}s  "
-            f"best {value}  bound {bound}"
+            f"  [{self.label}] {self.offset + self.wall_time:6.1f}s  best {value}  bound {bound}"
         )
 
 
@@ -319,7 +318,8 @@ def solve(
             if len(parts) > 1:
                 log(
                     f"  {name} {part.scenario.groups[0].group_id}: {status.value} "
-                    f"{as_decimal(value, goal.scale)} in {time.perf_counter() - started - elapsed:.1f}s"
+                    f"{as_decimal(value, goal.scale)} "
+                    f"in {time.perf_counter() - started - elapsed:.1f}s"
                 )
             statuses.append(status)
             values.append(value)
