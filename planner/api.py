@@ -50,11 +50,19 @@ class Outcome:
 
     @property
     def consistent(self) -> bool:
-        """The audit finds the plan valid and recomputes the claimed coverage."""
+        """The audit agrees with the solver: the plan breaks no rule beyond the
+        shortfalls the solver states (``--allow-shortfall``), each by exactly
+        the stated amount, and the audited coverage is the claimed one."""
         if self.report is None:
             return True
         claimed = self.result.objective.get("coverage")
-        return self.report.valid and claimed == self.report.total_coverage
+        broken = sorted(
+            (v.rule, v.group_id or "", v.year or 0, v.amount) for v in self.report.violations
+        )
+        stated = sorted(
+            (s.rule, s.group_id or "", s.year or 0, s.amount) for s in self.result.shortfalls
+        )
+        return broken == stated and claimed == self.report.total_coverage
 
 
 def load_scenario(

@@ -159,6 +159,6 @@ def test_relaxed_plans_fail_only_by_their_shortfalls(scenario: Scenario) -> None
         assert scenario.commitments
         return
     report = audit(scenario, result.plan)
-    audited = sorted((v.rule, v.year, v.amount) for v in report.violations)
-    claimed = sorted((s.rule, s.year, s.amount) for s in result.shortfalls)
+    audited = sorted((v.rule, v.group_id or "", v.year or 0, v.amount) for v in report.violations)
+    claimed = sorted((s.rule, s.group_id or "", s.year or 0, s.amount) for s in result.shortfalls)
     assert audited == claimed

@@ -1,0 +1,422 @@
+"""The roster workbook: what planners print and file.
+
+:func:`write_roster` writes the tables of :mod:`planner.reports` as sheets
+(summary, roster, by_school, coverage, rule_checks, staff, evaluation), in
+English (``lang='en'``: the contract's canonical names) or Chinese
+(``lang='zh'``, the default). This module only translates and formats: every
+number comes from :mod:`planner.reports`.
+
+The roster sheet is what ``planner check`` reads back: in English its
+columns include ``staff_id``, ``school_id`` (the receiving school),
+``start_year`` and ``end_year``; in Chinese 工号, 接收学校编号, 开始学年 and
+结束学年 (the home school is 派出学校编号).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import astuple, fields
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.styles import PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.data import Scenario
+from planner.enums import Honor, Position, Role, Stage
+from planner.reports import (
+    BySchoolRow,
+    ConflictRow,
+    CoverageRow,
+    EvaluationRow,
+    RosterRow,
+    RuleCheckRow,
+    StaffRow,
+    SummaryRow,
+    build_tables,
+    conflict_rows,
+    summary_rows,
+)
+from planner.results import AuditReport, SolveResult, SolveStatus
+from planner.xlsx import (
+    HIGHLIGHT_FILL,
+    VIOLATION_FILL,
+    fill_row,
+    fit_columns,
+    save_atomic,
+    setup_print,
+    style_header,
+    write_cell,
+)
+
+if TYPE_CHECKING:
+    from planner.diagnose import Conflict
+
+__all__ = [
+    "HEADERS",
+    "LANGS",
+    "SHEET_NAMES",
+    "SHEET_ORDER",
+    "header",
+    "sheet_name",
+    "write_diagnosis",
+    "write_roster",
+]
+
+LANGS = ("en", "zh")
+
+# ---------------------------------------------------------------------------
+# Labels: sheet names, column headers, coded values (key -> (en, zh))
+# ---------------------------------------------------------------------------
+
+SHEET_NAMES: dict[str, tuple[str, str]] = {
+    "summary": ("summary", "概要"),
+    "roster": ("roster", "交流名单"),
+    "by_school": ("by_school", "按学校"),
+    "coverage": ("coverage", "需求覆盖"),
+    "rule_checks": ("rule_checks", "规则检查"),
+    "staff": ("staff", "教职工"),
+    "evaluation": ("evaluation", "捆绑评价"),
+    "conflicts": ("conflicts", "冲突"),
+}
+
+SHEET_ORDER: tuple[str, ...] = (
+    "summary",
+    "roster",
+    "by_school",
+    "coverage",
+    "rule_checks",
+    "staff",
+    "evaluation",
+)
+
+# Every column header of every sheet: a row field's name -> (en, zh).
+HEADERS: dict[str, tuple[str, str]] = {
+    # roster (the four contract columns first in importance)
+    "staff_id": ("staff_id", "工号"),
+    "school_id": ("school_id", "接收学校编号"),  # the receiving school
+    "start_year": ("start_year", "开始学年"),
+    "end_year": ("end_year", "结束学年"),
+    "name": ("name", "姓名"),
+    "position": ("position", "职务"),
+    "subject": ("subject", "学科"),
+    "stage": ("stage", "学段"),
+    "home_school_id": ("home_school_id", "派出学校编号"),
+    "home_school_name": ("home_school_name", "派出学校名称"),
+    "school_name": ("school_name", "接收学校名称"),
+    "group": ("group", "教育集团"),
+    "term": ("term", "交流年限"),
+    "age_at_start": ("age_at_start", "开始时周岁"),
+    "honor": ("honor", "荣誉"),
+    "volunteer": ("volunteer", "自愿"),
+    "locked": ("locked", "已定交流"),
+    # by_school
+    "member_school_id": ("school_id", "学校编号"),
+    "member_school_name": ("school_name", "学校名称"),
+    "role": ("role", "类型"),
+    "year": ("year", "学年"),
+    "member": ("member", "集团成员"),
+    "staff": ("staff", "交流人员"),
+    "count": ("count", "人数"),
+    "capacity": ("capacity", "接收上限"),
+    # coverage
+    "need_school_id": ("school_id", "学校编号"),
+    "need_school_name": ("school_name", "学校名称"),
+    "need_stage": ("stage", "学段"),
+    "priority": ("priority", "优先级"),
+    "need_count": ("count", "需求人数"),
+    "covered": ("covered", "已覆盖"),
+    "gap": ("gap", "缺口"),
+    "weighted_need": ("weighted_need", "加权需求"),
+    "weighted_covered": ("weighted_covered", "加权覆盖"),
+    "serving": ("serving", "在岗交流人员"),
+    "reason": ("reason", "原因代码"),
+    "reason_note": ("reason_note", "原因说明"),
+    # rule_checks
+    "rule": ("rule", "规则"),
+    "scope": ("scope", "范围"),
+    "required": ("required", "要求"),
+    "achieved": ("achieved", "实际"),
+    "checked": ("checked", "检查数"),
+    "violated": ("violated", "违反数"),
+    "status": ("status", "结果"),
+    "note": ("note", "说明"),
+    # staff
+    "staff_school_id": ("school_id", "学校编号"),
+    "staff_school_name": ("school_name", "学校名称"),
+    "age_first_year": ("age_first_year", "首学年周岁"),
+    "level_ok": ("level_ok", "水平认定"),
+    "age_exception": ("age_exception", "年龄例外"),
+    "needs_experience": ("needs_experience", "需交流经历"),
+    "eligible_first_year": ("eligible_first_year", "首学年符合条件"),
+    "reasons": ("reasons", "不符合规则"),
+    "placed": ("placed", "已安排"),
+    "placements": ("placements", "交流安排"),
+    "exchange_years": ("exchange_years", "累计交流年数"),
+    # evaluation
+    "group_id": ("group_id", "集团编号"),
+    "core_headcount": ("core_headcount", "核心校人数"),
+    "staff_started": ("staff_started", "当年派出人数"),
+    "cadres_started": ("cadres_started", "当年派出干部数"),
+    "staff_serving": ("staff_serving", "在成员校交流人数"),
+    "coverage_ratio": ("coverage_ratio", "需求覆盖率"),
+    "teacher_quota_required": ("teacher_quota_required", "教师交流最低人数"),
+    "cadre_quota_required": ("cadre_quota_required", "干部交流最低人数"),
+    # summary
+    "item": ("item", "项目"),
+    "value": ("value", "值"),
+    # conflicts
+    "rules": ("rules", "规则"),
+    "possible": ("possible", "可达"),
+    "message": ("message", "说明"),
+    "instances": ("instances", "规则实例"),
+}
+
+# Summary items: key -> (en, zh); "{arg}" is the row's argument.
+SUMMARY_ITEMS: dict[str, tuple[str, str]] = {
+    "scenario": ("scenario", "方案名称"),
+    "policy": ("policy", "政策"),
+    "first_year": ("first_year", "起始学年"),
+    "horizon": ("horizon", "规划年数"),
+    "status": ("status", "求解状态"),
+    "objective": ("{arg}", "{arg}"),
+    "exchanges": ("exchanges", "交流人次"),
+    "locked": ("locked_exchanges", "已定交流"),
+    "staff_placed": ("staff_placed", "安排交流人数"),
+    "staff_total": ("staff_total", "教职工总数"),
+    "level_value": ("level {arg} value", "目标层级 {arg} 取值"),
+    "level_bound": ("level {arg} bound", "目标层级 {arg} 上下界"),
+    "level_status": ("level {arg} status", "目标层级 {arg} 状态"),
+    "audit_valid": ("audit_valid", "审核通过"),
+    "audit_coverage": ("audit_coverage", "审核覆盖（加权）"),
+    "violations": ("violations", "违规数"),
+    "violation": ("violation {arg}", "违规 {arg}"),
+    "shortfall": ("shortfall {arg}", "缺口（放宽） {arg}"),
+    "build_seconds": ("build_seconds", "建模秒数"),
+    "solve_seconds": ("solve_seconds", "求解秒数"),
+    "message": ("message", "消息"),
+}
+
+# Objective keys and level names in Chinese (English: the key itself).
+OBJECTIVE_ZH: dict[str, str] = {
+    "coverage": "需求覆盖（加权）",
+    "coverage_bound": "需求覆盖上界",
+    "fairness": "公平性（最低覆盖率）",
+    "preference_penalty": "偏好罚分",
+    "cost": "经费",
+    "COVER": "覆盖",
+    "FAIR": "公平",
+    "PREFER": "偏好",
+    "STABLE": "稳定",
+    "COST": "经费",
+}
+
+# Coded values in Chinese (English: the code itself).
+CODES_ZH: dict[type[Enum], dict[str, str]] = {
+    Position: {"teacher": "教师", "middle": "中层", "senior": "校级"},
+    Honor: {
+        "none": "无",
+        "school": "校级",
+        "district": "区级",
+        "city": "市级",
+        "province": "省级",
+        "national": "国家级",
+    },
+    Stage: {"primary": "小学", "junior": "初中", "nine_year": "九年一贯制"},
+    Role: {"core": "核心校", "fusion": "融合型", "alliance": "联合型"},
+    SolveStatus: {
+        "optimal": "最优",
+        "feasible": "可行",
+        "infeasible": "不可行",
+        "unknown": "未知",
+        "model_invalid": "模型无效",
+    },
+}
+CHECK_STATUS_ZH: dict[str, str] = {"ok": "符合", "violated": "违反"}
+YES_NO: dict[str, tuple[str, str]] = {"en": ("yes", "no"), "zh": ("是", "否")}
+
+# Columns written as text cells with the text format (ids).
+TEXT_FIELDS: frozenset[str] = frozenset(
+    {
+        "staff_id",
+        "school_id",
+        "home_school_id",
+        "member_school_id",
+        "need_school_id",
+        "staff_school_id",
+        "group_id",
+    }
+)
+PERCENT_FIELDS: frozenset[str] = frozenset({"coverage_ratio"})
+PERCENT_FORMAT = "0.0%"
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "zh" else pair[0]
+
+
+def sheet_name(key: str, lang: str = "zh") -> str:
+    """The sheet name of ``key`` (``roster``, ``coverage``, ...) in ``lang``."""
+    return _pick(SHEET_NAMES[key], lang)
+
+
+def header(key: str, lang: str = "zh") -> str:
+    """The column header of field ``key`` in ``lang``."""
+    return _pick(HEADERS[key], lang)
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+
+
+# ---------------------------------------------------------------------------
+# Formatting
+# ---------------------------------------------------------------------------
+
+
+def _format(value: object, lang: str, field: str = "") -> object:
+    """A report value as shown in ``lang`` (translation only)."""
+    if isinstance(value, bool):
+        yes, no = YES_NO[lang]
+        return yes if value else no
+    if isinstance(value, Enum):
+        code = str(value.value)
+        if lang == "zh":
+            return CODES_ZH.get(type(value), {}).get(code, code)
+        return code
+    if field == "status" and isinstance(value, str) and lang == "zh":
+        return CHECK_STATUS_ZH.get(value, value)
+    return value
+
+
+def _write_sheet(
+    wb: Workbook,
+    key: str,
+    lang: str,
+    row_type: type[Any],
+    rows: Sequence[Any],
+    highlight: Callable[[Any], PatternFill | None] | None = None,
+    labels: dict[str, str] | None = None,
+) -> Worksheet:
+    """One sheet: header from HEADERS, one line per row dataclass."""
+    ws = wb.create_sheet(sheet_name(key, lang))
+    names = [f.name for f in fields(row_type)]
+    labels = labels or {}
+    for col, name in enumerate(names, start=1):
+        write_cell(ws, 1, col, labels.get(name) or header(name, lang))
+    for r, row in enumerate(rows, start=2):
+        for c, (name, value) in enumerate(zip(names, astuple(row), strict=True), start=1):
+            write_cell(ws, r, c, _format(value, lang, name), text=name in TEXT_FIELDS)
+            if name in PERCENT_FIELDS and value is not None:
+                ws.cell(row=r, column=c).number_format = PERCENT_FORMAT
+        fill = highlight(row) if highlight is not None else None
+        if fill is not None:
+            fill_row(ws, r, len(names), fill)
+    _finish(ws, len(names))
+    return ws
+
+
+def _finish(ws: Worksheet, ncols: int) -> None:
+    style_header(ws, ncols)
+    fit_columns(ws)
+    setup_print(ws)
+
+
+def _summary_label(row: SummaryRow, lang: str) -> str:
+    arg = row.arg or ""
+    if row.item == "objective" or row.item.startswith("level_"):
+        arg = OBJECTIVE_ZH.get(arg, arg) if lang == "zh" else arg
+    return _pick(SUMMARY_ITEMS[row.item], lang).format(arg=arg).strip()
+
+
+def _write_summary(wb: Workbook, lang: str, rows: Sequence[SummaryRow]) -> Worksheet:
+    ws = wb.create_sheet(sheet_name("summary", lang))
+    write_cell(ws, 1, 1, header("item", lang))
+    write_cell(ws, 1, 2, header("value", lang))
+    for r, row in enumerate(rows, start=2):
+        write_cell(ws, r, 1, _summary_label(row, lang))
+        write_cell(ws, r, 2, _format(row.value, lang))
+        if (row.item == "audit_valid" and row.value is False) or row.item == "violation":
+            fill_row(ws, r, 2, VIOLATION_FILL)
+    _finish(ws, 2)
+    return ws
+
+
+def _new_workbook() -> Workbook:
+    wb = Workbook()
+    if wb.active is not None:
+        wb.remove(wb.active)
+    return wb
+
+
+# ---------------------------------------------------------------------------
+# The workbooks
+# ---------------------------------------------------------------------------
+
+
+def write_roster(
+    path: str | Path,
+    scenario: Scenario,
+    result: SolveResult,
+    report: AuditReport,
+    lang: str = "zh",
+) -> None:
+    """Write the roster workbook of ``result.plan`` (audited by ``report``) to ``path``.
+
+    Sheets, in order: summary, roster, by_school, coverage, rule_checks,
+    staff, evaluation (Chinese names with ``lang='zh'``). Needs with a gap
+    and violated rule checks are highlighted. Written atomically.
+    """
+    _check_lang(lang)
+    tables = build_tables(scenario, result, report, lang)
+    wb = _new_workbook()
+    _write_summary(wb, lang, tables.summary)
+    _write_sheet(wb, "roster", lang, RosterRow, tables.roster)
+    _write_sheet(wb, "by_school", lang, BySchoolRow, tables.by_school)
+    _write_sheet(
+        wb,
+        "coverage",
+        lang,
+        CoverageRow,
+        tables.coverage,
+        highlight=lambda row: HIGHLIGHT_FILL if row.gap > 0 else None,
+        labels={"count": header("need_count", lang)},
+    )
+    _write_sheet(
+        wb,
+        "rule_checks",
+        lang,
+        RuleCheckRow,
+        tables.rule_checks,
+        highlight=lambda row: VIOLATION_FILL if row.status != "ok" else None,
+    )
+    _write_sheet(wb, "staff", lang, StaffRow, tables.staff)
+    _write_sheet(wb, "evaluation", lang, EvaluationRow, tables.evaluation)
+    save_atomic(wb, path)
+
+
+def write_diagnosis(
+    path: str | Path,
+    scenario: Scenario,
+    result: SolveResult,
+    conflicts: Sequence[Conflict],
+    lang: str = "zh",
+) -> None:
+    """Write a workbook for a solve without a plan: summary and conflicts.
+
+    It has no roster sheet, so nothing in it can be mistaken for a plan.
+    """
+    _check_lang(lang)
+    wb = _new_workbook()
+    _write_summary(wb, lang, summary_rows(scenario, result, None))
+    _write_sheet(
+        wb,
+        "conflicts",
+        lang,
+        ConflictRow,
+        conflict_rows(scenario, conflicts),
+    )
+    save_atomic(wb, path)

@@ -1,0 +1,207 @@
+"""Small openpyxl helpers shared by the workbook writers.
+
+* :func:`write_cell` stores values safely: every ``str`` stays a literal text
+  cell (never a formula, whatever its first character), ids are text cells
+  with the text number format ``@`` so ``007`` stays ``007``, characters
+  Excel cannot store are dropped.
+* :func:`style_header`, :func:`fit_columns`, :func:`setup_print` and
+  :func:`fill_row` give every sheet the same look: bold frozen header with a
+  filter, columns wide enough for Chinese text, landscape print one page
+  wide with the header repeated.
+* :func:`save_atomic` writes a temporary file beside the target and renames
+  it over the target, so a failed write never leaves a half file and never
+  destroys the previous one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import unicodedata
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = [
+    "HEADER_FILL",
+    "HIGHLIGHT_FILL",
+    "TEXT_FORMAT",
+    "VIOLATION_FILL",
+    "cell_value",
+    "display_width",
+    "fill_row",
+    "fit_columns",
+    "save_atomic",
+    "setup_print",
+    "style_header",
+    "write_cell",
+    "write_table",
+]
+
+TEXT_FORMAT = "@"
+MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
+MAX_WIDTH = 60.0
+MIN_WIDTH = 6.0
+
+HEADER_FILL = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
+HIGHLIGHT_FILL = PatternFill(fill_type="solid", start_color="FFFFF2CC", end_color="FFFFF2CC")
+VIOLATION_FILL = PatternFill(fill_type="solid", start_color="FFF8CBAD", end_color="FFF8CBAD")
+_BOLD = Font(bold=True)
+
+CellValue = str | int | float | bool | None
+
+
+def cell_value(value: object) -> CellValue:
+    """A Python value as the value of one cell (numbers stay numbers, the rest text)."""
+    if value is None:
+        return None
+    if isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return str(value)
+        if value == value.to_integral_value():
+            return int(value)
+        return float(value)
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _safe_text(text: str) -> str:
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return text[:MAX_CELL_CHARS]
+
+
+def write_cell(ws: Worksheet, row: int, col: int, value: object, *, text: bool = False) -> None:
+    """Write ``value`` to ``ws[row, col]``.
+
+    A ``str`` is always a literal text cell (data type ``s``): one starting
+    with ``=``, ``+``, ``-`` or ``@`` is never a formula. ``text=True`` (ids)
+    writes the value as text with number format ``@`` even if it looks like
+    a number. Decimals become numbers, enums their value, dates ISO text.
+    """
+    cell = ws.cell(row=row, column=col)
+    if text and value is not None:
+        value = cell_value(value)
+        value = str(value)
+    else:
+        value = cell_value(value)
+    if isinstance(value, str):
+        value = _safe_text(value)
+        cell.value = value
+        cell.data_type = "s"  # openpyxl takes a leading '=' for a formula: undo that
+    else:
+        cell.value = value
+    if text:
+        cell.number_format = TEXT_FORMAT
+
+
+def write_table(
+    ws: Worksheet,
+    header: list[str],
+    rows: list[list[object]],
+    text_columns: frozenset[int] = frozenset(),
+) -> None:
+    """Header in row 1, ``rows`` below; 0-based ``text_columns`` are written as text."""
+    for col, label in enumerate(header, start=1):
+        write_cell(ws, 1, col, label)
+    for r, values in enumerate(rows, start=2):
+        for c, value in enumerate(values, start=1):
+            write_cell(ws, r, c, value, text=(c - 1) in text_columns)
+
+
+def style_header(ws: Worksheet, ncols: int) -> None:
+    """Bold filled header row, frozen, with a filter over the data range."""
+    ncols = max(1, ncols)
+    for col in range(1, ncols + 1):
+        cell = ws.cell(row=1, column=col)
+        cell.font = _BOLD
+        cell.fill = HEADER_FILL
+    ws.freeze_panes = "A2"
+    last_row = max(1, ws.max_row)
+    ws.auto_filter.ref = f"A1:{get_column_letter(ncols)}{last_row}"
+
+
+def fill_row(ws: Worksheet, row: int, ncols: int, fill: PatternFill) -> None:
+    """Colour the first ``ncols`` cells of ``row``."""
+    for col in range(1, ncols + 1):
+        ws.cell(row=row, column=col).fill = fill
+
+
+def display_width(value: object) -> int:
+    """Width of ``value`` as shown: an East Asian wide or full-width character counts 2."""
+    if value is None:
+        return 0
+    text = f"{value:.6g}" if isinstance(value, float) else str(value)
+    return max(
+        (
+            sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+            for line in text.splitlines() or [""]
+        ),
+        default=0,
+    )
+
+
+def fit_columns(
+    ws: Worksheet,
+    max_width: float = MAX_WIDTH,
+    min_width: float = MIN_WIDTH,
+    header_extra: int = 2,
+) -> None:
+    """Set each column's width from its longest cell text (CJK counts 2), capped.
+
+    The header row (row 1) gets ``header_extra`` more, room for the filter button.
+    """
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            col = cell.column
+            if not isinstance(col, int):
+                continue
+            width = display_width(cell.value) + (header_extra if cell.row == 1 else 0)
+            widths[col] = max(widths.get(col, 0), width)
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = min(
+            max_width, max(min_width, width + 2.0)
+        )
+
+
+def setup_print(ws: Worksheet) -> None:
+    """Landscape, fit to one page wide (any number tall), header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+
+
+def save_atomic(wb: Workbook, path: str | Path) -> None:
+    """Save ``wb`` to ``path`` through a temporary file in the same directory.
+
+    The temporary file is renamed over ``path`` only once fully written; on
+    any error it is removed and ``path`` (if it existed) is left untouched.
+    """
+    target = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        wb.save(tmp)
+        with tmp.open("r+b") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

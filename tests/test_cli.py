@@ -1,0 +1,163 @@
+"""The CLI: every command has help; exit codes as the README documents;
+nothing is written on bad input; infeasible runs write no roster that looks
+valid."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from scenario_factory import make_scenario, staff
+
+from planner.cli import (
+    EXIT_BAD_INPUT,
+    EXIT_INFEASIBLE,
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    main,
+)
+from planner.data import Honor, Position
+from planner.policy import Policy
+from planner.scenario_io import write_scenario
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.xlsx"
+    people = [staff(f"S{i}") for i in range(10)]
+    people += [staff(f"K{i}", position=Position.MIDDLE) for i in range(2)]
+    write_scenario(make_scenario(staff=people), path)
+    return path
+
+
+@pytest.fixture
+def short(tmp_path: Path) -> Path:
+    """15% of 20 = 3 must start; only 2 staff hold a district honour."""
+    people = [staff("E0"), staff("E1")] + [staff(f"H{i}", honor=Honor.SCHOOL) for i in range(18)]
+    path = tmp_path / "short.xlsx"
+    write_scenario(
+        make_scenario(staff=people, needs=[], policy=Policy(cadre_min_first_year=0)), path
+    )
+    return path
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_has_help(command: str) -> None:
+    code, out = run(command, "--help")
+    assert code == 0
+    assert "Usage:" in out
+    assert main.commands[command].help
+
+
+def test_solve_writes_roster_and_contract_json(tiny: Path, tmp_path: Path) -> None:
+    roster, plan = tmp_path / "out" / "r.xlsx", tmp_path / "out" / "p.json"
+    code, out = run(
+        "solve", str(tiny), "--out", str(roster), "--json", str(plan), "--lang", "en", "--quiet"
+    )
+    assert code == EXIT_OK, out
+    doc = json.loads(plan.read_text(encoding="utf-8"))
+    assert doc["status"] == "optimal"
+    assert set(doc["exchanges"][0]) == {"staff_id", "school_id", "start_year", "end_year"}
+    assert doc["objective"]["coverage"] == doc["objective"]["coverage_bound"]
+    sheets = openpyxl.load_workbook(roster).sheetnames
+    for name in ("roster", "by_school", "coverage", "rule_checks", "staff", "evaluation"):
+        assert name in sheets
+    code, out = run("check", str(tiny), str(plan))
+    assert code == EXIT_OK and "valid" in out
+    code, out = run("check", str(tiny), str(roster))  # the roster reads back as the same plan
+    assert code == EXIT_OK and "valid" in out
+
+
+def test_check_reports_a_broken_plan(tiny: Path, tmp_path: Path) -> None:
+    plan = tmp_path / "bad.json"
+    exchanges = [{"staff_id": "S1", "school_id": "M1", "start_year": 2022, "end_year": 2022}]
+    plan.write_text(json.dumps({"status": "feasible", "exchanges": exchanges, "objective": {}}))
+    code, out = run("check", str(tiny), str(plan))
+    assert code == EXIT_VIOLATIONS
+    assert "TERM" in out and "TEACHER-QUOTA" in out
+
+
+def test_infeasible_exits_3_names_the_rule_and_writes_no_roster(
+    short: Path, tmp_path: Path
+) -> None:
+    roster, plan = tmp_path / "r.xlsx", tmp_path / "p.json"
+    code, out = run(
+        "solve", str(short), "--out", str(roster), "--json", str(plan), "--quiet", "--lang", "en"
+    )
+    assert code == EXIT_INFEASIBLE
+    assert "TEACHER-QUOTA" in out and "2022" in out and "3 must start, only 2" in out
+    doc = json.loads(plan.read_text(encoding="utf-8"))
+    assert doc["status"] == "infeasible" and doc["exchanges"] == []
+    assert "TEACHER-QUOTA" in doc["conflicts"][0]["rules"]
+    wb = openpyxl.load_workbook(roster)
+    assert "roster" not in wb.sheetnames and "交流名单" not in wb.sheetnames
+    assert "conflicts" in wb.sheetnames
+
+
+def test_shortfall_mode_states_the_shortfall(short: Path, tmp_path: Path) -> None:
+    plan = tmp_path / "p.json"
+    code, out = run(
+        "solve", str(short), "--json", str(plan), "--allow-shortfall", "TEACHER-QUOTA", "--quiet"
+    )
+    assert code == EXIT_OK, out
+    doc = json.loads(plan.read_text(encoding="utf-8"))
+    # 2022: 3 required, 2 eligible -> short 1; they stay 2 years, so the one
+    # start of 2023 is short too; in 2024 one of them can go again.
+    assert sorted((s["year"], s["amount"]) for s in doc["shortfalls"]) == [(2022, 1), (2023, 1)]
+    code, out = run("check", str(short), str(plan))
+    assert code == EXIT_VIOLATIONS
+    lines = [line for line in out.splitlines() if line.startswith("TEACHER-QUOTA")]
+    assert len(lines) == 2 and "short by 1" in lines[0]
+
+
+def test_validate_lists_every_problem_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "bad.xlsx"
+    write_scenario(make_scenario(), path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["staff"]
+    headers = [c.value for c in ws[1]]
+    ws.cell(2, headers.index("birth_date") + 1, "1985-13-01")
+    ws.cell(3, headers.index("honor") + 1, "gold")
+    wb.save(path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, out = run("validate", str(path))
+    assert code == EXIT_BAD_INPUT
+    assert "row 2" in out and "birth_date" in out and "1985-13-01" in out
+    assert "row 3" in out and "honor" in out and "gold" in out
+    code, out = run("solve", str(path), "--out", str(tmp_path / "r.xlsx"))
+    assert code == EXIT_BAD_INPUT
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_validate_reports_certain_conflicts(short: Path) -> None:
+    code, out = run("validate", str(short))
+    assert code == EXIT_INFEASIBLE
+    assert "TEACHER-QUOTA" in out and "HONOR excludes 18" in out
+
+
+def test_solve_refuses_to_overwrite_its_input(tiny: Path) -> None:
+    before = tiny.read_bytes()
+    code, out = run("solve", str(tiny), "--out", str(tiny))
+    assert code == EXIT_BAD_INPUT and "overwrite" in out
+    assert tiny.read_bytes() == before
+
+
+def test_explain_placed_and_unplaced(tiny: Path, tmp_path: Path) -> None:
+    plan = tmp_path / "p.json"
+    assert run("solve", str(tiny), "--json", str(plan), "--quiet")[0] == EXIT_OK
+    doc = json.loads(plan.read_text(encoding="utf-8"))
+    placed = doc["exchanges"][0]["staff_id"]
+    code, out = run("explain", str(tiny), str(plan), placed, "--json")
+    assert code == EXIT_OK
+    info = json.loads(out)
+    assert info["placed"] is True and any("TEACHER-QUOTA" in s for s in info["serves"])
+    code, out = run("explain", str(tiny), str(plan), "nobody")
+    assert code == EXIT_BAD_INPUT
