@@ -10,27 +10,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.audit import audit
-from planner.data import Plan, Scenario
+from planner.data import Exchange, Plan, Scenario
 from planner.diagnose import Conflict, explain_infeasible, precheck
 from planner.explain import Explanation, explain
 from planner.model.constraints import RuleInstance
 from planner.model.solve import SolveParams, solve
 from planner.plan_io import plan_to_json, read_plan, write_json
+from planner.replan import Change, ReplanInput, diff_plans, explain_changes, prepare_replan
 from planner.results import AuditReport, SolveResult, SolveStatus
 from planner.roster import write_diagnosis, write_roster
 from planner.scenario_io import read_scenario
 
 __all__ = [
     "BUILTIN_SCENARIO",
+    "Change",
     "Conflict",
     "Explanation",
     "Outcome",
+    "ReplanOutcome",
     "check_plan",
+    "diff_plans",
     "explain",
     "load_scenario",
     "plan_document",
     "precheck",
     "read_plan",
+    "replan_scenario",
     "solve_scenario",
     "write_outputs",
 ]
@@ -128,6 +133,23 @@ def plan_document(outcome: Outcome) -> dict[str, object]:
     )
 
 
+def change_document(change: Change) -> dict[str, object]:
+    def ex(e: Exchange | None) -> dict[str, object] | None:
+        if e is None:
+            return None
+        return {"school_id": e.school_id, "start_year": e.start_year, "end_year": e.end_year}
+
+    return {
+        "kind": change.kind,
+        "staff_id": change.staff_id,
+        "group_id": change.group_id,
+        "year": change.year,
+        "before": ex(change.before),
+        "after": ex(change.after),
+        "reason": change.reason,
+    }
+
+
 def conflict_document(conflict: Conflict) -> dict[str, object]:
     return {
         "rules": list(conflict.rules),
@@ -145,6 +167,7 @@ def write_outputs(
     roster: str | Path | None = None,
     json_path: str | Path | None = None,
     lang: str = "zh",
+    changes: list[Change] | None = None,
 ) -> list[Path]:
     """Write the roster workbook and/or the JSON plan.
 
@@ -158,16 +181,50 @@ def write_outputs(
             Path(target).parent.mkdir(parents=True, exist_ok=True)
     if roster is not None:
         if outcome.report is not None:
-            write_roster(Path(roster), outcome.scenario, outcome.result, outcome.report, lang=lang)
+            write_roster(
+                Path(roster),
+                outcome.scenario,
+                outcome.result,
+                outcome.report,
+                lang=lang,
+                changes=changes,
+            )
         else:
             write_diagnosis(
                 Path(roster), outcome.scenario, outcome.result, outcome.conflicts, lang=lang
             )
         written.append(Path(roster))
     if json_path is not None:
-        write_json(plan_document(outcome), Path(json_path))
+        doc = plan_document(outcome)
+        if changes is not None:
+            doc["changes"] = [change_document(c) for c in changes]
+        write_json(doc, Path(json_path))
         written.append(Path(json_path))
     return written
+
+
+@dataclass
+class ReplanOutcome:
+    """A replan: the solve, what carrying the past did, and the changes."""
+
+    prepared: ReplanInput
+    outcome: Outcome
+    changes: list[Change]
+
+
+def replan_scenario(
+    scenario: Scenario, previous: Plan, from_year: int, params: SolveParams | None = None
+) -> ReplanOutcome:
+    """Replan from ``from_year``: the past fixed, the published plan kept where it can be."""
+    prepared = prepare_replan(scenario, previous, from_year)
+    outcome = solve_scenario(prepared.scenario, params)
+    changes: list[Change] = []
+    if outcome.result.status.has_plan:
+        before = Plan.of(e for e in previous.exchanges if e.end_year >= from_year)
+        changes = explain_changes(
+            diff_plans(before, outcome.result.plan, prepared.scenario), prepared
+        )
+    return ReplanOutcome(prepared, outcome, changes)
 
 
 def check_plan(scenario: Scenario, plan: Plan | str | Path) -> AuditReport:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -309,3 +310,119 @@ def explain(
         click.echo(f"  {year}: ineligible by {', '.join(reasons)}")
     for sentence in result.sentences:
         click.echo(sentence)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--previous",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The previous (published) plan: JSON or roster workbook.",
+)
+@click.option("--from-year", required=True, type=int, help="First school year not yet started.")
+@policy_option
+@click.option(
+    "--out",
+    "roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Roster workbook to write.",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Plan to write as JSON.",
+)
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=DEFAULTS.workers, show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--order",
+    help="Goal order, e.g. COVER,FAIR,PREFER,STABLE,COST (default: STABLE right after COVER).",
+)
+@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+def replan(
+    scenario: Path,
+    previous: Path,
+    from_year: int,
+    policy_file: Path | None,
+    roster: Path | None,
+    json_path: Path | None,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    lang: str,
+    order: str | None,
+    quiet: bool,
+) -> None:
+    """Replan SCENARIO from --from-year, keeping the --previous plan where possible.
+
+    Exchanges that started before the year are fixed (LOCKED); those of the
+    previous plan starting in it or later are the published plan, changed
+    only where coverage or the rules require (STABLE). Prints every change
+    with its reason.
+    """
+    for path in (roster, json_path):
+        if path is not None and path.resolve() in (scenario.resolve(), previous.resolve()):
+            raise InputError(f"refusing to overwrite an input file: {path}")
+    try:
+        loaded = api.load_scenario(scenario, policy_file)
+        if order:
+            loaded = replace(
+                loaded, policy=loaded.policy.with_overrides({"objective_order": order}, "--order")
+            )
+        previous_plan = api.read_plan(previous)
+    except ScenarioError as exc:
+        _fail_input(exc)
+    params = SolveParams(
+        time_limit=time_limit, seed=seed, workers=workers, log=None if quiet else _stderr
+    )
+    try:
+        done = api.replan_scenario(loaded, previous_plan, from_year, params)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    for message in done.prepared.messages:
+        click.echo(f"note: {message}")
+    outcome = done.outcome
+    written = api.write_outputs(
+        outcome, roster=roster, json_path=json_path, lang=lang, changes=done.changes
+    )
+    _print_summary(outcome.result, outcome.report, written)
+    for conflict in outcome.conflicts:
+        click.echo(f"conflict: {conflict}")
+    click.echo(f"{len(done.changes)} change(s) against the published plan:")
+    for change in done.changes:
+        click.echo(f"  {change}")
+    status = outcome.result.status
+    if status is SolveStatus.INFEASIBLE:
+        sys.exit(EXIT_INFEASIBLE)
+    if not status.has_plan:
+        sys.exit(EXIT_NO_PLAN)
+    if not outcome.consistent:
+        sys.exit(EXIT_INTERNAL)
+
+
+@main.command()
+@click.argument("plan_a", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("plan_b", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--scenario",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Scenario workbook, to name each change's group.",
+)
+def diff(plan_a: Path, plan_b: Path, scenario: Path | None) -> None:
+    """Who was added, removed, moved or changed in term from PLAN_A to PLAN_B."""
+    try:
+        a, b = api.read_plan(plan_a), api.read_plan(plan_b)
+        loaded = api.load_scenario(scenario) if scenario else None
+    except ScenarioError as exc:
+        _fail_input(exc)
+    changes = api.diff_plans(a, b, loaded)
+    for change in changes:
+        click.echo(str(change))
+    counts = {
+        k: sum(1 for c in changes if c.kind == k) for k in ("added", "removed", "moved", "term")
+    }
+    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()) + f" ({len(changes)} change(s))")

@@ -199,6 +199,10 @@ class Scenario:
     core_keep: list[CoreKeep] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
     budget: list[BudgetRow] = field(default_factory=list)
+    # Replanning: the published plan for years not yet started (STABLE keeps
+    # it where it can) and past exchanges (the exchange-experience ledger).
+    published: list[Exchange] = field(default_factory=list)
+    history: list[Exchange] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.horizon < 1:
@@ -255,6 +259,15 @@ class Scenario:
 
     def budget_by_year(self) -> dict[int, Decimal]:
         return {b.year: b.amount for b in self.budget}
+
+    def exchange_years(self, staff_id: str, plan: Plan | None = None) -> int:
+        """Ledger: years on exchange in ``history`` (and ``plan`` if given).
+
+        Counts as support-teaching experience (交流经历视作支教经历).
+        """
+        past = sum(e.term for e in self.history if e.staff_id == staff_id)
+        planned = sum(e.term for e in plan.exchanges if e.staff_id == staff_id) if plan else 0
+        return past + planned
 
     def iter_core_schools(self) -> Iterator[School]:
         return (s for s in self.schools if s.role is Role.CORE)

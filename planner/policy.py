@@ -23,8 +23,11 @@ from planner.problems import Problem, ScenarioError
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_POLICY_FILE = MODELS_DIR / "taishan-2022.yaml"
 
-# The soft goals of rules.md, in their default priority order.
+# The soft goals of rules.md, in their default priority order. STABLE
+# (change little of a published plan) only applies when replanning; a
+# replan puts it right after COVER unless the order names it.
 OBJECTIVES = ("COVER", "FAIR", "PREFER", "COST")
+GOALS = (*OBJECTIVES, "STABLE")
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,7 @@ def _parse_roles(raw: Any) -> frozenset[Role]:
 def _parse_order(raw: Any) -> tuple[str, ...]:
     items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
     order = tuple(str(item).strip().upper() for item in items if str(item).strip())
-    if not order or set(order) - set(OBJECTIVES) or len(set(order)) != len(order):
+    if not order or set(order) - set(GOALS) or len(set(order)) != len(order):
         raise ValueError
     return order
 
@@ -205,7 +208,7 @@ PARAMETERS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "cost_cadre": (_parse_money, "an amount >= 0"),
     "objective_order": (
         _parse_order,
-        "a comma-separated order of " + ", ".join(OBJECTIVES) + ", each at most once",
+        "a comma-separated order of " + ", ".join(GOALS) + ", each at most once",
     ),
     "prefer_volunteer": (lambda raw: _parse_int(raw, 0, 1000), "a whole number 0..1000"),
     "prefer_preferred_school": (lambda raw: _parse_int(raw, 0, 1000), "a whole number 0..1000"),
@@ -290,6 +293,7 @@ def build_policy(base: Policy, values: Mapping[str, Any], where: str) -> Policy:
 
 __all__ = [
     "DEFAULT_POLICY_FILE",
+    "GOALS",
     "OBJECTIVES",
     "PARAMETERS",
     "Policy",

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from planner.audit import PLAN_RULE, RULE_IDS, eligibility_reasons
 from planner.data import Exchange, Plan, Scenario, Staff
 from planner.enums import Honor, Position, Role, Stage
+from planner.replan import Change
 from planner.results import AuditReport, NeedCoverage, RuleCheck, SolveResult
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ class StaffRow:
     reasons: str  # rule ids making them ineligible in first_year, joined by ','
     placed: bool
     placements: str  # "M1 学校 2022-2023; ..."
-    exchange_years: int  # cumulative years on exchange in the plan
+    exchange_years: int  # ledger: past exchanges (history sheet) + years in the plan
 
 
 @dataclass(frozen=True)
@@ -728,7 +729,7 @@ def staff_rows(scenario: Scenario, plan: Plan) -> list[StaffRow]:
                     )
                     for e in mine
                 ),
-                exchange_years=sum(e.term for e in mine),
+                exchange_years=scenario.exchange_years(person.staff_id, plan),
             )
         )
     return rows
@@ -880,3 +881,39 @@ def conflict_rows(scenario: Scenario, conflicts: Sequence[Conflict]) -> list[Con
         )
         for c in conflicts
     ]
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One change of a replan against the published plan."""
+
+    kind: str
+    staff_id: str
+    name: str
+    group: str | None
+    year: int
+    before: str
+    after: str
+    why: str
+
+
+def change_rows(scenario: Scenario, changes: Sequence[Change]) -> list[ChangeRow]:
+    def show(e: Exchange | None) -> str:
+        return f"{e.school_id} {e.start_year}-{e.end_year}" if e else ""
+
+    rows = []
+    for change in changes:
+        person = scenario.staff_by_id.get(change.staff_id)
+        rows.append(
+            ChangeRow(
+                change.kind,
+                change.staff_id,
+                person.name if person else "",
+                _group_name(scenario, change.group_id),
+                change.year,
+                show(change.before),
+                show(change.after),
+                change.reason,
+            )
+        )
+    return rows

@@ -26,8 +26,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.data import Scenario
 from planner.enums import Honor, Position, Role, Stage
+from planner.replan import Change
 from planner.reports import (
     BySchoolRow,
+    ChangeRow,
     ConflictRow,
     CoverageRow,
     EvaluationRow,
@@ -36,6 +38,7 @@ from planner.reports import (
     StaffRow,
     SummaryRow,
     build_tables,
+    change_rows,
     conflict_rows,
     summary_rows,
 )
@@ -80,6 +83,7 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "staff": ("staff", "教职工"),
     "evaluation": ("evaluation", "捆绑评价"),
     "conflicts": ("conflicts", "冲突"),
+    "changes": ("changes", "变更"),
 }
 
 SHEET_ORDER: tuple[str, ...] = (
@@ -94,6 +98,11 @@ SHEET_ORDER: tuple[str, ...] = (
 
 # Every column header of every sheet: a row field's name -> (en, zh).
 HEADERS: dict[str, tuple[str, str]] = {
+    # changes (replanning)
+    "kind": ("kind", "变更类型"),
+    "before": ("before", "原计划"),
+    "after": ("after", "新计划"),
+    "why": ("why", "原因"),
     # roster (the four contract columns first in importance)
     "staff_id": ("staff_id", "工号"),
     "school_id": ("school_id", "接收学校编号"),  # the receiving school
@@ -363,8 +372,11 @@ def write_roster(
     result: SolveResult,
     report: AuditReport,
     lang: str = "zh",
+    changes: Sequence[Change] | None = None,
 ) -> None:
     """Write the roster workbook of ``result.plan`` (audited by ``report``) to ``path``.
+
+    With ``changes`` (a replan), a last sheet ``changes`` lists them.
 
     Sheets, in order: summary, roster, by_school, coverage, rule_checks,
     staff, evaluation (Chinese names with ``lang='zh'``). Needs with a gap
@@ -395,6 +407,8 @@ def write_roster(
     )
     _write_sheet(wb, "staff", lang, StaffRow, tables.staff)
     _write_sheet(wb, "evaluation", lang, EvaluationRow, tables.evaluation)
+    if changes is not None:
+        _write_sheet(wb, "changes", lang, ChangeRow, change_rows(scenario, changes))
     save_atomic(wb, path)
 
 

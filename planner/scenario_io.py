@@ -31,6 +31,7 @@ from planner.data import (
     BudgetRow,
     Commitment,
     CoreKeep,
+    Exchange,
     Group,
     Need,
     Scenario,
@@ -108,6 +109,7 @@ SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
     "core_keep": ("school_id", "subject", "min_home"),
     "commitments": ("staff_id", "school_id", "start_year", "end_year"),
     "budget": ("year", "amount"),
+    "history": ("staff_id", "school_id", "start_year", "end_year"),
 }
 
 REQUIRED_SHEETS: tuple[str, ...] = ("settings", "groups", "schools", "staff", "needs")
@@ -123,6 +125,7 @@ REQUIRED_COLUMNS: dict[str, frozenset[str]] = {
     "core_keep": frozenset({"school_id", "subject", "min_home"}),
     "commitments": frozenset({"staff_id", "school_id", "start_year", "end_year"}),
     "budget": frozenset({"year", "amount"}),
+    "history": frozenset({"staff_id", "school_id", "start_year", "end_year"}),
 }
 
 # Each sheet's own id column (ID_COLUMNS): a generic id header (编号, 代码, id) means it.
@@ -138,6 +141,7 @@ SHEET_ALIASES: dict[str, tuple[str, ...]] = {
     "core_keep": ("留校", "核心校留校"),
     "commitments": ("已定交流", "已定"),
     "budget": ("经费", "预算"),
+    "history": ("交流记录", "历史交流"),
 }
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -506,6 +510,13 @@ _FIELDS: dict[str, tuple[_Field, ...]] = {
     "budget": (
         _Field("year", _parse_year, EXPECT_YEAR),
         _Field("amount", _parse_amount, EXPECT_AMOUNT),
+    ),
+    # Past exchanges (the exchange-experience ledger); the same columns.
+    "history": (
+        _Field("staff_id", _parse_id, EXPECT_ID),
+        _Field("school_id", _parse_id, EXPECT_ID),
+        _Field("start_year", _parse_year, EXPECT_YEAR),
+        _Field("end_year", _parse_year, EXPECT_YEAR),
     ),
 }  # fmt: skip
 
@@ -997,6 +1008,7 @@ class _Reader:
             core_keep=self.items("core_keep", CoreKeep),
             commitments=self.items("commitments", Commitment),
             budget=self.items("budget", BudgetRow),
+            history=self.items("history", Exchange),
         )
         self.duplicates_of_unbuilt_rows()
         for finding in scenario_findings(scenario, self.unparsed):
@@ -1133,6 +1145,7 @@ def _scenario_rows(scenario: Scenario) -> dict[str, list[tuple[object, ...]]]:
         "core_keep": attrs(scenario.core_keep, SHEET_COLUMNS["core_keep"]),
         "commitments": attrs(scenario.commitments, SHEET_COLUMNS["commitments"]),
         "budget": attrs(scenario.budget, SHEET_COLUMNS["budget"]),
+        "history": attrs(scenario.history, SHEET_COLUMNS["history"]),
     }
 
 

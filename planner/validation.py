@@ -191,6 +191,7 @@ class _Checker:
         self.needs()
         self.core_keep()
         self.commitments()
+        self.history()
         self.budget()
         return self.out
 
@@ -421,6 +422,20 @@ class _Checker:
                     keep.school_id,
                     f"{label}: {keep.school_id} is a {school.role.value} member school, not "
                     "a core school; core_keep applies to core schools only",
+                )
+
+    def history(self) -> None:
+        """Past exchanges: only their years are checked; staff who have left
+        and schools no longer in the scenario may appear."""
+        for i, h in enumerate(self.s.history):
+            if h.start_year > h.end_year:
+                self.add(
+                    "history",
+                    i,
+                    "end_year",
+                    h.end_year,
+                    f"past exchange of {h.staff_id}: end_year {h.end_year} is before start_year "
+                    f"{h.start_year}; end_year is the last school year served (inclusive)",
                 )
 
     def commitments(self) -> None:

@@ -4,7 +4,8 @@ COVER  weighted need units covered, each need row capped at its count;
 FAIR   the lowest coverage ratio among member schools with needs;
 PREFER penalties for placing non-volunteers, ignoring a stated preferred
        school, and sending staff who do not need exchange experience;
-COST   money spent on exchange staff-years (decided exchanges).
+COST   money spent on exchange staff-years (decided exchanges);
+STABLE changes against a published plan (replanning only).
 A relaxed run puts SHORTFALL (staff missing from relaxed count rules) and
 OVERSPEND (money over relaxed BUDGET rows) first.
 
@@ -83,6 +84,7 @@ class Objective:
             "FAIR": self.fair,
             "PREFER": self.prefer,
             "COST": self.cost,
+            "STABLE": self.stable,
         }
         return builders[name]()
 
@@ -148,6 +150,22 @@ class Objective:
             for c in self.vars.candidates
         ]
         return Goal("COST", "min", cp_model.LinearExpr.weighted_sum(xs, coefs), scale, sum(coefs))
+
+    def stable(self) -> Goal | None:
+        """STABLE: exchanges that differ from the published plan, minimised.
+
+        A change is a published exchange that is not kept exactly (same
+        person, school, start and length) or a new exchange that was not
+        published: the size of the symmetric difference of the two plans.
+        """
+        published = set(self.scenario.published)
+        if not published:
+            return None
+        kept = [c.var for c in self.vars.candidates if c.exchange() in published]
+        new = [c.var for c in self.vars.candidates if c.exchange() not in published]
+        impossible = len(published) - len(kept)  # no longer allowed by the rules
+        expr = cp_model.LinearExpr.sum(new) - cp_model.LinearExpr.sum(kept) + len(published)
+        return Goal("STABLE", "min", expr, 1, len(published) + len(new) + impossible)
 
     def shortfall(self) -> Goal | None:
         """SHORTFALL: total staff by which relaxed count rules (quotas,

@@ -45,6 +45,7 @@ OBJECTIVE_KEYS = {
     "FAIR": "fairness",
     "PREFER": "preference_penalty",
     "COST": "cost",
+    "STABLE": "changes",
 }
 
 
@@ -162,6 +163,8 @@ def independent_parts(scenario: Scenario) -> list[Scenario]:
                 needs=[n for n in scenario.needs if n.school_id in ids],
                 core_keep=[k for k in scenario.core_keep if k.school_id in ids],
                 commitments=[c for c in scenario.commitments if c.staff_id in staff_ids],
+                published=[e for e in scenario.published if e.staff_id in staff_ids],
+                history=[e for e in scenario.history if e.staff_id in staff_ids],
             )
         )
     return parts
@@ -269,6 +272,8 @@ def solve(
     )
     if "COVER" not in order:
         order.append("COVER")  # always report coverage
+    if scenario.published and "STABLE" not in order:
+        order.insert(order.index("COVER") + 1, "STABLE")  # replanning: coverage, then stability
     started = time.perf_counter()
     all_proven = True
     solved_once = False

@@ -77,6 +77,10 @@ class Variables:
         for school in scenario.schools:
             if school.role in policy.receiving_roles:
                 receivers[school.group_id].append(school)
+        published: dict[tuple[str, str, int], set[int]] = defaultdict(set)
+        for ex in scenario.published:
+            if ex.term in lengths:
+                published[ex.staff_id, ex.school_id, ex.start_year].add(ex.term)
         for person in scenario.staff:
             home = scenario.school_by_id[person.school_id]
             if not (domain.honor(person, policy) and domain.level(person, policy)):
@@ -84,12 +88,16 @@ class Variables:
             for start in scenario.years:
                 if not domain.age(person, start, policy):
                     continue
-                for length in self.useful_lengths(start, lengths):
-                    years = range(start, start + length)
-                    if not domain.available(person, years):
-                        continue
-                    for school in receivers[home.group_id]:
-                        if domain.membership(scenario, person, school, years):
+                useful = self.useful_lengths(start, lengths)
+                for school in receivers[home.group_id]:
+                    # A published exchange stays a choice even where a shorter
+                    # length dominates it: STABLE tells them apart.
+                    extra = published.get((person.staff_id, school.school_id, start), set())
+                    for length in sorted(set(useful) | extra):
+                        years = range(start, start + length)
+                        if domain.available(person, years) and domain.membership(
+                            scenario, person, school, years
+                        ):
                             self._add(person, school, start, length, home.group_id)
 
     def useful_lengths(self, start: int, lengths: range) -> list[int]:
