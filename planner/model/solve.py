@@ -129,6 +129,18 @@ def _solver(params: SolveParams, time_left: float) -> cp_model.CpSolver:
     return solver
 
 
+def goal_order(scenario: Scenario, relaxed: bool = False) -> list[str]:
+    """The goals optimised, in order: shortfalls first when rules are relaxed,
+    then the policy's order, COVER always included, and when replanning
+    STABLE right after COVER unless the order places it."""
+    order = (["SHORTFALL", "OVERSPEND"] if relaxed else []) + list(scenario.policy.objective_order)
+    if "COVER" not in order:
+        order.append("COVER")  # always report coverage
+    if scenario.published and "STABLE" not in order:
+        order.insert(order.index("COVER") + 1, "STABLE")
+    return order
+
+
 def independent_parts(scenario: Scenario) -> list[Scenario]:
     """The scenario split by group where groups share nothing, else itself.
 
@@ -267,13 +279,7 @@ def solve(
         + (f" in {len(parts)} independent parts" if len(parts) > 1 else "")
         + f", built in {result.build_seconds:.2f}s"
     )
-    order = (["SHORTFALL", "OVERSPEND"] if params.relax else []) + list(
-        scenario.policy.objective_order
-    )
-    if "COVER" not in order:
-        order.append("COVER")  # always report coverage
-    if scenario.published and "STABLE" not in order:
-        order.insert(order.index("COVER") + 1, "STABLE")  # replanning: coverage, then stability
+    order = goal_order(scenario, relaxed=bool(params.relax))
     started = time.perf_counter()
     all_proven = True
     solved_once = False
