@@ -29,7 +29,7 @@ from planner.audit import PLAN_RULE, RULE_IDS, eligibility_reasons
 from planner.data import Exchange, Plan, Scenario, Staff
 from planner.enums import Honor, Position, Role, Stage
 from planner.replan import Change
-from planner.results import AuditReport, NeedCoverage, RuleCheck, SolveResult
+from planner.results import AuditReport, NeedCoverage, RuleCheck, Shortfall, SolveResult
 
 if TYPE_CHECKING:
     from planner.diagnose import Conflict
@@ -140,8 +140,9 @@ class RuleCheckRow:
     achieved: Decimal | None
     checked: int  # instances checked (1 unless aggregated)
     violated: int
-    status: str  # "ok" or "violated"
+    status: str  # "ok", "violated", or "shortfall" (allowed by --allow-shortfall)
     note: str
+    shortfall: Decimal | None = None  # size of an allowed shortfall
 
 
 @dataclass(frozen=True)
@@ -630,8 +631,13 @@ def _rule_rank(rule: str) -> int:
     return RULE_ORDER.index(rule) if rule in RULE_ORDER else len(RULE_ORDER)
 
 
-def rule_check_rows(scenario: Scenario, report: AuditReport) -> list[RuleCheckRow]:
+def rule_check_rows(
+    scenario: Scenario, report: AuditReport, shortfalls: Sequence[Shortfall] = ()
+) -> list[RuleCheckRow]:
     """The audit's checks; per-exchange rules as one row per rule, group and year.
+
+    A violated instance that the solve states as an allowed shortfall
+    (``--allow-shortfall``) gets status ``shortfall`` and its size.
 
     An aggregated row counts the instances checked and violated; its
     ``scope`` names the violating instances and its ``note`` their notes.
@@ -643,6 +649,19 @@ def rule_check_rows(scenario: Scenario, report: AuditReport) -> list[RuleCheckRo
         if check.rule in AGGREGATED_RULES:
             aggregated[(check.rule, check.group_id, check.year)].append(check)
             continue
+        allowed = (
+            next(
+                (
+                    x
+                    for x in shortfalls
+                    if (x.rule, x.group_id, x.year) == (check.rule, check.group_id, check.year)
+                    and (x.scope is None or check.scope is None or x.scope == check.scope)
+                ),
+                None,
+            )
+            if check.status != "ok"
+            else None
+        )
         rows.append(
             RuleCheckRow(
                 rule=check.rule,
@@ -653,8 +672,9 @@ def rule_check_rows(scenario: Scenario, report: AuditReport) -> list[RuleCheckRo
                 achieved=check.achieved,
                 checked=1,
                 violated=int(check.status != "ok"),
-                status=check.status,
+                status="shortfall" if allowed else check.status,
                 note=check.note,
+                shortfall=allowed.amount if allowed else None,
             )
         )
     for (rule, group_id, year), checks in aggregated.items():
@@ -859,7 +879,7 @@ def build_tables(
         roster=roster_rows(scenario, plan),
         by_school=by_school_rows(scenario, plan),
         coverage=coverage_rows(scenario, plan, report, lang),
-        rule_checks=rule_check_rows(scenario, report),
+        rule_checks=rule_check_rows(scenario, report, result.shortfalls),
         staff=staff_rows(scenario, plan),
         evaluation=evaluation_rows(scenario, plan, report),
     )

@@ -150,6 +150,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "achieved": ("achieved", "实际"),
     "checked": ("checked", "检查数"),
     "violated": ("violated", "违反数"),
+    "shortfall": ("shortfall", "不足量"),
     "status": ("status", "结果"),
     "note": ("note", "说明"),
     # staff
@@ -243,7 +244,7 @@ CODES_ZH: dict[type[Enum], dict[str, str]] = {
         "model_invalid": "模型无效",
     },
 }
-CHECK_STATUS_ZH: dict[str, str] = {"ok": "符合", "violated": "违反"}
+CHECK_STATUS_ZH: dict[str, str] = {"ok": "符合", "violated": "违反", "shortfall": "允许不足"}
 YES_NO: dict[str, tuple[str, str]] = {"en": ("yes", "no"), "zh": ("是", "否")}
 
 # Columns written as text cells with the text format (ids).

@@ -161,3 +161,27 @@ def test_explain_placed_and_unplaced(tiny: Path, tmp_path: Path) -> None:
     assert info["placed"] is True and any("TEACHER-QUOTA" in s for s in info["serves"])
     code, out = run("explain", str(tiny), str(plan), "nobody")
     assert code == EXIT_BAD_INPUT
+
+
+def test_shortfall_marked_in_rule_checks(short: Path, tmp_path: Path) -> None:
+    roster = tmp_path / "r.xlsx"
+    code, _ = run(
+        "solve",
+        str(short),
+        "--out",
+        str(roster),
+        "--lang",
+        "en",
+        "--quiet",
+        "--allow-shortfall",
+        "all",
+    )
+    assert code == EXIT_OK
+    ws = openpyxl.load_workbook(roster)["rule_checks"]
+    head = [c.value for c in ws[1]]
+    marked = [
+        (row[head.index("year")], row[head.index("shortfall")])
+        for row in ws.iter_rows(min_row=2, values_only=True)
+        if row[head.index("status")] == "shortfall"
+    ]
+    assert sorted(marked) == [(2022, 1), (2023, 1)]
