@@ -9,7 +9,7 @@ what forcing it would cost (re-solved with one exchange of theirs forced).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 
 from planner.audit import audit, eligibility_reasons
@@ -58,6 +58,8 @@ def explain(
     person = scenario.staff_by_id[staff_id]
     params = params or SolveParams(time_limit=60)
     report = audit(scenario, plan)
+    # The re-solves answer one question, coverage with or without this person.
+    scenario = replace(scenario, policy=replace(scenario.policy, objective_order=("COVER",)))
     mine = plan.by_staff(staff_id)
     out = Explanation(staff_id, person.name, bool(mine), mine, coverage=report.total_coverage)
     if mine:
@@ -144,6 +146,8 @@ def _explain_unplaced(scenario: Scenario, out: Explanation, params: SolveParams)
         return
 
     def force(variables: Variables) -> None:
+        if out.staff_id not in variables.scenario.staff_by_id:
+            return  # another group's model
         cands = variables.by_staff.get(out.staff_id, [])
         if cands:
             variables.model.add_bool_or([c.var for c in cands])

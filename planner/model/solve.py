@@ -252,11 +252,11 @@ def solve(
 
     ``constrain`` may add constraints over the decisions before solving
     (``planner explain`` forbids or forces one person's exchanges with it);
-    it makes the run a single model.
+    with independent groups it is called once for each group's model.
     """
     params = params or SolveParams()
     log = params.log or (lambda _msg: None)
-    pieces = independent_parts(scenario) if params.decompose and constrain is None else [scenario]
+    pieces = independent_parts(scenario) if params.decompose else [scenario]
     parts: list[_Part] = []
     for piece in pieces:
         built = build_model(piece, relax=params.relax)
