@@ -29,6 +29,7 @@ commitment. A violation's message is one sentence without the rule id
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import ROUND_CEILING, Decimal
@@ -60,6 +61,7 @@ RULE_IDS: tuple[str, ...] = (
     "CAPACITY",
     "CORE-KEEP",
     "BUDGET",
+    "REPEAT-GAP",
 )
 PLAN_RULE = "PLAN"
 _RANK = {rule: i for i, rule in enumerate((PLAN_RULE, *RULE_IDS))}
@@ -516,6 +518,45 @@ class _Auditor:
                     amount=len(double),
                 )
 
+    def repeat_gap(self) -> None:
+        """REPEAT-GAP (optional): a new (not locked) exchange starts at least
+        repeat_gap_years after the end of the person's previous one, past
+        exchanges of the history sheet included."""
+        gap = self.policy.repeat_gap_years
+        if gap <= 0:
+            return
+        for staff_id, mine in self.by_staff.items():
+            everything = sorted(
+                [*mine, *(h for h in self.scenario.history if h.staff_id == staff_id)],
+                key=lambda e: (e.start_year, e.end_year),
+            )
+            for before, after in itertools.pairwise(everything):
+                if after.key() in self.locked_keys or after in self.scenario.history:
+                    continue
+                rest = after.start_year - before.end_year - 1
+                ok = rest >= gap
+                group = self.group_of_staff(staff_id)
+                self.check(
+                    "REPEAT-GAP",
+                    group,
+                    after.start_year,
+                    staff_id,
+                    ok,
+                    note="" if ok else f"{rest} year(s) after the previous exchange",
+                )
+                if not ok:
+                    self.violate(
+                        "REPEAT-GAP",
+                        f"{self.who(staff_id)} starts an exchange in {after.start_year}, "
+                        f"{max(rest, 0)} year(s) after the previous one ended in "
+                        f"{before.end_year}; at least {gap} required",
+                        group_id=group,
+                        year=after.start_year,
+                        staff_id=staff_id,
+                        school_id=after.school_id,
+                        amount=Decimal(gap - max(rest, 0)),
+                    )
+
     def locked(self) -> None:
         present = {ex.key() for ex in self.exchanges}
         for c in self.commitments:
@@ -777,6 +818,7 @@ class _Auditor:
     def run(self) -> AuditReport:
         self.per_exchange()
         self.one_place()
+        self.repeat_gap()
         self.quotas()
         self.locked()
         self.capacity()

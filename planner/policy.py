@@ -67,6 +67,10 @@ class Policy:
     prefer_volunteer: int = 3
     prefer_preferred_school: int = 2
     prefer_needs_experience: int = 1
+    # REPEAT-GAP (optional, not in the Taishan plan): at least this many
+    # school years between the end of one exchange of a person (past ones in
+    # the history sheet included) and the start of their next; 0 = no limit.
+    repeat_gap_years: int = 0
 
     def __post_init__(self) -> None:
         problems = self.problems("policy")
@@ -213,6 +217,7 @@ PARAMETERS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "prefer_volunteer": (lambda raw: _parse_int(raw, 0, 1000), "a whole number 0..1000"),
     "prefer_preferred_school": (lambda raw: _parse_int(raw, 0, 1000), "a whole number 0..1000"),
     "prefer_needs_experience": (lambda raw: _parse_int(raw, 0, 1000), "a whole number 0..1000"),
+    "repeat_gap_years": (lambda raw: _parse_int(raw, 0, 20), "a whole number of years, 0..20"),
 }
 
 assert set(PARAMETERS) == {f.name for f in fields(Policy)}

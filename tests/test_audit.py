@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from scenario_factory import make_scenario, staff
 
 from planner.audit import age_in_full_years, audit, eligibility_reasons
 from planner.data import (
@@ -721,3 +722,20 @@ def test_audit_is_fast_on_a_district_sized_plan() -> None:
     report = audit(sc, Plan.of(exchanges))
     assert time.perf_counter() - began < 5
     assert len(report.coverage) == len(needs)
+
+
+def test_repeat_gap_audit_counts_history() -> None:
+    s = make_scenario(
+        staff=[staff("S1")],
+        policy=Policy(repeat_gap_years=2),
+        history=[Exchange("S1", "M1", 2019, 2020)],
+    )
+    # 2022 starts 1 year after 2020 ended: 2 required, short by 1.
+    report = audit(s, Plan.of([Exchange("S1", "M1", 2022, 2023)]))
+    gap = [v for v in report.violations if v.rule == "REPEAT-GAP"]
+    assert [(v.year, v.amount) for v in gap] == [(2022, 1)]
+    fine = audit(
+        replace(s, history=[Exchange("S1", "M1", 2018, 2019)]),
+        Plan.of([Exchange("S1", "M1", 2022, 2023)]),
+    )
+    assert not [v for v in fine.violations if v.rule == "REPEAT-GAP"]

@@ -308,3 +308,23 @@ def test_same_seed_same_plan() -> None:
     s = world(staff, needs, policy=replace(NO_QUOTA, ratio_first_year=Decimal("0.2")))
     params = SolveParams(time_limit=20, workers=2, seed=7)
     assert solve(s, params).plan == solve(s, params).plan
+
+
+def test_repeat_gap_between_exchanges() -> None:
+    # One teacher, needs at M1 in 2022 and 2025 (horizon 4), 2-year terms.
+    # Without a gap both are covered (2022-2023, then 2025-2026); a 2-year
+    # gap forbids starting again before 2026.
+    needs = [Need("M1", 2022, "数学", 1), Need("M1", 2025, "数学", 1)]
+    policy = replace(NO_QUOTA, term_min=2, term_max=2)
+    s = world([person("S1")], needs, policy=policy, horizon=4)
+    assert run(s).objective["coverage"] == 2
+    gapped = replace(s, policy=replace(policy, repeat_gap_years=2))
+    assert run(gapped).objective["coverage"] == 1
+    # A past exchange ending in 2021 also counts: with a 1-year gap, S1
+    # cannot start in 2022, only from 2023 on (so 2025 is still covered).
+    past = replace(
+        s, policy=replace(policy, repeat_gap_years=1), history=[Exchange("S1", "M2", 2020, 2021)]
+    )
+    result = run(past)
+    assert result.objective["coverage"] == 1
+    assert all(e.start_year >= 2023 for e in result.plan.exchanges)

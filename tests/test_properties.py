@@ -55,6 +55,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         ),
         cost_teacher=Decimal(draw(st.sampled_from([0, 1, 2]))),
         cost_cadre=Decimal(draw(st.sampled_from([0, 3]))),
+        repeat_gap_years=draw(st.integers(0, 1)),
     )
     groups, schools, staff, needs, keeps = [], [], [], [], []
     for g in range(draw(st.integers(1, 2))):
@@ -127,11 +128,27 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         commitments.append(
             Exchange(person.staff_id, member.school_id, start, start + policy.term_min - 1)
         )
+    history = []
+    if staff and draw(st.booleans()):
+        history.append(
+            Exchange(staff[-1].staff_id, "M00", FIRST - 3, FIRST - draw(st.integers(1, 2)))
+        )
     budget = []
     if draw(st.booleans()):
         budget.append(BudgetRow(FIRST, Decimal(draw(st.integers(0, 12)))))
     return Scenario(
-        "random", FIRST, horizon, policy, groups, schools, staff, needs, keeps, commitments, budget
+        "random",
+        FIRST,
+        horizon,
+        policy,
+        groups,
+        schools,
+        staff,
+        needs,
+        keeps,
+        commitments,
+        budget,
+        history=history,
     )
 
 

@@ -89,6 +89,7 @@ class Constraints:
     def add_constraints(self) -> None:
         self.locked()
         self.one_place()
+        self.repeat_gap()
         self.teacher_quota()
         self.cadre_quota()
         self.capacity()
@@ -215,6 +216,32 @@ class Constraints:
                 for cand in cands:
                     self.model.add(cand.var == 0)
             elif len(cands) > 1:
+                self.model.add_at_most_one(c.var for c in cands)
+
+    def repeat_gap(self) -> None:
+        """REPEAT-GAP: at least repeat_gap_years between two exchanges of a person.
+
+        Two exchanges keep the gap exactly when the intervals [start, end +
+        gap] do not overlap, so: at most one decision per person covers any
+        year of those stretched intervals; decisions too close to a past
+        (history) or locked exchange are switched off.
+        """
+        gap = self.scenario.policy.repeat_gap_years
+        if gap <= 0:
+            return
+        fixed: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for ex in [*self.scenario.history, *(lk.exchange for lk in self.vars.locked)]:
+            fixed[ex.staff_id].append((ex.start_year, ex.end_year + gap))
+        stretched: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
+        for cand in self.vars.candidates:
+            lo, hi = cand.start, cand.end + gap
+            if any(lo <= f_hi and f_lo <= hi for f_lo, f_hi in fixed.get(cand.staff.staff_id, ())):
+                self.model.add(cand.var == 0)
+                continue
+            for year in range(lo, hi + 1):
+                stretched[cand.staff.staff_id, year].append(cand)
+        for cands in stretched.values():
+            if len(cands) > 1:
                 self.model.add_at_most_one(c.var for c in cands)
 
     def _quota(self, rule: str, cadres_only: bool) -> None:
