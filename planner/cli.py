@@ -62,6 +62,44 @@ policy_option = click.option(
     ),
 )
 
+out_option = click.option(
+    "--out",
+    "roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Roster workbook to write (.xlsx).",
+)
+json_option = click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Plan to write as JSON.",
+)
+time_limit_option = click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds for the whole solve.",
+)
+seed_option = click.option(
+    "--seed", type=int, default=0, show_default=True, help="CP-SAT random seed."
+)
+workers_option = click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=DEFAULTS.workers,
+    show_default=True,
+    help="CP-SAT search workers.",
+)
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Roster language.",
+)
+quiet_option = click.option("--quiet", is_flag=True, help="No progress on stderr.")
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="teacher-rotation-planner")
@@ -104,40 +142,12 @@ def validate(scenario: Path | None, policy_file: Path | None) -> None:
 @main.command()
 @scenario_argument
 @policy_option
-@click.option(
-    "--out",
-    "roster",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Roster workbook to write (.xlsx).",
-)
-@click.option(
-    "--json",
-    "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Plan to write as JSON.",
-)
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds for the whole solve.",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=DEFAULTS.workers,
-    show_default=True,
-    help="CP-SAT search workers.",
-)
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Roster language.",
-)
+@out_option
+@json_option
+@time_limit_option
+@seed_option
+@workers_option
+@lang_option
 @click.option(
     "--allow-shortfall",
     "relax",
@@ -145,7 +155,7 @@ def validate(scenario: Path | None, policy_file: Path | None) -> None:
     metavar="RULE",
     help="Let a quota-type rule fall short (minimised first). Repeat, or 'all'.",
 )
-@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@quiet_option
 def solve(
     scenario: Path | None,
     policy_file: Path | None,
@@ -263,20 +273,8 @@ def check(scenario: Path, plan: Path, policy_file: Path | None) -> None:
 @click.argument("staff_id")
 @policy_option
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds for the re-solve.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=DEFAULTS.workers,
-    show_default=True,
-    help="CP-SAT search workers.",
-)
+@time_limit_option
+@workers_option
 def explain(
     scenario: Path,
     plan: Path,
@@ -322,27 +320,17 @@ def explain(
 )
 @click.option("--from-year", required=True, type=int, help="First school year not yet started.")
 @policy_option
-@click.option(
-    "--out",
-    "roster",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Roster workbook to write.",
-)
-@click.option(
-    "--json",
-    "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Plan to write as JSON.",
-)
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), default=DEFAULTS.workers, show_default=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@out_option
+@json_option
+@time_limit_option
+@seed_option
+@workers_option
+@lang_option
 @click.option(
     "--order",
     help="Goal order, e.g. COVER,FAIR,PREFER,STABLE,COST (default: STABLE right after COVER).",
 )
-@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@quiet_option
 def replan(
     scenario: Path,
     previous: Path,

@@ -124,7 +124,8 @@ def _parse_int(raw: Any, lo: int, hi: int) -> int:
     return value
 
 
-def _parse_decimal(raw: Any) -> Decimal:
+def parse_decimal(raw: Any) -> Decimal:
+    """A finite decimal from a cell or YAML value (floats via their repr, exactly)."""
     if isinstance(raw, bool):
         raise ValueError
     text = repr(raw) if isinstance(raw, float) else str(raw).strip()
@@ -139,14 +140,14 @@ def _parse_decimal(raw: Any) -> Decimal:
 
 def _parse_ratio(raw: Any) -> Decimal:
     text = str(raw).strip()
-    value = _parse_decimal(text[:-1]) / 100 if text.endswith("%") else _parse_decimal(raw)
+    value = parse_decimal(text[:-1]) / 100 if text.endswith("%") else parse_decimal(raw)
     if not Decimal(0) <= value <= Decimal(1):
         raise ValueError
     return value
 
 
 def _parse_money(raw: Any) -> Decimal:
-    value = _parse_decimal(raw)
+    value = parse_decimal(raw)
     if value < 0:
         raise ValueError
     return value
@@ -305,5 +306,6 @@ __all__ = [
     "build_policy",
     "load_policy",
     "parse_bool",
+    "parse_decimal",
     "parse_parameters",
 ]

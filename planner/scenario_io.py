@@ -22,7 +22,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ from planner.policy import (
     build_policy,
     load_policy,
     parse_bool,
+    parse_decimal,
     parse_parameters,
 )
 from planner.problems import Problem, ScenarioError
@@ -340,28 +341,15 @@ def _parse_year(raw: Any) -> int:
     return year
 
 
-def _parse_decimal(raw: Any) -> Decimal:
-    if isinstance(raw, bool):
-        raise ValueError
-    text = repr(raw) if isinstance(raw, float) else str(raw).strip()
-    try:
-        value = Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError from exc
-    if not value.is_finite():
-        raise ValueError
-    return value
-
-
 def _parse_priority(raw: Any) -> Decimal:
-    value = _parse_decimal(raw)
+    value = parse_decimal(raw)
     if value <= 0:
         raise ValueError
     return value
 
 
 def _parse_amount(raw: Any) -> Decimal:
-    value = _parse_decimal(raw)
+    value = parse_decimal(raw)
     if value < 0:
         raise ValueError
     return value
