@@ -185,3 +185,37 @@ def test_shortfall_marked_in_rule_checks(short: Path, tmp_path: Path) -> None:
         if row[head.index("status")] == "shortfall"
     ]
     assert sorted(marked) == [(2022, 1), (2023, 1)]
+
+
+def test_replan_and_diff_commands(tmp_path: Path) -> None:
+    story = Path(__file__).resolve().parent.parent / "scenarios"
+    p22, p23, r23 = tmp_path / "p22.json", tmp_path / "p23.json", tmp_path / "r23.xlsx"
+    assert run("solve", str(story / "story-2022.xlsx"), "--json", str(p22), "--quiet")[0] == 0
+    code, out = run(
+        "replan",
+        str(story / "story-2023.xlsx"),
+        "--previous",
+        str(p22),
+        "--from-year",
+        "2023",
+        "--json",
+        str(p23),
+        "--out",
+        str(r23),
+        "--lang",
+        "en",
+        "--quiet",
+    )
+    assert code == EXIT_OK, out
+    assert "cut short to end in 2023: A2 leaves its group in 2024" in out
+    assert "A0-003 is no longer on the staff list" in out
+    doc = json.loads(p23.read_text(encoding="utf-8"))
+    assert doc["changes"] and all(c["reason"] for c in doc["changes"])
+    assert "changes" in openpyxl.load_workbook(r23).sheetnames
+    code, out = run("diff", str(p22), str(p23))
+    assert code == EXIT_OK
+    assert out.strip().splitlines()[-1].endswith(f"({len(doc['changes'])} change(s))")
+    code, out = run(
+        "replan", str(story / "story-2023.xlsx"), "--previous", str(p22), "--from-year", "2031"
+    )
+    assert code == EXIT_BAD_INPUT and "outside the scenario's horizon" in out
