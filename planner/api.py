@@ -6,8 +6,10 @@ can do from the command line can be done from Python with the same result.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.audit import audit
 from planner.data import Exchange, Plan, Scenario
@@ -20,6 +22,9 @@ from planner.replan import Change, ReplanInput, diff_plans, explain_changes, pre
 from planner.results import AuditReport, SolveResult, SolveStatus
 from planner.roster import write_diagnosis, write_roster
 from planner.scenario_io import read_scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "BUILTIN_SCENARIO",
@@ -247,3 +252,30 @@ def conflict_of_instances(instances: list[RuleInstance]) -> Conflict:
         f"these {len(instances)} rule instance(s) cannot hold together: {lines}",
         instances=tuple(instances),
     )
+
+
+# -- trade-off exploration (notebooks, ``planner sweep``) ---------------------
+
+
+def with_policy(scenario: Scenario, **overrides: object) -> Scenario:
+    """A copy of ``scenario`` whose policy takes ``overrides`` (raw values, as
+    in a policy sheet: ``max_age=50``, ``ratio_later_years="10%"``); raises
+    :class:`planner.problems.ScenarioError` naming a bad key or value."""
+    return dataclasses.replace(scenario, policy=scenario.policy.with_overrides(overrides))
+
+
+def kpis(outcome: Outcome) -> dict[str, object]:
+    """Headline figures of a solve (:data:`planner.kpi.KPI_COLUMNS`)."""
+    from planner import kpi  # pandas only when asked for
+
+    return kpi.kpi_summary(outcome.scenario, outcome.result, outcome.report)
+
+
+def kpi_frames(outcome: Outcome) -> dict[str, pd.DataFrame]:
+    """The plan's figures as DataFrames: coverage, quota, fairness, cost, sent."""
+    from planner import kpi
+
+    return kpi.kpi_frames(outcome.scenario, outcome.result, outcome.report)
+
+
+__all__ += ["kpi_frames", "kpis", "with_policy"]

@@ -62,6 +62,8 @@ RULE_IDS: tuple[str, ...] = (
     "CORE-KEEP",
     "BUDGET",
     "REPEAT-GAP",
+    "BACKBONE-SHARE",
+    "TENURE",
 )
 PLAN_RULE = "PLAN"
 _RANK = {rule: i for i, rule in enumerate((PLAN_RULE, *RULE_IDS))}
@@ -599,10 +601,16 @@ class _Auditor:
             core_id = self.core_of_group.get(group.group_id)
             if core_id is None:
                 continue
-            headcount = len(self.staff_of_school.get(core_id, []))
+            everyone = self.staff_of_school.get(core_id, [])
             for year in self.horizon:
                 if year < group.founded_year:
                     continue
+                if policy.ratio_base == "eligible":  # national 2014: share of the eligible
+                    headcount = sum(
+                        1 for p in everyone if not eligibility_reasons(self.scenario, p, year)
+                    )
+                else:
+                    headcount = len(everyone)
                 first = year == group.founded_year
                 starters = [
                     self.staff[ex.staff_id]
@@ -667,6 +675,80 @@ class _Auditor:
                 year=year,
                 amount=short,
             )
+
+    def backbone_share(self) -> None:
+        """BACKBONE-SHARE (optional): backbone teachers at least the share of
+        each year's starts from a core school."""
+        share = self.policy.backbone_min_share
+        if share <= 0:
+            return
+        for group in self.scenario.groups:
+            core_id = self.core_of_group.get(group.group_id)
+            for year in self.horizon:
+                starters = [
+                    self.staff[ex.staff_id]
+                    for ex in self.by_start.get(year, [])
+                    if ex.staff_id in self.staff and self.staff[ex.staff_id].school_id == core_id
+                ]
+                if not starters:
+                    continue
+                backbone = sum(1 for p in starters if p.backbone)
+                needed = int((share * len(starters)).to_integral_value(rounding=ROUND_CEILING))
+                ok = backbone >= needed
+                self.check(
+                    "BACKBONE-SHARE",
+                    group.group_id,
+                    year,
+                    None,
+                    ok,
+                    required=needed,
+                    achieved=backbone,
+                    note=f"{backbone} of {len(starters)} starts are backbone teachers",
+                )
+                if not ok:
+                    self.violate(
+                        "BACKBONE-SHARE",
+                        f"{group.name}: {backbone} of {len(starters)} starts in {year} are "
+                        f"backbone teachers, at least {needed} ({share}) required",
+                        group_id=group.group_id,
+                        year=year,
+                        amount=Decimal(needed - backbone),
+                    )
+
+    def tenure(self) -> None:
+        """TENURE (optional): staff at their school tenure_years or more by the
+        first year, eligible in some horizon year, start an exchange in the
+        horizon (or are on a locked one)."""
+        years = self.policy.tenure_years
+        if years <= 0:
+            return
+        first = self.horizon.start
+        for person in self.scenario.staff:
+            if person.school_since is None or first - person.school_since < years:
+                continue
+            if all(eligibility_reasons(self.scenario, person, y) for y in self.horizon):
+                continue  # cannot go in any year: the rule does not reach them
+            mine = self.by_staff.get(person.staff_id, [])
+            ok = any(e.start_year in self.horizon or e.key() in self.locked_keys for e in mine)
+            group = self.group_of_staff(person.staff_id)
+            self.check(
+                "TENURE",
+                group,
+                first,
+                person.staff_id,
+                ok,
+                note="" if ok else "no exchange in the horizon",
+            )
+            if not ok:
+                self.violate(
+                    "TENURE",
+                    f"{self.who(person.staff_id)} has been at {person.school_id} since "
+                    f"{person.school_since} ({first - person.school_since} years, >= {years}) "
+                    "and starts no exchange in the plan",
+                    group_id=group,
+                    year=first,
+                    staff_id=person.staff_id,
+                )
 
     # -- CAPACITY, CORE-KEEP, BUDGET ----------------------------------------------
 
@@ -820,6 +902,8 @@ class _Auditor:
         self.one_place()
         self.repeat_gap()
         self.quotas()
+        self.backbone_share()
+        self.tenure()
         self.locked()
         self.capacity()
         self.core_keep()

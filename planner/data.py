@@ -95,6 +95,10 @@ class Staff:
     preferred_school: str | None = None
     needs_experience: bool = False
     unavailable: frozenset[int] = frozenset()
+    # Beyond the Taishan contract: a backbone teacher (骨干教师), and the first
+    # school year at the current school (for tenure-based rotation rules).
+    backbone: bool = False
+    school_since: int | None = None
 
     def __post_init__(self) -> None:
         _check_id("staff", self.staff_id)
@@ -111,6 +115,10 @@ class Staff:
 
     def age_at(self, school_year: int) -> int:
         return age_on_sept_first(self.birth_date, school_year)
+
+    def tenure_at(self, school_year: int) -> int | None:
+        """Whole school years at the current school before ``school_year``."""
+        return None if self.school_since is None else school_year - self.school_since
 
 
 @dataclass(frozen=True)

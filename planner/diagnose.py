@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 from planner.audit import audit
 from planner.data import Plan, Scenario, Staff
 from planner.model import domain
-from planner.model.constraints import RuleInstance, required_count
+from planner.model.constraints import RuleInstance, quota_base, required_count
 from planner.model.solve import build_model
 
 # Rules that adding exchanges can never repair: if the locked commitments
@@ -61,9 +61,9 @@ def _quota_required(scenario: Scenario, group_id: str, year: int, cadres: bool) 
     first = year == group.founded_year
     if cadres:
         return policy.cadre_min_first_year if first else policy.cadre_min_later_years
-    headcount = len(scenario.staff_of(scenario.core_school(group_id).school_id))
+    staff = scenario.staff_of(scenario.core_school(group_id).school_id)
     ratio = policy.ratio_first_year if first else policy.ratio_later_years
-    return required_count(ratio, headcount)
+    return required_count(ratio, quota_base(scenario, staff, year))
 
 
 def _exclusions(scenario: Scenario, person: Staff, year: int) -> list[str]:

@@ -71,6 +71,16 @@ class Policy:
     # school years between the end of one exchange of a person (past ones in
     # the history sheet included) and the start of their next; 0 = no limit.
     repeat_gap_years: int = 0
+    # TEACHER-QUOTA base: "headcount" (Taishan: the core school's whole staff)
+    # or "eligible" (national 2014 guidance: staff eligible to go that year).
+    ratio_base: str = "headcount"
+    # BACKBONE-SHARE (national 2014): backbone teachers at least this share of
+    # each year's starts from a core school; 0 = no such rule.
+    backbone_min_share: Decimal = Decimal(0)
+    # TENURE (national 2014 / Beijing-style): staff who have been at their
+    # school this many years by the first plan year, and can go, start an
+    # exchange within the horizon; 0 = no such rule.
+    tenure_years: int = 0
 
     def __post_init__(self) -> None:
         problems = self.problems("policy")
@@ -185,6 +195,13 @@ def _parse_roles(raw: Any) -> frozenset[Role]:
     return roles
 
 
+def _parse_base(raw: Any) -> str:
+    value = str(raw).strip().lower()
+    if value not in ("headcount", "eligible"):
+        raise ValueError
+    return value
+
+
 def _parse_order(raw: Any) -> tuple[str, ...]:
     items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
     order = tuple(str(item).strip().upper() for item in items if str(item).strip())
@@ -219,6 +236,9 @@ PARAMETERS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "prefer_preferred_school": (lambda raw: _parse_int(raw, 0, 1000), "a whole number 0..1000"),
     "prefer_needs_experience": (lambda raw: _parse_int(raw, 0, 1000), "a whole number 0..1000"),
     "repeat_gap_years": (lambda raw: _parse_int(raw, 0, 20), "a whole number of years, 0..20"),
+    "ratio_base": (_parse_base, "headcount or eligible"),
+    "backbone_min_share": (_parse_ratio, "a share in 0..1 (e.g. 0.2 or 20%)"),
+    "tenure_years": (lambda raw: _parse_int(raw, 0, 40), "a whole number of years, 0..40"),
 }
 
 assert set(PARAMETERS) == {f.name for f in fields(Policy)}

@@ -105,6 +105,8 @@ SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
         "preferred_school",
         "needs_experience",
         "unavailable",
+        "backbone",
+        "school_since",
     ),
     "needs": ("school_id", "year", "subject", "stage", "count", "priority"),
     "core_keep": ("school_id", "subject", "min_home"),
@@ -168,6 +170,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "preferred_school": ("意向学校",),
     "needs_experience": ("需交流经历",),
     "unavailable": ("不可派年份",),
+    "backbone": ("骨干教师", "骨干"),
+    "school_since": ("本校任教起始年", "入校年份"),
     "year": ("学年", "年份"),
     "count": ("需求人数", "人数"),
     "priority": ("优先级", "权重"),
@@ -474,6 +478,9 @@ _FIELDS: dict[str, tuple[_Field, ...]] = {
         _Field("preferred_school", _parse_id, EXPECT_ID + _OR_BLANK, None),
         _Field("needs_experience", parse_bool, EXPECT_BOOL, False),
         _Field("unavailable", _parse_unavailable, EXPECT_UNAVAILABLE, frozenset()),
+        # Beyond the contract (optional): for the national 2014 and tenure presets.
+        _Field("backbone", parse_bool, EXPECT_BOOL, False),
+        _Field("school_since", _parse_year, EXPECT_YEAR + _OR_BLANK, None),
     ),
     "needs": (
         _Field("school_id", _parse_id, EXPECT_ID),

@@ -56,6 +56,9 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         cost_teacher=Decimal(draw(st.sampled_from([0, 1, 2]))),
         cost_cadre=Decimal(draw(st.sampled_from([0, 3]))),
         repeat_gap_years=draw(st.integers(0, 1)),
+        ratio_base=draw(st.sampled_from(["headcount", "eligible"])),
+        backbone_min_share=Decimal(draw(st.sampled_from(["0", "0.5"]))),
+        tenure_years=draw(st.sampled_from([0, 5])),
     )
     groups, schools, staff, needs, keeps = [], [], [], [], []
     for g in range(draw(st.integers(1, 2))):
@@ -116,6 +119,8 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                     volunteer=draw(st.booleans()),
                     needs_experience=draw(st.booleans()),
                     unavailable=frozenset(draw(st.sets(st.integers(FIRST, FIRST + 4), max_size=1))),
+                    backbone=draw(st.booleans()),
+                    school_since=draw(st.sampled_from([None, 2010, 2020])),
                 )
             )
         if draw(st.booleans()):
@@ -171,9 +176,11 @@ def test_relaxed_plans_fail_only_by_their_shortfalls(scenario: Scenario) -> None
     rules = frozenset({"TEACHER-QUOTA", "CADRE-QUOTA", "CAPACITY", "CORE-KEEP", "BUDGET"})
     result = solve(scenario, SolveParams(time_limit=30, workers=2, relax=rules))
     if result.status is SolveStatus.INFEASIBLE:
-        # Only locked commitments breaking TERM, MEMBERSHIP, AVAILABLE or
-        # ONE-PLACE can make a fully relaxed scenario infeasible.
-        assert scenario.commitments
+        # Only rules that cannot be relaxed can make it infeasible: locked
+        # commitments breaking TERM, MEMBERSHIP, AVAILABLE or ONE-PLACE, and
+        # the optional BACKBONE-SHARE and TENURE.
+        policy = scenario.policy
+        assert scenario.commitments or policy.backbone_min_share or policy.tenure_years
         return
     report = audit(scenario, result.plan)
     audited = sorted((v.rule, v.group_id or "", v.year or 0, v.amount) for v in report.violations)

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from ortools.sat.python import cp_model
 
-from planner.data import Scenario
+from planner.data import Scenario, Staff
 from planner.model import domain
 from planner.model.variables import Candidate, Variables
 
@@ -59,6 +59,18 @@ def required_count(ratio: Decimal, headcount: int) -> int:
     return math.ceil(ratio * headcount)
 
 
+def quota_base(scenario: Scenario, staff: list[Staff], year: int) -> int:
+    """TEACHER-QUOTA's base: the core school's headcount (Taishan), or with
+    ratio_base 'eligible' the staff who may start an exchange that year
+    (AGE, HONOR, LEVEL, and available that year: national 2014 guidance)."""
+    policy = scenario.policy
+    if policy.ratio_base == "headcount":
+        return len(staff)
+    return sum(
+        1 for p in staff if domain.eligible_to_start(p, year, policy) and year not in p.unavailable
+    )
+
+
 def money_scale(values: Iterable[Decimal]) -> int:
     """Smallest power of ten making every amount an integer."""
     digits = 0
@@ -92,6 +104,8 @@ class Constraints:
         self.repeat_gap()
         self.teacher_quota()
         self.cadre_quota()
+        self.backbone_share()
+        self.tenure()
         self.capacity()
         self.core_keep()
         self.budget()
@@ -250,7 +264,6 @@ class Constraints:
         for group in scenario.groups:
             core = scenario.core_school(group.group_id)
             staff = scenario.staff_of(core.school_id)
-            headcount = len(staff)
             for year in scenario.years:
                 if year < group.founded_year:
                     continue
@@ -262,8 +275,10 @@ class Constraints:
                     detail = f"at least {required} cadres must start"
                 else:
                     ratio = policy.ratio_first_year if first else policy.ratio_later_years
-                    required = required_count(ratio, headcount)
-                    detail = f"ceil({ratio} x {headcount} staff) = {required} must start"
+                    base = quota_base(scenario, staff, year)
+                    required = required_count(ratio, base)
+                    who = "staff" if policy.ratio_base == "headcount" else "eligible staff"
+                    detail = f"ceil({ratio} x {base} {who}) = {required} must start"
                 if required <= 0:
                     continue
                 cands = [
@@ -290,6 +305,67 @@ class Constraints:
     def cadre_quota(self) -> None:
         """CADRE-QUOTA: cadres (middle, senior) starting each year >= the cadre minimum."""
         self._quota("CADRE-QUOTA", cadres_only=True)
+
+    def backbone_share(self) -> None:
+        """BACKBONE-SHARE: backbone teachers are at least backbone_min_share of
+        each year's starts from a core school (national 2014: 20%).
+
+        backbone >= share x starts, kept exact as den x backbone >= num x starts.
+        """
+        share = self.scenario.policy.backbone_min_share
+        if share <= 0:
+            return
+        num, den = share.as_integer_ratio()
+        for group in self.scenario.groups:
+            core = self.scenario.core_school(group.group_id).school_id
+            for year in self.scenario.years:
+                cands = self.vars.by_group_start.get((group.group_id, year), [])
+                locked = [
+                    lk
+                    for lk in self.vars.locked
+                    if lk.exchange.start_year == year and lk.staff.school_id == core
+                ]
+                if not cands:
+                    continue
+                backbone = [c.var for c in cands if c.staff.backbone]
+                locked_backbone = sum(1 for lk in locked if lk.staff.backbone)
+                expr = den * (cp_model.LinearExpr.sum(backbone) + locked_backbone) - num * (
+                    cp_model.LinearExpr.sum([c.var for c in cands]) + len(locked)
+                )
+                instance = RuleInstance(
+                    "BACKBONE-SHARE",
+                    group.group_id,
+                    year,
+                    None,
+                    f"backbone teachers at least {share} of the starts",
+                )
+                self._post(instance, self.model.add(expr >= 0))
+
+    def tenure(self) -> None:
+        """TENURE: staff at their school for tenure_years or more by the first
+        plan year, who can go at all, start an exchange within the horizon."""
+        years = self.scenario.policy.tenure_years
+        if years <= 0:
+            return
+        first = self.scenario.first_year
+        for person in self.scenario.staff:
+            tenure = person.tenure_at(first)
+            cands = self.vars.by_staff.get(person.staff_id, [])
+            if tenure is None or tenure < years or not cands:
+                continue
+            if any(lk.staff.staff_id == person.staff_id for lk in self.vars.locked):
+                continue  # already on a committed exchange
+            group = self.scenario.school_by_id[person.school_id].group_id
+            instance = RuleInstance(
+                "TENURE",
+                group,
+                first,
+                person.staff_id,
+                f"{tenure} years at {person.school_id} (>= {years}): must rotate",
+            )
+            self._post(
+                instance, self.model.add(cp_model.LinearExpr.sum([c.var for c in cands]) >= 1)
+            )
 
     def capacity(self) -> None:
         """CAPACITY: a member school hosts at most its capacity in any year from first_year on."""
