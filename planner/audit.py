@@ -715,6 +715,28 @@ class _Auditor:
                         amount=Decimal(needed - backbone),
                     )
 
+    def could_go(self, person: Staff) -> bool:
+        """Is any single exchange open to ``person`` in the horizon under
+        TERM, AGE, HONOR, LEVEL, MEMBERSHIP and AVAILABLE?"""
+        home = self.scenario.school_by_id.get(person.school_id)
+        if home is None:
+            return False
+        schools = [
+            s
+            for s in self.scenario.schools
+            if s.group_id == home.group_id and s.role in self.policy.receiving_roles
+        ]
+        for start in self.horizon:
+            if eligibility_reasons(self.scenario, person, start):
+                continue
+            for term in range(self.policy.term_min, self.policy.term_max + 1):
+                years = range(start, start + term)
+                if any(y in person.unavailable for y in years):
+                    continue
+                if any(all(self.is_member(s, y) for y in years) for s in schools):
+                    return True
+        return False
+
     def tenure(self) -> None:
         """TENURE (optional): staff at their school tenure_years or more by the
         first year, eligible in some horizon year, start an exchange in the
@@ -726,8 +748,8 @@ class _Auditor:
         for person in self.scenario.staff:
             if person.school_since is None or first - person.school_since < years:
                 continue
-            if all(eligibility_reasons(self.scenario, person, y) for y in self.horizon):
-                continue  # cannot go in any year: the rule does not reach them
+            if not self.could_go(person):
+                continue  # no exchange is open to them: the rule does not reach them
             mine = self.by_staff.get(person.staff_id, [])
             ok = any(e.start_year in self.horizon or e.key() in self.locked_keys for e in mine)
             group = self.group_of_staff(person.staff_id)
