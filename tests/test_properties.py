@@ -157,7 +157,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_every_returned_plan_passes_the_audit(scenario: Scenario) -> None:
     result = solve(scenario, SolveParams(time_limit=30, workers=2))
@@ -170,7 +170,7 @@ def test_every_returned_plan_passes_the_audit(scenario: Scenario) -> None:
     assert result.objective["coverage"] <= result.objective["coverage_bound"]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_relaxed_plans_fail_only_by_their_shortfalls(scenario: Scenario) -> None:
     rules = frozenset({"TEACHER-QUOTA", "CADRE-QUOTA", "CAPACITY", "CORE-KEEP", "BUDGET"})

@@ -325,7 +325,7 @@ class Constraints:
                     for lk in self.vars.locked
                     if lk.exchange.start_year == year and lk.staff.school_id == core
                 ]
-                if not cands:
+                if not cands and not locked:
                     continue
                 backbone = [c.var for c in cands if c.staff.backbone]
                 locked_backbone = sum(1 for lk in locked if lk.staff.backbone)
