@@ -414,3 +414,13 @@ def diff(plan_a: Path, plan_b: Path, scenario: Path | None) -> None:
         k: sum(1 for c in changes if c.kind == k) for k in ("added", "removed", "moved", "term")
     }
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()) + f" ({len(changes)} change(s))")
+
+
+def _register_commands() -> None:
+    """Commands that live in their own modules."""
+    from planner.cli_template import template
+
+    main.add_command(template)
+
+
+_register_commands()

@@ -1,9 +1,9 @@
 """The roster workbook: what planners print and file.
 
 :func:`write_roster` writes the tables of :mod:`planner.reports` as sheets
-(summary, roster, by_school, coverage, rule_checks, staff, evaluation), in
-English (``lang='en'``: the contract's canonical names) or Chinese
-(``lang='zh'``, the default). This module only translates and formats: every
+(summary, roster, by_school, coverage, rule_checks, staff, evaluation,
+notices), in English (``lang='en'``: the contract's canonical names) or
+Chinese (``lang='zh'``, the default). This module only translates and formats: every
 number comes from :mod:`planner.reports`.
 
 The roster sheet is what ``planner check`` reads back: in English its
@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.data import Scenario
@@ -44,8 +46,11 @@ from planner.reports import (
 )
 from planner.results import AuditReport, SolveResult, SolveStatus
 from planner.xlsx import (
+    HEADER_FILL,
     HIGHLIGHT_FILL,
+    PAGE_FOOTER,
     VIOLATION_FILL,
+    display_width,
     fill_row,
     fit_columns,
     save_atomic,
@@ -63,6 +68,7 @@ __all__ = [
     "SHEET_NAMES",
     "SHEET_ORDER",
     "header",
+    "notice_blocks",
     "sheet_name",
     "write_diagnosis",
     "write_roster",
@@ -84,6 +90,7 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "evaluation": ("evaluation", "捆绑评价"),
     "conflicts": ("conflicts", "冲突"),
     "changes": ("changes", "变更"),
+    "notices": ("notices", "交流通知"),
 }
 
 SHEET_ORDER: tuple[str, ...] = (
@@ -94,6 +101,7 @@ SHEET_ORDER: tuple[str, ...] = (
     "rule_checks",
     "staff",
     "evaluation",
+    "notices",
 )
 
 # Every column header of every sheet: a row field's name -> (en, zh).
@@ -244,6 +252,31 @@ CODES_ZH: dict[type[Enum], dict[str, str]] = {
         "model_invalid": "模型无效",
     },
 }
+# The per-school notice sheet: block texts, key -> (en, zh).
+NOTICE_LABELS: dict[str, tuple[str, str]] = {
+    "title": (
+        "{scenario}: exchange staff arriving at {school} ({school_id}), {group}",
+        "{scenario}：{group} {school}（{school_id}）交流人员接收通知",
+    ),
+    "count": ("{n} staff member(s)", "共 {n} 人"),
+    "sign": (
+        "Receiving school (seal): ____________    Date: ____________",
+        "接收学校（盖章）：____________    日期：____________",
+    ),
+}
+# Columns of a notice block (keys of HEADERS and fields of RosterRow).
+NOTICE_COLUMNS: tuple[str, ...] = (
+    "staff_id",
+    "name",
+    "position",
+    "subject",
+    "stage",
+    "home_school_name",
+    "start_year",
+    "end_year",
+    "term",
+)
+
 CHECK_STATUS_ZH: dict[str, str] = {"ok": "符合", "violated": "违反", "shortfall": "允许不足"}
 YES_NO: dict[str, tuple[str, str]] = {"en": ("yes", "no"), "zh": ("是", "否")}
 
@@ -261,6 +294,10 @@ TEXT_FIELDS: frozenset[str] = frozenset(
 )
 PERCENT_FIELDS: frozenset[str] = frozenset({"coverage_ratio"})
 PERCENT_FORMAT = "0.0%"
+NOTICE_TITLE_FONT = Font(bold=True, size=14)
+NOTICE_HEAD_FONT = Font(bold=True)
+_THIN = Side(style="thin")
+THIN_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
@@ -335,6 +372,88 @@ def _finish(ws: Worksheet, ncols: int) -> None:
     setup_print(ws)
 
 
+def _page_setup(wb: Workbook, scenario: Scenario, lang: str) -> None:
+    """Every sheet: the scenario's name as page header, page numbers as footer."""
+    notices = sheet_name("notices", lang)
+    for ws in wb.worksheets:
+        setup_print(
+            ws,
+            header=scenario.name or None,
+            footer=PAGE_FOOTER[lang],
+            title_rows=None if ws.title == notices else "1:1",
+        )
+
+
+def notice_blocks(scenario: Scenario, rows: Sequence[RosterRow]) -> list[list[RosterRow]]:
+    """The roster rows grouped by receiving school: one block per school.
+
+    Blocks follow the order of the groups and of the schools sheet (unknown
+    schools last, by id); rows in a block by start year, then staff id.
+    """
+    order = {s.school_id: i for i, s in enumerate(scenario.schools)}
+    groups = {g.group_id: i for i, g in enumerate(scenario.groups)}
+    by_school: dict[str, list[RosterRow]] = {}
+    for row in rows:
+        by_school.setdefault(row.school_id, []).append(row)
+
+    def rank(school_id: str) -> tuple[int, int, str]:
+        school = scenario.school_by_id.get(school_id)
+        if school is None:
+            return (len(groups), len(order), school_id)
+        return (groups.get(school.group_id, len(groups)), order[school_id], school_id)
+
+    return [
+        sorted(by_school[sid], key=lambda r: (r.start_year, r.staff_id))
+        for sid in sorted(by_school, key=rank)
+    ]
+
+
+def _write_notices(
+    wb: Workbook, scenario: Scenario, lang: str, rows: Sequence[RosterRow]
+) -> Worksheet:
+    """One block per receiving school, a page break after each block."""
+    ws = wb.create_sheet(sheet_name("notices", lang))
+    ncols = len(NOTICE_COLUMNS)
+    widths = [display_width(header(c, lang)) for c in NOTICE_COLUMNS]
+    r = 1
+    for block in notice_blocks(scenario, rows):
+        first = block[0]
+        title = _pick(NOTICE_LABELS["title"], lang).format(
+            scenario=scenario.name,
+            school=first.school_name or first.school_id,
+            school_id=first.school_id,
+            group=first.group or "",
+        )
+        write_cell(ws, r, 1, title)
+        ws.cell(r, 1).font = NOTICE_TITLE_FONT
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        r += 1
+        write_cell(ws, r, 1, _pick(NOTICE_LABELS["count"], lang).format(n=len(block)))
+        r += 1
+        for c, key in enumerate(NOTICE_COLUMNS, start=1):
+            write_cell(ws, r, c, header(key, lang))
+            cell = ws.cell(r, c)
+            cell.font = NOTICE_HEAD_FONT
+            cell.fill = HEADER_FILL
+            cell.border = THIN_BOX
+        r += 1
+        for row in block:
+            for c, key in enumerate(NOTICE_COLUMNS, start=1):
+                value = _format(getattr(row, key), lang, key)
+                write_cell(ws, r, c, value, text=key in TEXT_FIELDS)
+                ws.cell(r, c).border = THIN_BOX
+                widths[c - 1] = max(widths[c - 1], display_width(value))
+            r += 1
+        r += 1
+        write_cell(ws, r, 1, _pick(NOTICE_LABELS["sign"], lang))
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        ws.row_breaks.append(Break(id=r))
+        r += 2
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = min(40.0, max(8.0, width + 3.0))
+    return ws
+
+
 def _summary_label(row: SummaryRow, lang: str) -> str:
     arg = row.arg or ""
     if row.item == "objective" or row.item.startswith("level_"):
@@ -380,8 +499,12 @@ def write_roster(
     With ``changes`` (a replan), a last sheet ``changes`` lists them.
 
     Sheets, in order: summary, roster, by_school, coverage, rule_checks,
-    staff, evaluation (Chinese names with ``lang='zh'``). Needs with a gap
-    and violated rule checks are highlighted. Written atomically.
+    staff, evaluation, notices (Chinese names with ``lang='zh'``). Needs
+    with a gap and violated rule checks are highlighted. ``notices`` has one
+    block per receiving school (who arrives, from when, for how long), a
+    page break after each, for printing and filing. Every sheet prints
+    landscape, one page wide, with the scenario's name as page header and
+    page numbers as footer. Written atomically.
     """
     _check_lang(lang)
     tables = build_tables(scenario, result, report, lang)
@@ -408,8 +531,10 @@ def write_roster(
     )
     _write_sheet(wb, "staff", lang, StaffRow, tables.staff)
     _write_sheet(wb, "evaluation", lang, EvaluationRow, tables.evaluation)
+    _write_notices(wb, scenario, lang, tables.roster)
     if changes is not None:
         _write_sheet(wb, "changes", lang, ChangeRow, change_rows(scenario, changes))
+    _page_setup(wb, scenario, lang)
     save_atomic(wb, path)
 
 
@@ -434,4 +559,5 @@ def write_diagnosis(
         ConflictRow,
         conflict_rows(scenario, conflicts),
     )
+    _page_setup(wb, scenario, lang)
     save_atomic(wb, path)

@@ -68,6 +68,7 @@ __all__ = [
     "SHEET_ALIASES",
     "SHEET_COLUMNS",
     "read_scenario",
+    "scenario_rows",
     "write_scenario",
 ]
 
@@ -1122,7 +1123,9 @@ def _policy_rows(policy: Policy) -> list[tuple[object, ...]]:
     ]
 
 
-def _scenario_rows(scenario: Scenario) -> dict[str, list[tuple[object, ...]]]:
+def scenario_rows(scenario: Scenario) -> dict[str, list[tuple[object, ...]]]:
+    """The cells of every sheet of ``scenario`` (canonical column order and codes)."""
+
     def attrs(items: Iterable[object], columns: Sequence[str]) -> list[tuple[object, ...]]:
         return [tuple(_cell(getattr(item, c)) for c in columns) for item in items]
 
@@ -1185,7 +1188,7 @@ def write_scenario(
         about.column_dimensions["A"].width = min(
             120.0, max([20.0, *(_display_width(n) + 2.0 for n in notes)])
         )
-    for sheet, rows in _scenario_rows(scenario).items():
+    for sheet, rows in scenario_rows(scenario).items():
         header = SHEET_COLUMNS[sheet]
         ws = wb.create_sheet(sheet)
         ws.append(list(header))

@@ -16,7 +16,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
+import stat
 import tempfile
 import unicodedata
 from decimal import Decimal
@@ -24,7 +26,7 @@ from enum import Enum
 from pathlib import Path
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -32,6 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 __all__ = [
     "HEADER_FILL",
     "HIGHLIGHT_FILL",
+    "PAGE_FOOTER",
     "TEXT_FORMAT",
     "VIOLATION_FILL",
     "cell_value",
@@ -49,11 +52,17 @@ TEXT_FORMAT = "@"
 MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
 MAX_WIDTH = 60.0
 MIN_WIDTH = 6.0
+LINE_HEIGHT = 15.0  # points per line of 11-point text
+
+# Page footer of printed sheets, per language (``&P`` page, ``&N`` pages).
+PAGE_FOOTER: dict[str, str] = {"en": "Page &P of &N", "zh": "第 &P 页 / 共 &N 页"}
 
 HEADER_FILL = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
 HIGHLIGHT_FILL = PatternFill(fill_type="solid", start_color="FFFFF2CC", end_color="FFFFF2CC")
 VIOLATION_FILL = PatternFill(fill_type="solid", start_color="FFF8CBAD", end_color="FFF8CBAD")
 _BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
 
 CellValue = str | int | float | bool | None
 
@@ -160,9 +169,13 @@ def fit_columns(
 ) -> None:
     """Set each column's width from its longest cell text (CJK counts 2), capped.
 
-    The header row (row 1) gets ``header_extra`` more, room for the filter button.
+    The header row (row 1) gets ``header_extra`` more, room for the filter
+    button. A cell whose text is wider than the cap wraps (top-aligned) and
+    its row gets the height of its lines, so that nothing is cut on screen
+    or in print.
     """
     widths: dict[int, int] = {}
+    too_wide = []
     for row in ws.iter_rows():
         for cell in row:
             if cell.value is None:
@@ -172,19 +185,69 @@ def fit_columns(
                 continue
             width = display_width(cell.value) + (header_extra if cell.row == 1 else 0)
             widths[col] = max(widths.get(col, 0), width)
+            if width + 2.0 > max_width:
+                too_wide.append(cell)
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = min(
             max_width, max(min_width, width + 2.0)
         )
+    lines: dict[int, int] = {}
+    for cell in too_wide:
+        cell.alignment = _WRAP
+        room = max(1.0, (ws.column_dimensions[cell.column_letter].width or max_width) - 2.0)
+        needed = sum(
+            max(1, math.ceil(display_width(line) / room))
+            for line in str(cell.value).splitlines() or [""]
+        )
+        lines[cell.row] = max(lines.get(cell.row, 1), needed)
+    for row, count in lines.items():
+        # an explicit height: LibreOffice keeps one line per row of an .xlsx otherwise
+        ws.row_dimensions[row].height = LINE_HEIGHT * count + 2.0
+        for cell in ws[row]:
+            if not cell.alignment.wrap_text:
+                cell.alignment = _TOP  # the row's cells side by side, not at its foot
 
 
-def setup_print(ws: Worksheet) -> None:
-    """Landscape, fit to one page wide (any number tall), header row on every page."""
+def setup_print(
+    ws: Worksheet,
+    *,
+    header: str | None = None,
+    footer: str | None = None,
+    title_rows: str | None = "1:1",
+) -> None:
+    """Landscape A4, fit to one page wide (any number tall), ``title_rows`` on every page.
+
+    ``header`` (e.g. the scenario's name) is the page header, centred;
+    ``footer`` the page footer (e.g. :data:`PAGE_FOOTER`, with Excel's page
+    codes ``&P`` and ``&N``). A ``&`` in ``header`` is printed as it is.
+    """
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.25
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if header:
+        ws.oddHeader.center.text = header.replace("&", "&&")
+        ws.oddHeader.center.size = 10
+    if footer:
+        ws.oddFooter.center.text = footer
+        ws.oddFooter.center.size = 9
+
+
+def _file_mode(target: Path) -> int:
+    """The mode a new file would get (mkstemp's files are private), or the target's own."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def save_atomic(wb: Workbook, path: str | Path) -> None:
@@ -192,6 +255,8 @@ def save_atomic(wb: Workbook, path: str | Path) -> None:
 
     The temporary file is renamed over ``path`` only once fully written; on
     any error it is removed and ``path`` (if it existed) is left untouched.
+    The file gets the permissions of the file it replaces, else the usual
+    ones of a new file (not the temporary file's private ones).
     """
     target = Path(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -201,6 +266,7 @@ def save_atomic(wb: Workbook, path: str | Path) -> None:
         wb.save(tmp)
         with tmp.open("r+b") as handle:
             os.fsync(handle.fileno())
+        os.chmod(tmp, _file_mode(target))
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)

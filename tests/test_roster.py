@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
@@ -22,6 +24,7 @@ from planner.diagnose import Conflict
 from planner.enums import Honor, Position, Role
 from planner.model.solve import SolveParams, solve
 from planner.plan_io import read_plan
+from planner.reports import build_tables
 from planner.results import (
     AuditReport,
     LevelResult,
@@ -30,7 +33,15 @@ from planner.results import (
     SolveResult,
     SolveStatus,
 )
-from planner.roster import HEADERS, SHEET_NAMES, write_diagnosis, write_roster
+from planner.roster import (
+    HEADERS,
+    NOTICE_COLUMNS,
+    SHEET_NAMES,
+    header,
+    notice_blocks,
+    write_diagnosis,
+    write_roster,
+)
 from planner.xlsx import (
     HIGHLIGHT_FILL,
     VIOLATION_FILL,
@@ -41,8 +52,18 @@ from planner.xlsx import (
 )
 
 DANGEROUS = ["=SUM(A1)", "+8613800000000", "-x", "@x", "=1+1", "007"]
-EN_SHEETS = ["summary", "roster", "by_school", "coverage", "rule_checks", "staff", "evaluation"]
-ZH_SHEETS = ["概要", "交流名单", "按学校", "需求覆盖", "规则检查", "教职工", "捆绑评价"]
+EN_SHEETS = [
+    "summary",
+    "roster",
+    "by_school",
+    "coverage",
+    "rule_checks",
+    "staff",
+    "evaluation",
+    "notices",
+]
+ZH_SHEETS = ["概要", "交流名单", "按学校", "需求覆盖", "规则检查", "教职工", "捆绑评价", "交流通知"]
+NOTICES = {"en": "notices", "zh": "交流通知"}
 
 
 def hand_report(scenario: Scenario, plan: Plan, checks: Iterable[RuleCheck] = ()) -> AuditReport:
@@ -172,6 +193,8 @@ def test_header_table_is_the_single_source_of_labels(books: dict[str, Path]) -> 
     wb = openpyxl.load_workbook(books["zh"])
     zh_labels = {zh for _, zh in HEADERS.values()}
     for ws in wb:
+        if ws.title == NOTICES["zh"]:
+            continue  # blocks: a title row, then a header row of HEADERS labels
         for cell in ws[1]:
             assert cell.value in zh_labels, (ws.title, cell.value)
     assert [SHEET_NAMES[k][1] for k in EN_SHEETS] == ZH_SHEETS
@@ -276,14 +299,19 @@ def test_fit_columns_caps_width() -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_sheet_frozen_filtered_and_print_ready(books: dict[str, Path], lang: str) -> None:
     wb = openpyxl.load_workbook(books[lang])
+    footer = {"en": "Page &P of &N", "zh": "第 &P 页 / 共 &N 页"}[lang]
     for ws in wb:
-        assert ws.freeze_panes == "A2", ws.title
-        assert ws.auto_filter.ref is not None and ws.auto_filter.ref.startswith("A1:"), ws.title
         assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.page_setup.fitToWidth == 1, ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-        assert ws.print_title_rows == "$1:$1", ws.title
         assert ws["A1"].font.bold, ws.title
+        assert ws.oddHeader.center.text == "tiny", ws.title  # the scenario's name
+        assert ws.oddFooter.center.text == footer, ws.title
+        if ws.title == NOTICES[lang]:
+            continue
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref is not None and ws.auto_filter.ref.startswith("A1:"), ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
 
 
 def test_coverage_gaps_and_violations_highlighted(books: dict[str, Path]) -> None:
@@ -365,6 +393,19 @@ def test_unserialisable_workbook_keeps_old_file(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
 
 
+def test_saved_file_has_the_usual_permissions(tmp_path: Path) -> None:
+    wb = Workbook()
+    new, old = tmp_path / "new.xlsx", tmp_path / "old.xlsx"
+    old.write_bytes(b"old")
+    old.chmod(0o640)
+    save_atomic(wb, new)
+    save_atomic(wb, old)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~umask
+    assert stat.S_IMODE(old.stat().st_mode) == 0o640
+
+
 def test_save_atomic_replaces_existing_file(tmp_path: Path) -> None:
     target = tmp_path / "book.xlsx"
     target.write_bytes(b"old")
@@ -439,3 +480,40 @@ def test_roster_of_a_real_solve_matches_the_plan_and_reads_back(tmp_path: Path) 
 def test_hand_world_roster_reads_back_with_digit_id(books: dict[str, Path], lang: str) -> None:
     _, result, _ = world()
     assert read_plan(books[lang]) == result.plan
+
+
+# ---------------------------------------------------------------------------
+# per-school notices
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_notices_one_block_per_receiving_school(books: dict[str, Path], lang: str) -> None:
+    ws = openpyxl.load_workbook(books[lang])[NOTICES[lang]]
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    titles = [r for r, row in enumerate(cells, start=1) if row[0] and "M" in str(row[0])
+              and ("(M" in str(row[0]) or "（M" in str(row[0]))]  # fmt: skip
+    assert len(titles) == 2  # M1 and M2 receive someone
+    assert LONG_NAME in str(cells[titles[0] - 1][0]) and "M1" in str(cells[titles[0] - 1][0])
+    assert "联合校" in str(cells[titles[1] - 1][0])
+    head = [header(k, lang) for k in NOTICE_COLUMNS]
+    assert cells[titles[0] + 1][: len(head)] == head
+    first = dict(zip(head, cells[titles[0] + 2], strict=False))
+    assert first[header("staff_id", lang)] == "007"
+    assert first[header("name", lang)] == "=SUM(A1)"
+    assert first[header("home_school_name", lang)] == "核心校"
+    assert (first[header("start_year", lang)], first[header("end_year", lang)]) == (2022, 2023)
+    assert first[header("term", lang)] == 2
+    assert ws.cell(titles[0] + 2, 2).data_type == "s"
+    assert len(ws.row_breaks.brk) == 2  # a page break after each block
+    assert ws.row_breaks.brk[0].id < titles[1]
+    assert ws.print_title_rows is None
+    letter = openpyxl.utils.get_column_letter(head.index(header("home_school_name", lang)) + 1)
+    assert ws.column_dimensions[letter].width >= display_width("核心校")
+
+
+def test_notice_blocks_follow_the_schools_sheet() -> None:
+    sc, result, report = world()
+    rows = build_tables(sc, result, report).roster
+    blocks = notice_blocks(sc, rows)
+    assert [b[0].school_id for b in blocks] == ["M1", "M2"]
+    assert sum(len(b) for b in blocks) == len(rows)

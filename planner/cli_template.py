@@ -1,0 +1,72 @@
+"""``planner template``: write the fill-in scenario workbook.
+
+Registered on the ``planner`` group in :mod:`planner.cli`; the work is done by
+:func:`planner.template.write_template` (and, with ``--from``,
+:func:`planner.api.load_scenario`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from planner import api
+from planner.problems import ScenarioError
+from planner.template import write_template
+
+__all__ = ["template"]
+
+EXIT_BAD_INPUT = 2
+
+
+class TemplateError(click.ClickException):
+    """Bad input or output path: printed without a traceback, exit code 2."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+@click.command("template")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Sheet names, headers, codes and instructions in Chinese or English.",
+)
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Fill the template from this scenario workbook.",
+)
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Policy YAML file used to read --from (default: models/taishan-2022.yaml).",
+)
+@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+def template(
+    out: Path, lang: str, source: Path | None, policy_file: Path | None, force: bool
+) -> None:
+    """Write OUT.xlsx, a scenario workbook to fill in (empty, or filled --from SCENARIO).
+
+    Every sheet of the scenario format with its headers, a first sheet of
+    instructions, drop-down lists for codes and ids, date and number checks.
+    A filled template is read by validate and solve as it is.
+    """
+    if source is not None and out.resolve() == source.resolve():
+        raise TemplateError(f"refusing to overwrite the input scenario {source}")
+    if out.exists() and not force:
+        raise TemplateError(f"{out} exists; use --force to overwrite it")
+    try:
+        scenario = api.load_scenario(source, policy_file) if source is not None else None
+    except ScenarioError as exc:
+        raise TemplateError(str(exc)) from None
+    try:
+        write_template(out, lang=lang, scenario=scenario)
+    except OSError as exc:
+        raise TemplateError(f"cannot write {out}: {exc}") from None
+    click.echo(f"written {out}")
