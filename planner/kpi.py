@@ -268,7 +268,8 @@ def cost_frame(scenario: Scenario, result: SolveResult) -> pd.DataFrame:
                 None if fund is None else float(fund - cost[year]),
             ]
         )
-    return pd.DataFrame(rows, columns=COST_COLUMNS)
+    frame = pd.DataFrame(rows, columns=COST_COLUMNS)
+    return frame.astype({"cost": float, "budget": float, "left": float})
 
 
 SENT_COLUMNS = [

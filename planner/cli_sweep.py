@@ -1,0 +1,158 @@
+"""``planner sweep``: solve the cross product of policy parameter values.
+
+Registered on the main command group by :mod:`planner.cli`; the work is
+done by :func:`planner.sweep.run_sweep`. Exit codes: 0 done (infeasible
+variants are rows, not failures), 2 bad input, 130 interrupted (the
+finished rows are kept).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from planner import api
+from planner.problems import ScenarioError
+from planner.sweep import (
+    CSV_NAME,
+    DEFAULT_PARETO,
+    XLSX_NAME,
+    SweepError,
+    parse_grid,
+    parse_pareto,
+    run_sweep,
+)
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+class SweepInputError(click.ClickException):
+    """A user error: printed without a traceback, exit code 2."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+def _stderr(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.command("sweep")
+@click.argument(
+    "scenario", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    required=True,
+    metavar="KEY=V1,V2,...",
+    help=(
+        "A policy key and the values to try (repeat for more keys; the sweep "
+        "solves every combination). Separate values by ';' when they hold commas."
+    ),
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Directory for {CSV_NAME} and {XLSX_NAME}.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Local processes at a time, one CP-SAT worker each [default: CPU count].",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Run the variants on this Dask scheduler (needs the [dask] extra).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds for each variant's solve.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
+@click.option(
+    "--pareto",
+    default=DEFAULT_PARETO,
+    show_default=True,
+    metavar="KPI1,KPI2",
+    help="Two KPIs for the Pareto sheet, each optionally :max or :min.",
+)
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Policy YAML file the variants start from (default: models/taishan-2022.yaml).",
+)
+@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+def sweep(
+    scenario: Path | None,
+    sets: tuple[str, ...],
+    out_dir: Path,
+    jobs: int | None,
+    scheduler: str | None,
+    time_limit: float,
+    seed: int,
+    pareto: str,
+    policy_file: Path | None,
+    quiet: bool,
+) -> None:
+    """Solve SCENARIO (default: the built-in one) for every combination of the
+    --set values and write one row of KPIs per variant (sweep.csv, and sweep.xlsx with
+    sheets comparison, pareto and about).
+
+    Example: planner sweep --set max_age=45,50 --set ratio_later_years=5%,10%
+    --out out/sweep
+    """
+    try:
+        grid = parse_grid(sets)
+        parse_pareto(pareto)
+    except SweepError as exc:
+        raise SweepInputError(str(exc)) from None
+    try:
+        api.load_scenario(scenario, policy_file)  # a bad scenario fails here, once
+    except ScenarioError as exc:
+        raise SweepInputError(str(exc)) from None
+    if scheduler is not None:
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError:
+            raise SweepInputError(
+                "--scheduler needs Dask: pip install 'teacher-rotation-planner[dask]'"
+            ) from None
+    try:
+        result = run_sweep(
+            grid,
+            out_dir=out_dir,
+            scenario=scenario,
+            policy_file=policy_file,
+            jobs=jobs,
+            scheduler=scheduler,
+            time_limit=time_limit,
+            seed=seed,
+            pareto=pareto,
+            progress=None if quiet else _stderr,
+        )
+    except KeyboardInterrupt:
+        _stderr(f"interrupted; finished variants are in {out_dir / CSV_NAME}")
+        sys.exit(EXIT_INTERRUPTED)
+    except SweepError as exc:
+        raise SweepInputError(str(exc)) from None
+    except OSError as exc:  # an unwritable --out, an unreachable --scheduler
+        raise SweepInputError(f"sweep failed: {exc}") from None
+    frame = result.frame
+    shown = [c for c in frame.columns if c != "message"]
+    click.echo(frame[shown].to_string(index=False))
+    (x, _), (y, _) = result.pareto_axes
+    click.echo(f"pareto ({x} vs {y}): variants {', '.join(map(str, result.pareto['variant']))}")
+    click.echo(f"written {result.csv_path}, {result.xlsx_path}")
