@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn
 
@@ -221,6 +222,9 @@ def _print_summary(result: SolveResult, report: AuditReport | None, written: lis
     rows: list[tuple[str, str]] = [("status", result.status.value)]
     for level in result.levels:
         bound = "" if level.bound is None else f" (bound {level.bound})"
+        if level.bound is not None and level.value is not None and level.bound != level.value:
+            gap = abs(level.bound - level.value) / max(abs(level.bound), Decimal(1)) * 100
+            bound += f" gap {gap:.2f}%, stopped by the time limit"
         rows.append(
             (level.name, f"{level.value}{bound}  {level.status.value}, {level.seconds:.1f}s")
         )

@@ -66,7 +66,7 @@ def story_2022() -> Scenario:
     groups = [Group("GA", "甲教育集团", FIRST_YEAR), Group("GB", "乙教育集团", FIRST_YEAR)]
     schools = [
         School("A0", "甲核心校", "GA", Role.CORE, Stage.JUNIOR),
-        School("A1", "甲融合校", "GA", Role.FUSION, Stage.JUNIOR, capacity=8),
+        School("A1", "甲融合校", "GA", Role.FUSION, Stage.JUNIOR, capacity=12),
         School("A2", "甲联合校", "GA", Role.ALLIANCE, Stage.JUNIOR, capacity=4),
         School("B0", "乙核心校", "GB", Role.CORE, Stage.PRIMARY),
         School("B1", "乙融合一校", "GB", Role.FUSION, Stage.PRIMARY, capacity=4),

@@ -23,6 +23,7 @@ import datetime as dt
 import math
 import random
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -48,12 +49,19 @@ __all__ = [
     "FIRST_YEAR",
     "HORIZON",
     "SCENARIO_NAME",
+    "SchoolRow",
     "build_taishan_scenario",
+    "can_start",
+    "core_keep_of",
     "feasibility_summary",
     "forced_away",
     "is_eligible",
+    "needs_of_member",
     "notes",
     "quota",
+    "staff_of_core",
+    "subjects_of",
+    "with_enough_starters",
     "write_taishan_scenario",
 ]
 
@@ -79,7 +87,11 @@ def notes(seed: int = DEFAULT_SEED) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _SchoolRow:
+class SchoolRow:
+    """A school of a group as the generators make it (also used by
+    :mod:`planner.generate`): members carry a capacity, core schools their
+    staff headcount per stage taught."""
+
     school_id: str
     name: str
     role: Role
@@ -93,7 +105,7 @@ class _SchoolRow:
 class _GroupRow:
     group_id: str
     name: str
-    schools: tuple[_SchoolRow, ...]
+    schools: tuple[SchoolRow, ...]
 
 
 _P, _J, _N = Stage.PRIMARY, Stage.JUNIOR, Stage.NINE_YEAR
@@ -107,44 +119,42 @@ _TABLE: tuple[_GroupRow, ...] = (
         "G-LZ",
         "泰安六中教育集团",
         (
-            _SchoolRow("taian6z", "泰安六中", _CORE, _J, headcount=((_J, 260),)),
-            _SchoolRow("shanggao", "上高学校", _FUSION, _N, capacity=24),
-            _SchoolRow("panhe", "泮河中学", _FUSION, _J, capacity=22),
-            _SchoolRow("shengzhuang1z", "省庄一中", _ALLIANCE, _J, capacity=18),
+            SchoolRow("taian6z", "泰安六中", _CORE, _J, headcount=((_J, 260),)),
+            SchoolRow("shanggao", "上高学校", _FUSION, _N, capacity=24),
+            SchoolRow("panhe", "泮河中学", _FUSION, _J, capacity=22),
+            SchoolRow("shengzhuang1z", "省庄一中", _ALLIANCE, _J, capacity=18),
         ),
     ),
     _GroupRow(
         "G-DY",
         "泰安东岳中学教育集团",
         (
-            _SchoolRow("dongyue", "东岳中学", _CORE, _J, headcount=((_J, 220),)),
-            _SchoolRow("taiqian", "泰前中学", _FUSION, _J, capacity=18),
-            _SchoolRow("fengtai", "凤台学校", _FUSION, _N, capacity=20),
-            _SchoolRow("taian13z", "泰安十三中", _ALLIANCE, _J, capacity=16),
+            SchoolRow("dongyue", "东岳中学", _CORE, _J, headcount=((_J, 220),)),
+            SchoolRow("taiqian", "泰前中学", _FUSION, _J, capacity=18),
+            SchoolRow("fengtai", "凤台学校", _FUSION, _N, capacity=20),
+            SchoolRow("taian13z", "泰安十三中", _ALLIANCE, _J, capacity=16),
         ),
     ),
     _GroupRow(
         "G-SY",
         "泰安市第一实验学校教育集团",
         (
-            _SchoolRow(
-                "shiyan1", "泰安市第一实验学校", _CORE, _N, headcount=((_P, 180), (_J, 120))
-            ),
-            _SchoolRow("xiaojing", "小井小学", _FUSION, _P, capacity=12),
-            _SchoolRow("shanggaozx", "上高中心小学", _FUSION, _P, capacity=12),
-            _SchoolRow("sanyou", "三友小学", _FUSION, _P, capacity=12),
-            _SchoolRow("shengzhuangzx", "省庄镇中心小学", _ALLIANCE, _P, capacity=10),
-            _SchoolRow("qiujiadian", "邱家店镇中心小学", _ALLIANCE, _P, capacity=10),
-            _SchoolRow("shiyan2", "泰山区第二实验学校", _ALLIANCE, _N, capacity=16),
+            SchoolRow("shiyan1", "泰安市第一实验学校", _CORE, _N, headcount=((_P, 180), (_J, 120))),
+            SchoolRow("xiaojing", "小井小学", _FUSION, _P, capacity=12),
+            SchoolRow("shanggaozx", "上高中心小学", _FUSION, _P, capacity=12),
+            SchoolRow("sanyou", "三友小学", _FUSION, _P, capacity=12),
+            SchoolRow("shengzhuangzx", "省庄镇中心小学", _ALLIANCE, _P, capacity=10),
+            SchoolRow("qiujiadian", "邱家店镇中心小学", _ALLIANCE, _P, capacity=10),
+            SchoolRow("shiyan2", "泰山区第二实验学校", _ALLIANCE, _N, capacity=16),
         ),
     ),
     _GroupRow(
         "G-CKL",
         "财源街道仓库路学校教育集团",
         (
-            _SchoolRow("cangkulu", "财源街道仓库路学校", _CORE, _N, headcount=((_P, 75), (_J, 55))),
-            _SchoolRow("jiuzhen", "旧镇小学", _FUSION, _P, capacity=16),
-            _SchoolRow("xiguan", "西关小学", _FUSION, _P, capacity=16),
+            SchoolRow("cangkulu", "财源街道仓库路学校", _CORE, _N, headcount=((_P, 75), (_J, 55))),
+            SchoolRow("jiuzhen", "旧镇小学", _FUSION, _P, capacity=16),
+            SchoolRow("xiguan", "西关小学", _FUSION, _P, capacity=16),
         ),
     ),
 )
@@ -280,13 +290,14 @@ _GIVEN = (
     "悦",
 )
 
-_UNAVAILABLE_CHOICES: tuple[tuple[int, ...], ...] = (
-    (2023,),
-    (2024,),
-    (2024, 2025),
-    (2025,),
-    (2026,),
-    (2023, 2024),
+# Years away (leave, study), as offsets from the first plan year.
+_UNAVAILABLE_OFFSETS: tuple[tuple[int, ...], ...] = (
+    (1,),
+    (2,),
+    (2, 3),
+    (3,),
+    (4,),
+    (1, 2),
 )
 
 
@@ -371,9 +382,18 @@ def _name(rng: random.Random, taken: set[str]) -> str:
 # -- staff --------------------------------------------------------------------
 
 
-def _staff_of_core(
-    rng: random.Random, core: _SchoolRow, members: Sequence[_SchoolRow], year: int
+def subjects_of(stage: Stage) -> tuple[str, ...]:
+    """The subjects taught in a stage (primary or junior), most staffed first."""
+    return tuple(subject for subject, _ in _STAFF_SHARE[stage])
+
+
+def staff_of_core(
+    rng: random.Random, core: SchoolRow, members: Sequence[SchoolRow], year: int
 ) -> list[Staff]:
+    """A core school's roster: ``core.headcount`` staff per stage, split by
+    subject, aged 23-59 on 1 September of ``year``, with positions, honours,
+    certified level, volunteers, preferred members, needs for experience and
+    a few years away (offsets from ``year``)."""
     slots: list[tuple[Stage, str]] = []
     for stage, total in core.headcount:
         for subject, count in _allocate(total, _STAFF_SHARE[stage]):
@@ -410,7 +430,7 @@ def _staff_of_core(
         needs_experience = rng.random() < (0.32 if age < 40 else 0.1)
         unavailable: frozenset[int] = frozenset()
         if rng.random() < 0.04:
-            unavailable = frozenset(rng.choice(_UNAVAILABLE_CHOICES))
+            unavailable = frozenset(year + k for k in rng.choice(_UNAVAILABLE_OFFSETS))
         staff.append(
             Staff(
                 staff_id=f"{core.school_id}-{i + 1:03d}",
@@ -432,13 +452,13 @@ def _staff_of_core(
     return staff
 
 
-def _can_start(person: Staff, year: int, policy: Policy) -> bool:
+def can_start(person: Staff, year: int, policy: Policy) -> bool:
     """Eligible in ``year`` and available for a shortest exchange from then."""
     free = not any(y in person.unavailable for y in range(year, year + policy.term_min))
     return free and domain.eligible_to_start(person, year, policy)
 
 
-def _with_enough_starters(
+def with_enough_starters(
     rng: random.Random, roster: list[Staff], policy: Policy, founded: int
 ) -> list[Staff]:
     """Keep every seed feasible by a margin: if fewer than 1.5 times the staff
@@ -457,7 +477,7 @@ def _with_enough_starters(
     out = list(roster)
     for cadres_only, target in ((True, needed_cadres), (False, needed)):
         have = sum(
-            1 for p in out if _can_start(p, founded, policy) and (p.is_cadre or not cadres_only)
+            1 for p in out if can_start(p, founded, policy) and (p.is_cadre or not cadres_only)
         )
         if have >= target:
             continue
@@ -466,7 +486,7 @@ def _with_enough_starters(
             for i, p in enumerate(out)
             if (p.is_cadre or not cadres_only)
             and not p.level_ok
-            and _can_start(replace(p, level_ok=True), founded, policy)
+            and can_start(replace(p, level_ok=True), founded, policy)
         ]
         for i in rng.sample(near, min(len(near), target - have)):
             out[i] = replace(out[i], level_ok=True)
@@ -484,7 +504,9 @@ def _priority(rng: random.Random, subject: str) -> Decimal:
     return Decimal(2) if rng.random() < 0.2 else Decimal(1)
 
 
-def _needs_of_member(rng: random.Random, school: _SchoolRow, years: range) -> list[Need]:
+def needs_of_member(rng: random.Random, school: SchoolRow, years: Sequence[int]) -> list[Need]:
+    """A member school's needs in ``years``: about 1.3-1.6 times its capacity,
+    shrinking over the years, core subjects most and with the highest priority."""
     assert school.capacity is not None
     explicit = school.stage is Stage.NINE_YEAR
     pool: list[tuple[Stage | None, str, float]] = []
@@ -532,6 +554,27 @@ def _needs_of_member(rng: random.Random, school: _SchoolRow, years: range) -> li
     return out
 
 
+def core_keep_of(
+    school_id: str,
+    roster: Sequence[Staff],
+    years: Sequence[int],
+    away: AbstractSet[tuple[str, int]] = frozenset(),
+) -> list[CoreKeep]:
+    """CORE-KEEP rows for a core school: of each kept subject, the share
+    :data:`_CORE_KEEP_SHARE` of the fewest staff at home in any of ``years``
+    (not unavailable, nor away: (staff_id, year) in ``away``, e.g. on a
+    locked exchange)."""
+    out: list[CoreKeep] = []
+    for subject in _CORE_KEEP_SUBJECTS:
+        of_subject = [s for s in roster if s.subject == subject]
+        fewest = min(
+            sum(1 for s in of_subject if y not in s.unavailable and (s.staff_id, y) not in away)
+            for y in years
+        )
+        out.append(CoreKeep(school_id, subject, int(fewest * _CORE_KEEP_SHARE)))
+    return out
+
+
 # -- the scenario -------------------------------------------------------------
 
 
@@ -553,15 +596,12 @@ def build_taishan_scenario(seed: int = DEFAULT_SEED) -> Scenario:
             schools.append(
                 School(row.school_id, row.name, group.group_id, row.role, row.stage, row.capacity)
             )
-        roster = _staff_of_core(rng, core, members, FIRST_YEAR)
-        roster = _with_enough_starters(rng, roster, policy, FIRST_YEAR)
+        roster = staff_of_core(rng, core, members, FIRST_YEAR)
+        roster = with_enough_starters(rng, roster, policy, FIRST_YEAR)
         staff += roster
-        for subject in _CORE_KEEP_SUBJECTS:
-            of_subject = [s for s in roster if s.subject == subject]
-            fewest = min(sum(1 for s in of_subject if y not in s.unavailable) for y in years)
-            core_keep.append(CoreKeep(core.school_id, subject, int(fewest * _CORE_KEEP_SHARE)))
+        core_keep += core_keep_of(core.school_id, roster, years)
         for member in members:
-            needs += _needs_of_member(rng, member, years)
+            needs += needs_of_member(rng, member, years)
     return Scenario(
         name=SCENARIO_NAME,
         first_year=FIRST_YEAR,

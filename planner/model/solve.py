@@ -190,6 +190,7 @@ class _Part:
         self.params = params
         self.built = built
         self.chosen: list[bool] | None = None
+        self.solution: list[int] = []
         self.shortfalls: list[Shortfall] = []
         self.goals: dict[str, Goal] = {}
         self.part_of_many = False
@@ -206,23 +207,50 @@ class _Part:
         self, goal: Goal, time_left: float, log: Logger, offset: float
     ) -> tuple[SolveStatus, int, int]:
         model = self.built.model
+        if self.chosen is None:
+            # First any plan at all, without an objective: quotas, capacities
+            # and CORE-KEEP make a first plan the hard part, and CP-SAT finds
+            # one much sooner without an objective; it then hints the search.
+            started = time.perf_counter()
+            model.clear_objective()
+            solver = _solver(self.params, time_left / 2)
+            first = _STATUS[solver.solve(model)]
+            if first is SolveStatus.INFEASIBLE or first is SolveStatus.MODEL_INVALID:
+                return first, 0, 0
+            if first.has_plan:
+                self._keep(solver)
+            time_left -= time.perf_counter() - started
         if goal.sense == "max":
             model.maximize(goal.expr)
         else:
             model.minimize(goal.expr)
-        if self.chosen is not None:
+        if self.solution:
+            # Hint every variable of the last plan (a complete hint is checked
+            # first and becomes the starting solution); variables made since,
+            # such as a new goal's helpers, CP-SAT completes itself.
             model.clear_hints()
-            for cand, on in zip(self.built.variables.candidates, self.chosen, strict=True):
-                model.add_hint(cand.var, on)
+            for index, value in enumerate(self.solution):
+                model.add_hint(model.get_int_var_from_proto_index(index), value)
         solver = _solver(self.params, time_left)
         label = self.scenario.groups[0].group_id if self.part_of_many else ""
         progress = _Progress(goal, log, offset, label) if self.params.log else None
         status = _STATUS[solver.solve(model, progress)]
         if not status.has_plan:
             return status, 0, 0
+        self._keep(solver)
+        value = round(solver.objective_value)
+        if status is not SolveStatus.OPTIMAL:
+            # A plan stopped by the time limit may leave helper variables
+            # (covered units, the fairness floor) short of what its decisions
+            # earn: report the plan's true value.
+            value = _current(self, goal)[0]
+        return status, value, round(solver.best_objective_bound)
+
+    def _keep(self, solver: cp_model.CpSolver) -> None:
+        """Remember the solver's plan: decisions, every value (for hints), shortfalls."""
         self.chosen = [bool(solver.boolean_value(c.var)) for c in self.built.variables.candidates]
+        self.solution = list(solver.response_proto.solution)
         self.shortfalls = _shortfalls(self.built, solver)
-        return status, round(solver.objective_value), round(solver.best_objective_bound)
 
     def fix(self, goal: Goal, value: int) -> None:
         """Keep ``goal`` at least as good as ``value`` from now on."""
@@ -296,14 +324,18 @@ def solve(
         values: list[int] = []
         bounds: list[int] = []
         statuses: list[SolveStatus] = []
-        for part, goal in todo:
+        for k, (part, goal) in enumerate(todo):
             elapsed = time.perf_counter() - started
+            # Share what is left among the parts still to solve at this level,
+            # by size; a part that finishes early leaves its time to the next.
+            sizes = [len(p.built.variables.candidates) + 1 for p, _ in todo[k:]]
+            budget = (params.time_limit - elapsed) * sizes[0] / sum(sizes)
             if name == "FAIR" and values:
                 # Only the smallest part optimum matters: capping z (a lower
                 # bound on every school's ratio, nothing more) at the smallest
                 # so far lets the other parts stop as soon as they reach it.
                 part.built.model.add(goal.expr <= min(values))
-            status, value, bound = part.optimise(goal, params.time_limit - elapsed, log, elapsed)
+            status, value, bound = part.optimise(goal, budget, log, elapsed)
             if not status.has_plan and part.chosen is None:
                 result.status = status
                 result.levels.append(
@@ -317,15 +349,14 @@ def solve(
                         f"no plan found within {params.time_limit:g}s and infeasibility not proven"
                     )
                 return result
-            if not status.has_plan:  # ran out of time on a later level: keep the plan so far
+            if not status.has_plan:  # ran out of time: keep the plan so far
                 result.messages.append(
-                    f"{name}: no improvement found in time; kept the plan so far"
+                    f"{name}: no better plan found in time; kept the plan so far"
                 )
-                status, value, bound = (
-                    SolveStatus.FEASIBLE,
-                    _current(part, goal),
-                    _current(part, goal),
-                )
+                value = _current(part, goal)[0]
+                # Nothing proven beyond the sense's trivial bound.
+                bound = goal.upper if goal.sense == "max" else 0
+                status = SolveStatus.FEASIBLE
             if len(parts) > 1:
                 log(
                     f"  {name} {part.scenario.groups[0].group_id}: {status.value} "
@@ -369,18 +400,27 @@ def solve(
     return result
 
 
-def _current(part: _Part, goal: Goal) -> int:
-    """The value of ``goal`` in the part's current plan (its hint)."""
-    solver = cp_model.CpSolver()
-    model = part.built.model
-    model.clear_objective()
+def _current(part: _Part, goal: Goal) -> tuple[int, int]:
+    """The best value of ``goal`` for the part's current plan, and its bound.
+
+    The decisions are fixed to the plan in a copy of the model and the goal
+    optimised over the helper variables alone (covered units, the fairness
+    floor), which is immediate.
+    """
     assert part.chosen is not None
+    copy = part.built.model.clone()
+    copy.clear_hints()
     for cand, on in zip(part.built.variables.candidates, part.chosen, strict=True):
-        model.add_hint(cand.var, on)
-    solver.parameters.fix_variables_to_their_hinted_value = True
+        copy.add(copy.get_bool_var_from_proto_index(cand.var.index) == int(on))
+    if goal.sense == "max":
+        copy.maximize(goal.expr)
+    else:
+        copy.minimize(goal.expr)
+    solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.solve(model)
-    return round(solver.value(goal.expr))
+    solver.parameters.max_time_in_seconds = 10
+    solver.solve(copy)
+    return round(solver.objective_value), round(solver.best_objective_bound)
 
 
 def _shortfalls(built: BuiltModel, solver: cp_model.CpSolver) -> list[Shortfall]:

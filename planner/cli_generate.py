@@ -1,0 +1,80 @@
+"""``planner generate``: write a synthetic scenario workbook of any size.
+
+Registered on the ``planner`` group in :mod:`planner.cli`; the work is done by
+:func:`planner.generate.generate_scenario` and
+:func:`planner.scenario_io.write_scenario` (atomic).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from planner.generate import PRESETS, write_generated
+
+__all__ = ["generate"]
+
+EXIT_BAD_INPUT = 2
+
+
+class GenerateError(click.ClickException):
+    """Bad options or output path: printed without a traceback, exit code 2."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+def _defaults_text() -> str:
+    return ", ".join(f"{name} {preset.default_groups}" for name, preset in PRESETS.items())
+
+
+@click.command("generate")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--preset",
+    type=click.Choice(list(PRESETS)),
+    default="district",
+    show_default=True,
+    help="Size and shape: a district like Taishan, a city, a province.",
+)
+@click.option(
+    "--groups",
+    type=click.IntRange(min=1),
+    default=None,
+    help=f"Number of education groups (default per preset: {_defaults_text()}).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--budget",
+    is_flag=True,
+    help="Price staff-years (cost_teacher, cost_cadre) and add a binding fund per plan year.",
+)
+@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+def generate(
+    out: Path, preset: str, groups: int | None, seed: int, budget: bool, force: bool
+) -> None:
+    """Write OUT.xlsx, a synthetic scenario (same options and seed: same workbook content).
+
+    Groups with junior, primary or nine-year core schools and their fusion and
+    alliance members; core-school staff (subjects by stage, ages, honours,
+    positions, volunteers, preferences); member needs beyond what the quotas
+    force; capacities; CORE-KEEP; members joining or leaving; exchanges under
+    way (commitments); optionally a district fund. Feasible under the rules;
+    all names and people are made up.
+    """
+    if out.exists() and not force:
+        raise GenerateError(f"{out} exists; use --force to overwrite it")
+    if out.suffix.lower() != ".xlsx":
+        raise GenerateError(f"{out}: the scenario is an Excel workbook; name it *.xlsx")
+    try:
+        scenario = write_generated(out, preset, groups, seed, budget=budget)
+    except ValueError as exc:
+        raise GenerateError(str(exc)) from None
+    except OSError as exc:
+        raise GenerateError(f"cannot write {out}: {exc}") from None
+    click.echo(
+        f"written {out}: {len(scenario.groups)} groups, {len(scenario.schools)} schools, "
+        f"{len(scenario.staff)} staff, {len(scenario.needs)} needs, "
+        f"{len(scenario.commitments)} commitments"
+        + (f", fund for {len(scenario.budget)} years" if scenario.budget else "")
+    )
