@@ -422,9 +422,11 @@ def diff(plan_a: Path, plan_b: Path, scenario: Path | None) -> None:
 
 def _register_commands() -> None:
     """Commands that live in their own modules."""
+    from planner.cli_generate import generate
     from planner.cli_sweep import sweep
     from planner.cli_template import template
 
+    main.add_command(generate)
     main.add_command(sweep)
     main.add_command(template)
 
