@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import NoReturn
 import click
 
 from planner import api
+from planner.diagnose import Conflict
 from planner.model.constraints import RELAXABLE_RULES
 from planner.model.solve import SolveParams
 from planner.problems import ScenarioError
@@ -189,9 +191,12 @@ def solve(
     )
     outcome = api.solve_scenario(loaded, params)
     written = api.write_outputs(outcome, roster=roster, json_path=json_path, lang=lang)
-    _print_summary(outcome.result, outcome.report, written)
-    for conflict in outcome.conflicts:
-        click.echo(f"conflict: {conflict}")
+    _print_summary(outcome.result, outcome.report, written, outcome.conflicts)
+    _exit_for(outcome)
+
+
+def _exit_for(outcome: api.Outcome) -> None:
+    """The documented exit code of a solve (0 when a consistent plan was found)."""
     status = outcome.result.status
     if status is SolveStatus.INFEASIBLE:
         sys.exit(EXIT_INFEASIBLE)
@@ -218,7 +223,12 @@ def _relaxed_rules(values: tuple[str, ...]) -> frozenset[str]:
     return frozenset(rules)
 
 
-def _print_summary(result: SolveResult, report: AuditReport | None, written: list[Path]) -> None:
+def _print_summary(
+    result: SolveResult,
+    report: AuditReport | None,
+    written: list[Path],
+    conflicts: Sequence[Conflict] = (),
+) -> None:
     rows: list[tuple[str, str]] = [("status", result.status.value)]
     for level in result.levels:
         bound = "" if level.bound is None else f" (bound {level.bound})"
@@ -246,6 +256,8 @@ def _print_summary(result: SolveResult, report: AuditReport | None, written: lis
     if report is not None:
         for violation in report.violations:
             click.echo(f"  {violation}")
+    for conflict in conflicts:
+        click.echo(f"conflict: {conflict}")
 
 
 @main.command()
@@ -381,19 +393,11 @@ def replan(
     written = api.write_outputs(
         outcome, roster=roster, json_path=json_path, lang=lang, changes=done.changes
     )
-    _print_summary(outcome.result, outcome.report, written)
-    for conflict in outcome.conflicts:
-        click.echo(f"conflict: {conflict}")
+    _print_summary(outcome.result, outcome.report, written, outcome.conflicts)
     click.echo(f"{len(done.changes)} change(s) against the published plan:")
     for change in done.changes:
         click.echo(f"  {change}")
-    status = outcome.result.status
-    if status is SolveStatus.INFEASIBLE:
-        sys.exit(EXIT_INFEASIBLE)
-    if not status.has_plan:
-        sys.exit(EXIT_NO_PLAN)
-    if not outcome.consistent:
-        sys.exit(EXIT_INTERNAL)
+    _exit_for(outcome)
 
 
 @main.command()
