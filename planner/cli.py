@@ -94,6 +94,13 @@ workers_option = click.option(
     show_default=True,
     help="CP-SAT search workers.",
 )
+processes_option = click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for groups that share nothing  [default: one per core]. "
+    "The plan does not depend on it.",
+)
 lang_option = click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
@@ -150,6 +157,7 @@ def validate(scenario: Path | None, policy_file: Path | None) -> None:
 @time_limit_option
 @seed_option
 @workers_option
+@processes_option
 @lang_option
 @click.option(
     "--allow-shortfall",
@@ -167,6 +175,7 @@ def solve(
     time_limit: float,
     seed: int,
     workers: int,
+    processes: int | None,
     lang: str,
     relax: tuple[str, ...],
     quiet: bool,
@@ -186,6 +195,7 @@ def solve(
         time_limit=time_limit,
         seed=seed,
         workers=workers,
+        processes=processes,
         relax=relaxed,
         log=None if quiet else _stderr,
     )
@@ -341,6 +351,7 @@ def explain(
 @time_limit_option
 @seed_option
 @workers_option
+@processes_option
 @lang_option
 @click.option(
     "--order",
@@ -357,6 +368,7 @@ def replan(
     time_limit: float,
     seed: int,
     workers: int,
+    processes: int | None,
     lang: str,
     order: str | None,
     quiet: bool,
@@ -381,7 +393,11 @@ def replan(
     except ScenarioError as exc:
         _fail_input(exc)
     params = SolveParams(
-        time_limit=time_limit, seed=seed, workers=workers, log=None if quiet else _stderr
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        processes=processes,
+        log=None if quiet else _stderr,
     )
     try:
         done = api.replan_scenario(loaded, previous_plan, from_year, params)

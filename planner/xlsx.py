@@ -24,6 +24,7 @@ import unicodedata
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -176,7 +177,10 @@ def fit_columns(
     """
     widths: dict[int, int] = {}
     too_wide = []
+    rows: dict[int, tuple[Any, ...]] = {}
     for row in ws.iter_rows():
+        if row:
+            rows[row[0].row] = row
         for cell in row:
             if cell.value is None:
                 continue
@@ -203,7 +207,7 @@ def fit_columns(
     for row, count in lines.items():
         # an explicit height: LibreOffice keeps one line per row of an .xlsx otherwise
         ws.row_dimensions[row].height = LINE_HEIGHT * count + 2.0
-        for cell in ws[row]:
+        for cell in rows.get(row, ()):
             if not cell.alignment.wrap_text:
                 cell.alignment = _TOP  # the row's cells side by side, not at its foot
 

@@ -109,13 +109,18 @@ def test_shortfall_mode_states_the_shortfall(short: Path, tmp_path: Path) -> Non
     )
     assert code == EXIT_OK, out
     doc = json.loads(plan.read_text(encoding="utf-8"))
-    # 2022: 3 required, 2 eligible -> short 1; they stay 2 years, so the one
-    # start of 2023 is short too; in 2024 one of them can go again.
-    assert sorted((s["year"], s["amount"]) for s in doc["shortfalls"]) == [(2022, 1), (2023, 1)]
+    # 2022: 3 required, 2 eligible; 2023: 1 required. The two stay 2 years,
+    # so the starts of 2022 and 2023 add up to at most 2 of the 4 required:
+    # short 2 in all, either 1 + 1 (both start in 2022) or 2 + 0 (one starts
+    # in each year); both are optimal. In 2024 one of them can go again.
+    shortfalls = sorted((s["year"], s["amount"]) for s in doc["shortfalls"])
+    assert shortfalls in ([(2022, 1), (2023, 1)], [(2022, 2)])
     code, out = run("check", str(short), str(plan))
     assert code == EXIT_VIOLATIONS
     lines = [line for line in out.splitlines() if line.startswith("TEACHER-QUOTA")]
-    assert len(lines) == 2 and "short by 1" in lines[0]
+    assert len(lines) == len(shortfalls)
+    for line, (year, amount) in zip(lines, shortfalls, strict=True):
+        assert f" {year}:" in line and f"short by {amount})" in line
 
 
 def test_validate_lists_every_problem_and_writes_nothing(tmp_path: Path) -> None:
@@ -184,7 +189,7 @@ def test_shortfall_marked_in_rule_checks(short: Path, tmp_path: Path) -> None:
         for row in ws.iter_rows(min_row=2, values_only=True)
         if row[head.index("status")] == "shortfall"
     ]
-    assert sorted(marked) == [(2022, 1), (2023, 1)]
+    assert sorted(marked) in ([(2022, 1), (2023, 1)], [(2022, 2)])  # both optimal, see above
 
 
 def test_replan_and_diff_commands(tmp_path: Path) -> None:

@@ -10,12 +10,32 @@ exactly. A sum goal (COVER, PREFER, COST, ...) is optimal for the whole
 exactly when it is optimal for every group, so each group fixes its own
 optimum; FAIR is the minimum over member schools, so the whole's optimum is
 the smallest of the groups' optima, and every group then keeps at least that.
+
+Independent parts are solved in stages, each stage a task per part that may
+run in its own process (``SolveParams.processes``):
+
+1. the levels before FAIR, every part on its own;
+2. FAIR in two waves: first the part whose coverage leaves it the lowest
+   possible ratio, then every other part with its ratio capped at that
+   part's optimum (a part that reaches the cap has shown it is not the
+   minimum; only parts below it need their own optimum);
+3. the levels after FAIR, every part keeping the whole's FAIR.
+
+A task rebuilds its part's model, fixes the levels reached so far and starts
+from the last plan as a complete hint. The stages, waves and hints do not
+depend on how many processes run them, so the plan does not either: same
+scenario, seed and workers, same plan.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
+import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -23,7 +43,7 @@ from ortools.sat.python import cp_model
 
 from planner.data import Exchange, Plan, Scenario
 from planner.model.constraints import Constraints
-from planner.model.objective import Goal, Objective, as_decimal
+from planner.model.objective import FAIR_SCALE, Goal, Objective, as_decimal
 from planner.model.variables import Variables
 from planner.results import LevelResult, Shortfall, SolveResult, SolveStatus
 
@@ -53,13 +73,22 @@ OBJECTIVE_KEYS = {
 class SolveParams:
     """Solver settings. Same scenario, seed and workers: same plan.
 
-    Defaults were chosen by measurement (``benchmarks/bench.py``) on the
-    2-core machines: one worker with CP-SAT's full LP linearization
-    (``linearization_level`` 2) proves the built-in scenario fastest and is
-    deterministic by construction; with more workers ``interleave`` keeps
-    the parallel search deterministic. A run that stops at ``time_limit`` is
-    reproducible only if it stops at the same point, so the time limit is a
-    safety net, not the normal way to stop.
+    Defaults were chosen by measurement (``benchmarks/bench.py``, figures in
+    ``benchmarks/README.md``) on the 2-core machines:
+
+    - one CP-SAT worker with full LP linearization (``linearization_level``
+      2): its LP proves the coverage bound at once, and a single worker is
+      deterministic by construction. More workers on two cores only share
+      them (with several, ``interleave`` keeps the search deterministic);
+    - CP-SAT's presolve off: on these models it costs more than it saves
+      (each level is a new solve and was presolved again), about 40% of the
+      solve time of the built-in scenario;
+    - independent groups solved in one process per core (``processes``);
+      the plan does not depend on how many.
+
+    A run that stops at ``time_limit`` is reproducible only if it stops at
+    the same point, so the time limit is a safety net, not the normal way
+    to stop.
     """
 
     time_limit: float = 60.0
@@ -67,7 +96,9 @@ class SolveParams:
     workers: int = 1
     interleave: bool = True
     decompose: bool = True
+    processes: int | None = None  # for independent parts; None: one per core
     linearization_level: int = 2
+    presolve: bool = False
     relax: frozenset[str] = frozenset()
     log: Logger | None = None
     extra: dict[str, object] = field(default_factory=dict)
@@ -122,6 +153,7 @@ def _solver(params: SolveParams, time_left: float) -> cp_model.CpSolver:
     p.random_seed = params.seed
     p.num_workers = params.workers
     p.linearization_level = params.linearization_level
+    p.cp_model_presolve = params.presolve
     if params.workers > 1 and params.interleave:
         p.interleave_search = True
     for key, value in params.extra.items():
@@ -185,15 +217,17 @@ def independent_parts(scenario: Scenario) -> list[Scenario]:
 class _Part:
     """One independent model, optimised level by level."""
 
-    def __init__(self, scenario: Scenario, params: SolveParams, built: BuiltModel) -> None:
+    def __init__(
+        self, scenario: Scenario, params: SolveParams, built: BuiltModel, label: str = ""
+    ) -> None:
         self.scenario = scenario
         self.params = params
         self.built = built
+        self.label = label
         self.chosen: list[bool] | None = None
         self.solution: list[int] = []
         self.shortfalls: list[Shortfall] = []
         self.goals: dict[str, Goal] = {}
-        self.part_of_many = False
 
     def goal(self, name: str) -> Goal | None:
         if name not in self.goals:
@@ -203,23 +237,16 @@ class _Part:
             self.goals[name] = goal
         return self.goals[name]
 
+    def start_from(self, solution: Sequence[int]) -> None:
+        """Take ``solution`` (every variable's value) as the plan so far."""
+        self.solution = list(solution)
+        self.chosen = [bool(solution[c.var.index]) for c in self.built.variables.candidates]
+        self.shortfalls = _shortfalls(self.built, self.solution)
+
     def optimise(
         self, goal: Goal, time_left: float, log: Logger, offset: float
     ) -> tuple[SolveStatus, int, int]:
         model = self.built.model
-        if self.chosen is None:
-            # First any plan at all, without an objective: quotas, capacities
-            # and CORE-KEEP make a first plan the hard part, and CP-SAT finds
-            # one much sooner without an objective; it then hints the search.
-            started = time.perf_counter()
-            model.clear_objective()
-            solver = _solver(self.params, time_left / 2)
-            first = _STATUS[solver.solve(model)]
-            if first is SolveStatus.INFEASIBLE or first is SolveStatus.MODEL_INVALID:
-                return first, 0, 0
-            if first.has_plan:
-                self._keep(solver)
-            time_left -= time.perf_counter() - started
         if goal.sense == "max":
             model.maximize(goal.expr)
         else:
@@ -232,8 +259,7 @@ class _Part:
             for index, value in enumerate(self.solution):
                 model.add_hint(model.get_int_var_from_proto_index(index), value)
         solver = _solver(self.params, time_left)
-        label = self.scenario.groups[0].group_id if self.part_of_many else ""
-        progress = _Progress(goal, log, offset, label) if self.params.log else None
+        progress = _Progress(goal, log, offset, self.label) if self.params.log else None
         status = _STATUS[solver.solve(model, progress)]
         if not status.has_plan:
             return status, 0, 0
@@ -246,11 +272,24 @@ class _Part:
             value = _current(self, goal)[0]
         return status, value, round(solver.best_objective_bound)
 
+    def lowest_ratio(self) -> int | None:
+        """The plan's lowest coverage ratio among member schools with needs,
+        in FAIR's units (a lower bound on the part's FAIR optimum)."""
+        if not self.solution:
+            return None
+        per_school: dict[str, list[int]] = {}
+        for term in self.built.objective.need_terms:
+            got = per_school.setdefault(term.need.school_id, [0, 0])
+            got[0] += term.weight * self.solution[term.covered.index]
+            got[1] += term.weight * term.need.count
+        ratios = [FAIR_SCALE * got // wanted for got, wanted in per_school.values() if wanted]
+        return min(ratios) if ratios else None
+
     def _keep(self, solver: cp_model.CpSolver) -> None:
         """Remember the solver's plan: decisions, every value (for hints), shortfalls."""
         self.chosen = [bool(solver.boolean_value(c.var)) for c in self.built.variables.candidates]
         self.solution = list(solver.response_proto.solution)
-        self.shortfalls = _shortfalls(self.built, solver)
+        self.shortfalls = _shortfalls(self.built, self.solution)
 
     def fix(self, goal: Goal, value: int) -> None:
         """Keep ``goal`` at least as good as ``value`` from now on."""
@@ -270,6 +309,178 @@ class _Part:
         return out
 
 
+@dataclass(frozen=True)
+class _Task:
+    """One stage of one independent part: everything a process needs."""
+
+    index: int  # the part's position among the parts
+    scenario: Scenario
+    params: SolveParams  # without a logger (it does not cross processes)
+    label: str  # the group id when there are several parts, else ""
+    fixed: tuple[tuple[str, int], ...]  # levels reached so far, in order, and their value
+    levels: tuple[str, ...]  # goals to optimise now, in order
+    hint: tuple[int, ...]  # the last plan, every variable; empty: none yet
+    budget: float  # seconds this task may take
+    deadline: float  # wall clock (time.time()) no task runs past
+    cap: int | None = None  # FAIR wave 2: the ratio a part need not exceed
+
+
+@dataclass(frozen=True)
+class _Level:
+    """One level of one part: what the solver reached and proved."""
+
+    name: str
+    sense: str
+    status: SolveStatus
+    value: int
+    bound: int
+    scale: int
+    seconds: float
+
+
+@dataclass
+class _Outcome:
+    """What a task hands back."""
+
+    index: int
+    levels: list[_Level] = field(default_factory=list)
+    failed: SolveStatus | None = None  # no plan at all: infeasible, unknown, invalid
+    solution: tuple[int, ...] = ()
+    exchanges: list[Exchange] = field(default_factory=list)
+    shortfalls: list[Shortfall] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # for the result
+    log: list[str] = field(default_factory=list)  # progress lines, when run in a process
+    skipped: str | None = None  # the level the time limit stopped before
+    lowest_ratio: int | None = None  # the plan's lowest school coverage ratio (FAIR units)
+    build_seconds: float = 0.0
+    num_variables: int = 0
+    num_constraints: int = 0
+    num_candidates: int = 0
+
+
+def _run_task(
+    task: _Task,
+    log: Logger | None = None,
+    constrain: Callable[[Variables], None] | None = None,
+) -> _Outcome:
+    """Rebuild the part's model, keep the levels fixed so far, optimise the
+    task's levels in order. Deterministic: the same task, the same outcome."""
+    started = time.perf_counter()
+    outcome = _Outcome(task.index)
+    say: Logger = log if log is not None else outcome.log.append
+    params = replace(task.params, log=say) if log is not None else task.params
+    built = build_model(task.scenario, relax=params.relax)
+    if constrain is not None:
+        constrain(built.variables)
+    outcome.build_seconds = built.seconds
+    outcome.num_variables = len(built.model.proto.variables)
+    outcome.num_constraints = len(built.model.proto.constraints)
+    outcome.num_candidates = len(built.variables.candidates)
+    part = _Part(task.scenario, params, built, task.label)
+    for name, value in task.fixed:
+        goal = part.goal(name)
+        if goal is not None:
+            part.fix(goal, value)
+    if task.hint:
+        part.start_from(task.hint)
+    for name in task.levels:
+        goal = part.goal(name)
+        if goal is None:
+            continue
+        time_left = min(task.budget - (time.perf_counter() - started), task.deadline - time.time())
+        if part.chosen is not None and time_left <= 0.05:
+            outcome.skipped = name
+            break
+        if name == "FAIR" and task.cap is not None:
+            part.built.model.add(goal.expr <= task.cap)
+        level_start = time.perf_counter()
+        status, value, bound = part.optimise(goal, time_left, say, 0.0)
+        if not status.has_plan and part.chosen is None:
+            outcome.failed = status
+            return outcome
+        if not status.has_plan:  # ran out of time: keep the plan so far
+            outcome.messages.append(f"{name}: no better plan found in time; kept the plan so far")
+            value = _current(part, goal)[0]
+            # Nothing proven beyond the sense's trivial bound.
+            bound = goal.upper if goal.sense == "max" else 0
+            status = SolveStatus.FEASIBLE
+        seconds = time.perf_counter() - level_start
+        if task.label:
+            shown = as_decimal(value, goal.scale)
+            say(f"  {name} {task.label}: {status.value} {shown} in {seconds:.1f}s")
+        outcome.levels.append(_Level(name, goal.sense, status, value, bound, goal.scale, seconds))
+        if name != "FAIR":  # FAIR is fixed at the whole's value, by the next stage
+            part.fix(goal, value)
+    outcome.solution = tuple(part.solution)
+    outcome.lowest_ratio = part.lowest_ratio()
+    outcome.exchanges = part.exchanges()
+    outcome.shortfalls = part.shortfalls
+    return outcome
+
+
+def _in_process(task: _Task) -> _Outcome:
+    """A task in a worker process (module level, so it can be pickled)."""
+    return _run_task(task)
+
+
+class _Runner:
+    """Runs a stage's tasks: in this process, or in a pool of processes.
+
+    Results never depend on which: every task is solved on its own.
+    """
+
+    def __init__(
+        self,
+        processes: int,
+        log: Logger | None,
+        constrain: Callable[[Variables], None] | None,
+    ) -> None:
+        self.processes = processes
+        self.log = log
+        self.constrain = constrain
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Runner:
+        if self.processes > 1:
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.processes, mp_context=_process_context()
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            if exc[0] is not None:  # interrupted: do not wait for solves nobody reads
+                for process in list(getattr(self.pool, "_processes", {}).values()):
+                    process.terminate()
+            self.pool.shutdown(wait=exc[0] is None, cancel_futures=True)
+
+    def run(self, tasks: list[_Task]) -> list[_Outcome]:
+        if self.pool is None:
+            return [_run_task(t, self.log, self.constrain) for t in tasks]
+        # Largest first keeps the processes evenly busy.
+        ordered = sorted(tasks, key=lambda t: -len(t.scenario.staff))
+        futures = {t.index: self.pool.submit(_in_process, t) for t in ordered}
+        outcomes = [futures[t.index].result() for t in tasks]
+        if self.log is not None:
+            for outcome in outcomes:
+                for line in outcome.log:
+                    self.log(line)
+        return outcomes
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """fork where it is safe (POSIX, no other thread in this process): no
+    start-up cost; else spawn, a fresh interpreter per worker."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def default_processes(parts: int) -> int:
+    """One process per core, at most one per independent part."""
+    return max(1, min(parts, os.cpu_count() or 1))
+
+
 def solve(
     scenario: Scenario,
     params: SolveParams | None = None,
@@ -280,124 +491,222 @@ def solve(
 
     ``constrain`` may add constraints over the decisions before solving
     (``planner explain`` forbids or forces one person's exchanges with it);
-    with independent groups it is called once for each group's model.
+    with independent groups it is called for each group's model, and the
+    parts are then solved in this process.
     """
     params = params or SolveParams()
-    log = params.log or (lambda _msg: None)
+    log = params.log
     pieces = independent_parts(scenario) if params.decompose else [scenario]
-    parts: list[_Part] = []
-    for piece in pieces:
-        built = build_model(piece, relax=params.relax)
-        if constrain is not None:
-            constrain(built.variables)
-        parts.append(_Part(piece, params, built))
-    for part in parts:
-        part.part_of_many = len(parts) > 1
-    result = SolveResult(
-        status=SolveStatus.UNKNOWN,
-        plan=Plan(()),
-        objective={},
-        build_seconds=sum(p.built.seconds for p in parts),
-        num_variables=sum(len(p.built.model.proto.variables) for p in parts),
-        num_constraints=sum(len(p.built.model.proto.constraints) for p in parts),
-    )
-    log(
-        f"model: {sum(len(p.built.variables.candidates) for p in parts)} possible exchanges, "
-        f"{result.num_variables} variables, {result.num_constraints} constraints"
-        + (f" in {len(parts)} independent parts" if len(parts) > 1 else "")
-        + f", built in {result.build_seconds:.2f}s"
-    )
-    order = goal_order(scenario, relaxed=bool(params.relax))
+    processes = params.processes or default_processes(len(pieces))
+    if constrain is not None or len(pieces) == 1:
+        processes = 1
+    processes = min(processes, len(pieces))
     started = time.perf_counter()
-    all_proven = True
-    solved_once = False
-    for name in order:
-        active = [(part, part.goal(name)) for part in parts]
-        todo = [(part, goal) for part, goal in active if goal is not None]
-        if not todo:
-            continue
-        level_start = time.perf_counter()
-        if solved_once and params.time_limit - (level_start - started) <= 0.05:
-            result.messages.append(f"time limit reached before {name} was optimised")
-            all_proven = False
-            break
-        values: list[int] = []
-        bounds: list[int] = []
-        statuses: list[SolveStatus] = []
-        for k, (part, goal) in enumerate(todo):
-            elapsed = time.perf_counter() - started
-            # Share what is left among the parts still to solve at this level,
-            # by size; a part that finishes early leaves its time to the next.
-            sizes = [len(p.built.variables.candidates) + 1 for p, _ in todo[k:]]
-            budget = (params.time_limit - elapsed) * sizes[0] / sum(sizes)
-            if name == "FAIR" and values:
-                # Only the smallest part optimum matters: capping z (a lower
-                # bound on every school's ratio, nothing more) at the smallest
-                # so far lets the other parts stop as soon as they reach it.
-                part.built.model.add(goal.expr <= min(values))
-            status, value, bound = part.optimise(goal, budget, log, elapsed)
-            if not status.has_plan and part.chosen is None:
-                result.status = status
-                result.levels.append(
-                    LevelResult(
-                        name, goal.sense, None, None, status, time.perf_counter() - level_start
-                    )
+    deadline = time.time() + params.time_limit
+    quiet = replace(params, log=None)
+    labels = [p.groups[0].group_id if len(pieces) > 1 else "" for p in pieces]
+    order = goal_order(scenario, relaxed=bool(params.relax))
+    if "FAIR" in order:
+        before, after = order[: order.index("FAIR")], order[order.index("FAIR") + 1 :]
+    else:
+        before, after = order, []
+    result = SolveResult(status=SolveStatus.UNKNOWN, plan=Plan(()), objective={})
+    # The last outcome of each part, and every level reached, by part.
+    last: list[_Outcome | None] = [None] * len(pieces)
+    reached: list[list[_Level]] = [[] for _ in pieces]
+    fixed: list[list[tuple[str, int]]] = [[] for _ in pieces]
+    skipped_levels: list[str] = []  # levels no part reached before the time limit
+
+    def tasks(indices: list[int], levels: list[str], cap: int | None = None) -> list[_Task]:
+        remaining = max(params.time_limit - (time.perf_counter() - started), 0.0)
+        sizes = {i: len(pieces[i].staff) + 1 for i in indices}
+        total = sum(sizes.values())
+        out = []
+        for i in indices:
+            # Share the time left by size; with several processes each part
+            # may use its share times the processes running beside it.
+            share = min(1.0, processes * sizes[i] / total)
+            previous = last[i]
+            out.append(
+                _Task(
+                    index=i,
+                    scenario=pieces[i],
+                    params=quiet,
+                    label=labels[i],
+                    fixed=tuple(fixed[i]),
+                    levels=tuple(levels),
+                    hint=previous.solution if previous is not None else (),
+                    budget=remaining * share,
+                    deadline=deadline,
+                    cap=cap,
                 )
-                result.solve_seconds = time.perf_counter() - started
-                if status is SolveStatus.UNKNOWN:
-                    result.messages.append(
-                        f"no plan found within {params.time_limit:g}s and infeasibility not proven"
-                    )
-                return result
-            if not status.has_plan:  # ran out of time: keep the plan so far
-                result.messages.append(
-                    f"{name}: no better plan found in time; kept the plan so far"
-                )
-                value = _current(part, goal)[0]
-                # Nothing proven beyond the sense's trivial bound.
-                bound = goal.upper if goal.sense == "max" else 0
-                status = SolveStatus.FEASIBLE
-            if len(parts) > 1:
-                log(
-                    f"  {name} {part.scenario.groups[0].group_id}: {status.value} "
-                    f"{as_decimal(value, goal.scale)} "
-                    f"in {time.perf_counter() - started - elapsed:.1f}s"
-                )
-            statuses.append(status)
-            values.append(value)
-            bounds.append(bound)
-        solved_once = True
-        sense = todo[0][1].sense
-        # Parts may scale a goal differently (priorities, money): combine in
-        # the goal's own unit, fix each part in its own integers.
-        own_values = [as_decimal(v, g.scale) for v, (_, g) in zip(values, todo, strict=True)]
-        own_bounds = [as_decimal(b, g.scale) for b, (_, g) in zip(bounds, todo, strict=True)]
-        if name == "FAIR":  # the minimum over member schools: the smallest part decides
-            total, total_bound = min(own_values), min(own_bounds)
-            for part, goal in todo:
-                part.fix(goal, min(values))  # FAIR_SCALE is common to all parts
-        else:
-            total, total_bound = sum(own_values, Decimal(0)), sum(own_bounds, Decimal(0))
-            for (part, goal), own in zip(todo, values, strict=True):
-                part.fix(goal, own)
-        status = (
-            SolveStatus.OPTIMAL
-            if all(s is SolveStatus.OPTIMAL for s in statuses)
-            else SolveStatus.FEASIBLE
+            )
+        return out
+
+    def absorb(outcomes: list[_Outcome]) -> SolveStatus | None:
+        """Keep each part's outcome; the status of the first part without a plan."""
+        for outcome in outcomes:
+            if outcome.failed is not None:
+                return outcome.failed
+            if outcome.build_seconds and last[outcome.index] is None:
+                result.build_seconds += outcome.build_seconds
+                result.num_variables += outcome.num_variables
+                result.num_constraints += outcome.num_constraints
+            last[outcome.index] = outcome
+            reached[outcome.index].extend(outcome.levels)
+            for level in outcome.levels:
+                if level.name != "FAIR":
+                    fixed[outcome.index].append((level.name, level.value))
+            for message in outcome.messages:
+                if message not in result.messages:
+                    result.messages.append(message)
+        return None
+
+    everyone = list(range(len(pieces)))
+    if log is not None:
+        log(
+            f"solving {len(pieces)} independent part{'s' if len(pieces) > 1 else ''}"
+            + (f" in {processes} processes" if processes > 1 else "")
         )
-        all_proven = all_proven and status is SolveStatus.OPTIMAL
-        seconds = time.perf_counter() - level_start
-        result.levels.append(LevelResult(name, sense, total, total_bound, status, seconds))
-        log(f"{name}: {status.value}, {total} (bound {total_bound}) in {seconds:.1f}s")
-    result.plan = Plan.of(e for part in parts for e in part.exchanges())
-    result.shortfalls = [s for part in parts for s in part.shortfalls]
-    result.status = SolveStatus.OPTIMAL if all_proven else SolveStatus.FEASIBLE
-    result.solve_seconds = time.perf_counter() - started
+    with _Runner(processes, log, constrain) as runner:
+        failed: SolveStatus | None = None
+        if before:
+            failed = absorb(runner.run(tasks(everyone, before)))
+        if failed is None and "FAIR" in order:
+            failed = _fair_waves(pieces, runner, tasks, absorb, reached, fixed, last)
+        if failed is None and after and _time_left(params, started) > 0.05:
+            failed = absorb(runner.run(tasks(everyone, after)))
+        elif failed is None and after:
+            result.messages.append(f"time limit reached before {after[0]} was optimised")
+            skipped_levels.extend(after)
+    result.solve_seconds = time.perf_counter() - started - result.build_seconds
+    if failed is not None or any(outcome is None for outcome in last):
+        result.status = failed or SolveStatus.UNKNOWN
+        if result.status is SolveStatus.UNKNOWN:
+            result.messages.append(
+                f"no plan found within {params.time_limit:g}s and infeasibility not proven"
+            )
+        return result
+    outcomes = [o for o in last if o is not None]
+    unfinished = set(skipped_levels)
+    for outcome in outcomes:
+        if outcome.skipped:
+            unfinished.update(order[order.index(outcome.skipped) :])
+            note = f"time limit reached before {outcome.skipped} was optimised"
+            if note not in result.messages:
+                result.messages.append(note)
+    _combine(result, order, reached, unfinished)
+    result.plan = Plan.of(e for o in outcomes for e in o.exchanges)
+    result.shortfalls = [s for o in outcomes for s in o.shortfalls]
+    proven = not unfinished and all(lv.status is SolveStatus.OPTIMAL for lv in result.levels)
+    result.status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
     for level in result.levels:
         result.objective[OBJECTIVE_KEYS[level.name]] = level.value
         if level.name == "COVER":
             result.objective["coverage_bound"] = level.bound
+    if log is not None:
+        for level in result.levels:
+            log(
+                f"{level.name}: {level.status.value}, {level.value} (bound {level.bound}) "
+                f"in {level.seconds:.1f}s"
+            )
     return result
+
+
+def _time_left(params: SolveParams, started: float) -> float:
+    return params.time_limit - (time.perf_counter() - started)
+
+
+def _fair_waves(
+    pieces: list[Scenario],
+    runner: _Runner,
+    tasks: Callable[..., list[_Task]],
+    absorb: Callable[[list[_Outcome]], SolveStatus | None],
+    reached: list[list[_Level]],
+    fixed: list[list[tuple[str, int]]],
+    last: list[_Outcome | None],
+) -> SolveStatus | None:
+    """FAIR over independent parts: the whole's value is the smallest part's.
+
+    Wave 1 solves the part most likely to be the smallest: the one whose
+    plan so far leaves a member school with the lowest ratio; it is capped
+    at the smallest share of needs covered of any part, which no part's
+    lowest ratio can exceed. Wave 2 caps every other part at wave 1's
+    value, so a part that can reach it stops there. The whole keeps the
+    smallest value reached, and every part is then held to it.
+    """
+    with_needs = [i for i, p in enumerate(pieces) if any(n.count > 0 for n in p.needs)]
+    if not with_needs:
+        return None
+
+    def share(i: int) -> int:
+        """The part's coverage as a share of its needs, in FAIR units: its
+        lowest school ratio cannot exceed that weighted average."""
+        wanted = sum(n.priority * n.count for n in pieces[i].needs if n.count > 0)
+        cover = [lv for lv in reached[i] if lv.name == "COVER"]
+        if not cover or not wanted:
+            return FAIR_SCALE
+        return int(FAIR_SCALE * as_decimal(cover[-1].value, cover[-1].scale) / wanted)
+
+    def lowest_now(i: int) -> int:
+        outcome = last[i]
+        ratio = outcome.lowest_ratio if outcome is not None else None
+        return FAIR_SCALE if ratio is None else ratio
+
+    # The whole's FAIR is at most every part's share; the part whose plan so
+    # far has the lowest school ratio is the likeliest to decide it.
+    ceiling = min(share(i) for i in with_needs)
+    first = min(with_needs, key=lambda i: (lowest_now(i), i))
+    failed = absorb(runner.run(tasks([first], ["FAIR"], ceiling)))
+    if failed is not None:
+        return failed
+    cap = _fair_value(reached[first])
+    others = [i for i in range(len(pieces)) if i != first]
+    if others:
+        failed = absorb(runner.run(tasks(others, ["FAIR"], cap)))
+        if failed is not None:
+            return failed
+    values = [v for i in range(len(pieces)) if (v := _fair_value(reached[i])) is not None]
+    if values:
+        whole = min(values)
+        for i in range(len(pieces)):
+            if _fair_value(reached[i]) is not None:
+                fixed[i].append(("FAIR", whole))
+    return None
+
+
+def _fair_value(levels: list[_Level]) -> int | None:
+    fair = [lv.value for lv in levels if lv.name == "FAIR"]
+    return fair[-1] if fair else None
+
+
+def _combine(
+    result: SolveResult, order: list[str], reached: list[list[_Level]], unfinished: set[str]
+) -> None:
+    """Each goal's value for the whole from the parts' levels.
+
+    Parts may scale a goal differently (priorities, money): combine in the
+    goal's own unit. FAIR is the minimum over member schools, so the smallest
+    part decides; every other goal is a sum.
+    """
+    for name in order:
+        levels = [lv for part in reached for lv in part if lv.name == name]
+        if not levels:
+            continue
+        values = [as_decimal(lv.value, lv.scale) for lv in levels]
+        bounds = [as_decimal(lv.bound, lv.scale) for lv in levels]
+        if name == "FAIR":
+            total, total_bound = min(values), min(bounds)
+        else:
+            total, total_bound = sum(values, Decimal(0)), sum(bounds, Decimal(0))
+        status = (
+            SolveStatus.OPTIMAL
+            if all(lv.status is SolveStatus.OPTIMAL for lv in levels) and name not in unfinished
+            else SolveStatus.FEASIBLE
+        )
+        seconds = sum(lv.seconds for lv in levels)
+        sense = levels[0].sense
+        result.levels.append(LevelResult(name, sense, total, total_bound, status, seconds))
 
 
 def _current(part: _Part, goal: Goal) -> tuple[int, int]:
@@ -423,13 +732,13 @@ def _current(part: _Part, goal: Goal) -> tuple[int, int]:
     return round(solver.objective_value), round(solver.best_objective_bound)
 
 
-def _shortfalls(built: BuiltModel, solver: cp_model.CpSolver) -> list[Shortfall]:
-    """Relaxed rule instances that fall short in the solver's plan."""
+def _shortfalls(built: BuiltModel, solution: Sequence[int]) -> list[Shortfall]:
+    """Relaxed rule instances that fall short in a plan (every variable's value)."""
     out: list[Shortfall] = []
     for posted in built.constraints.posted:
         if posted.shortfall is None:
             continue
-        amount = solver.value(posted.shortfall)
+        amount = solution[posted.shortfall.index]
         if amount:
             inst = posted.instance
             out.append(
