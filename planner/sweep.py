@@ -275,9 +275,7 @@ def solve_variant(task: SweepTask) -> Row:
             scenario = api.with_policy(base, **dict(task.overrides))
         except ScenarioError as exc:
             return _empty_row("invalid", " ".join(str(exc).split()))
-        params = SolveParams(
-            time_limit=task.time_limit, seed=task.seed, workers=1, processes=1
-        )
+        params = SolveParams(time_limit=task.time_limit, seed=task.seed, workers=1, processes=1)
         outcome = api.solve_scenario(scenario, params)
         row = api.kpis(outcome)
         notes = [*outcome.result.messages, *(str(c) for c in outcome.conflicts)]
