@@ -101,6 +101,14 @@ processes_option = click.option(
     help="Processes for groups that share nothing  [default: one per core]. "
     "The plan does not depend on it.",
 )
+gap_option = click.option(
+    "--gap",
+    type=click.FloatRange(min=0, max=1),
+    default=0.0,
+    show_default=True,
+    help="Stop each goal level once within this relative gap of its bound "
+    "(0.005: 0.5%); 0 proves every level.",
+)
 lang_option = click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
@@ -158,6 +166,7 @@ def validate(scenario: Path | None, policy_file: Path | None) -> None:
 @seed_option
 @workers_option
 @processes_option
+@gap_option
 @lang_option
 @click.option(
     "--allow-shortfall",
@@ -176,6 +185,7 @@ def solve(
     seed: int,
     workers: int,
     processes: int | None,
+    gap: float,
     lang: str,
     relax: tuple[str, ...],
     quiet: bool,
@@ -196,6 +206,7 @@ def solve(
         seed=seed,
         workers=workers,
         processes=processes,
+        gap=gap,
         relax=relaxed,
         log=None if quiet else _stderr,
     )
@@ -352,6 +363,7 @@ def explain(
 @seed_option
 @workers_option
 @processes_option
+@gap_option
 @lang_option
 @click.option(
     "--order",
@@ -369,6 +381,7 @@ def replan(
     seed: int,
     workers: int,
     processes: int | None,
+    gap: float,
     lang: str,
     order: str | None,
     quiet: bool,
@@ -397,6 +410,7 @@ def replan(
         seed=seed,
         workers=workers,
         processes=processes,
+        gap=gap,
         log=None if quiet else _stderr,
     )
     try:

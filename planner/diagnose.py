@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ortools.sat.python import cp_model
 
@@ -291,28 +292,46 @@ def _capacity_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
     return out
 
 
+def quota_cost_floor(scenario: Scenario, group_id: str, year: int) -> Decimal:
+    """The least the group's quotas can cost in ``year``: the cheapest
+    staff for every start the quotas require in the years whose shortest
+    exchange still runs in ``year`` (TERM's minimum). A lower bound."""
+    policy = scenario.policy
+    spend = Decimal(0)
+    for y in range(year - policy.term_min + 1, year + 1):
+        staff = _quota_required(scenario, group_id, y, False)
+        cadres = _quota_required(scenario, group_id, y, True)
+        if not staff and not cadres:
+            continue
+        pool = _starters(scenario, group_id, y, False)[0]
+        cheapest = min(
+            (policy.cost_per_year(p.is_cadre) for p in pool), default=policy.cost_teacher
+        )
+        others = max(staff - cadres, 0)
+        spend += cadres * policy.cost_cadre + others * cheapest
+    return spend
+
+
+def locked_cost(scenario: Scenario, year: int, group_id: str | None = None) -> Decimal:
+    """What the commitments (of ``group_id``'s staff, or all) cost in ``year``."""
+    policy = scenario.policy
+    group_of = {s.school_id: s.group_id for s in scenario.schools}
+    total = Decimal(0)
+    for c in scenario.commitments:
+        person = scenario.staff_by_id[c.staff_id]
+        if c.covers(year) and group_id in (None, group_of.get(person.school_id)):
+            total += policy.cost_per_year(person.is_cadre)
+    return total
+
+
 def _budget_conflicts(scenario: Scenario) -> list[Conflict]:
     """The cheapest quota-meeting set of exchanges must fit each year's fund."""
-    policy = scenario.policy
     out: list[Conflict] = []
     for row in scenario.budget:
-        spend = sum(
-            policy.cost_per_year(scenario.staff_by_id[c.staff_id].is_cadre)
-            for c in scenario.commitments
-            if c.covers(row.year)
+        spend = locked_cost(scenario, row.year) + sum(
+            (quota_cost_floor(scenario, g.group_id, row.year) for g in scenario.groups),
+            Decimal(0),
         )
-        for group in scenario.groups:
-            for y in range(row.year - policy.term_min + 1, row.year + 1):
-                staff = _quota_required(scenario, group.group_id, y, False)
-                cadres = _quota_required(scenario, group.group_id, y, True)
-                if not staff and not cadres:
-                    continue
-                pool = _starters(scenario, group.group_id, y, False)[0]
-                cheapest = min(
-                    (policy.cost_per_year(p.is_cadre) for p in pool), default=policy.cost_teacher
-                )
-                others = max(staff - cadres, 0)
-                spend += cadres * policy.cost_cadre + others * cheapest
         if spend > row.amount:
             out.append(
                 Conflict(

@@ -10,9 +10,10 @@ import pytest
 
 from planner.audit import audit
 from planner.data import BudgetRow, Group, Need, Scenario, School, Staff
+from planner.diagnose import locked_cost, quota_cost_floor
 from planner.enums import Honor, Position, Role, Stage
 from planner.generate import generate_scenario
-from planner.model.solve import SolveParams, independent_parts, solve
+from planner.model.solve import SolveParams, independent_parts, solve, split_by_group, split_fund
 from planner.policy import Policy
 from planner.results import SolveResult, SolveStatus
 
@@ -134,3 +135,38 @@ def test_time_limit_reports_the_plan_so_far(district: Scenario) -> None:
     assert result.status is not SolveStatus.OPTIMAL
     if result.status.has_plan:
         assert audit(district, result.plan).violations == []
+
+
+@pytest.fixture(scope="module")
+def funded() -> Scenario:
+    return generate_scenario("district", 3, seed=4, budget=True, staff_per_core=(40, 50))
+
+
+def test_fund_shares_add_up_to_the_fund_and_cover_the_quotas(funded: Scenario) -> None:
+    groups = split_by_group(funded)
+    assert groups is not None and len(groups) == 3
+    # Plans that spend nothing beyond the floors: the spare is split evenly.
+    shares = split_fund(funded, groups, [[] for _ in groups])
+    assert shares is not None
+    for k, row in enumerate(funded.budget):
+        amounts = [share[k].amount for share in shares]
+        assert all(share[k].year == row.year for share in shares)
+        assert sum(amounts) <= row.amount
+        for part, amount in zip(groups, amounts, strict=True):
+            gid = part.groups[0].group_id
+            floor = locked_cost(part, row.year, gid) + quota_cost_floor(part, gid, row.year)
+            assert amount >= floor
+    # A fund below what the quotas cost at least cannot be split.
+    poor = replace(funded, budget=[BudgetRow(y.year, Decimal(0)) for y in funded.budget])
+    assert split_fund(poor, groups, [[] for _ in groups]) is None
+
+
+def test_fund_hint_keeps_the_optimum_of_the_whole_model(funded: Scenario) -> None:
+    # The fund couples the groups: one model, started from the groups'
+    # plans within their shares; the optimum is the one model's without it.
+    assert len(independent_parts(funded)) == 1
+    lines: list[str] = []
+    hinted = checked(funded, SolveParams(log=lines.append))
+    assert any(line.startswith("fund hint: coverage") for line in lines)
+    plain = checked(funded, SolveParams(decompose=False))
+    assert [lv.value for lv in hinted.levels] == [lv.value for lv in plain.levels]

@@ -37,12 +37,12 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from ortools.sat.python import cp_model
 
-from planner.data import Exchange, Plan, Scenario
-from planner.model.constraints import Constraints
+from planner.data import BudgetRow, Exchange, Plan, Scenario
+from planner.model.constraints import Constraints, money_scale
 from planner.model.objective import FAIR_SCALE, Goal, Objective, as_decimal
 from planner.model.variables import Variables
 from planner.results import LevelResult, Shortfall, SolveResult, SolveStatus
@@ -99,6 +99,7 @@ class SolveParams:
     processes: int | None = None  # for independent parts; None: one per core
     linearization_level: int = 2
     presolve: bool = False
+    gap: float = 0.0  # stop a level within this relative gap of its bound (0: prove it)
     relax: frozenset[str] = frozenset()
     log: Logger | None = None
     extra: dict[str, object] = field(default_factory=dict)
@@ -154,6 +155,7 @@ def _solver(params: SolveParams, time_left: float) -> cp_model.CpSolver:
     p.num_workers = params.workers
     p.linearization_level = params.linearization_level
     p.cp_model_presolve = params.presolve
+    p.relative_gap_limit = params.gap
     if params.workers > 1 and params.interleave:
         p.interleave_search = True
     for key, value in params.extra.items():
@@ -180,16 +182,26 @@ def independent_parts(scenario: Scenario) -> list[Scenario]:
     commitment to another group's school (a MEMBERSHIP conflict the whole
     model must report).
     """
+    if _shared_fund(scenario):
+        return [scenario]
+    return split_by_group(scenario) or [scenario]
+
+
+def _shared_fund(scenario: Scenario) -> bool:
     policy = scenario.policy
-    if scenario.budget and (policy.cost_teacher or policy.cost_cadre):
-        return [scenario]
+    return bool(scenario.budget) and bool(policy.cost_teacher or policy.cost_cadre)
+
+
+def split_by_group(scenario: Scenario) -> list[Scenario] | None:
+    """One scenario per group, each with the whole's budget rows; None for a
+    single group or when a commitment crosses groups."""
     if len(scenario.groups) < 2:
-        return [scenario]
+        return None
     group_of_school = {s.school_id: s.group_id for s in scenario.schools}
     group_of_staff = {p.staff_id: group_of_school.get(p.school_id) for p in scenario.staff}
     for c in scenario.commitments:
         if group_of_staff.get(c.staff_id) != group_of_school.get(c.school_id):
-            return [scenario]
+            return None
     parts = []
     for group in scenario.groups:
         gid = group.group_id
@@ -212,6 +224,43 @@ def independent_parts(scenario: Scenario) -> list[Scenario]:
             )
         )
     return parts
+
+
+def split_fund(
+    scenario: Scenario, groups: list[Scenario], plans: list[list[Exchange]]
+) -> list[list[BudgetRow]] | None:
+    """Each group's share of every budget row, so that the shares add up to
+    at most the fund: first what the group's quotas and commitments cost at
+    least, then the rest in proportion to what the group's ``plans`` (made
+    without the fund) spend beyond that. None if the floors alone overspend.
+    """
+    from planner.diagnose import locked_cost, quota_cost_floor
+
+    policy = scenario.policy
+    unit = Decimal(1) / money_scale(
+        [policy.cost_teacher, policy.cost_cadre, *(b.amount for b in scenario.budget)]
+    )
+    cadre = {p.staff_id: p.is_cadre for p in scenario.staff}
+    shares: list[list[BudgetRow]] = [[] for _ in groups]
+    for row in scenario.budget:
+        floors, wants = [], []
+        for part, plan in zip(groups, plans, strict=True):
+            gid = part.groups[0].group_id
+            floors.append(locked_cost(part, row.year, gid) + quota_cost_floor(part, gid, row.year))
+            spend = sum(
+                (policy.cost_per_year(cadre[e.staff_id]) for e in plan if e.covers(row.year)),
+                Decimal(0),
+            )
+            wants.append(max(spend - floors[-1], Decimal(0)))
+        spare = row.amount - sum(floors, Decimal(0))
+        if spare < 0:
+            return None
+        total = sum(wants, Decimal(0))
+        for k, (floor, want) in enumerate(zip(floors, wants, strict=True)):
+            extra = spare * want / total if total else spare / len(groups)
+            amount = ((floor + extra) / unit).to_integral_value(rounding=ROUND_FLOOR) * unit
+            shares[k].append(BudgetRow(row.year, max(amount, Decimal(0))))
+    return shares
 
 
 class _Part:
@@ -323,6 +372,7 @@ class _Task:
     budget: float  # seconds this task may take
     deadline: float  # wall clock (time.time()) no task runs past
     cap: int | None = None  # FAIR wave 2: the ratio a part need not exceed
+    plan_hint: tuple[Exchange, ...] = ()  # a plan to start from when there is no hint
 
 
 @dataclass(frozen=True)
@@ -368,7 +418,7 @@ def _run_task(
     started = time.perf_counter()
     outcome = _Outcome(task.index)
     say: Logger = log if log is not None else outcome.log.append
-    params = replace(task.params, log=say) if log is not None else task.params
+    params = replace(task.params, log=say)
     built = build_model(task.scenario, relax=params.relax)
     if constrain is not None:
         constrain(built.variables)
@@ -383,6 +433,10 @@ def _run_task(
             part.fix(goal, value)
     if task.hint:
         part.start_from(task.hint)
+    elif task.plan_hint:
+        completed = _complete(part, set(task.plan_hint), task.levels)
+        if completed is not None:
+            part.start_from(completed)
     for name in task.levels:
         goal = part.goal(name)
         if goal is None:
@@ -497,10 +551,17 @@ def solve(
     params = params or SolveParams()
     log = params.log
     pieces = independent_parts(scenario) if params.decompose else [scenario]
-    processes = params.processes or default_processes(len(pieces))
-    if constrain is not None or len(pieces) == 1:
+    # Groups that share only a fund: solved on their own first, for a hint.
+    coupled = (
+        split_by_group(scenario)
+        if params.decompose and constrain is None and _shared_fund(scenario)
+        else None
+    )
+    units = len(coupled) if coupled else len(pieces)
+    processes = params.processes or default_processes(units)
+    if constrain is not None:
         processes = 1
-    processes = min(processes, len(pieces))
+    processes = max(1, min(processes, units))
     started = time.perf_counter()
     deadline = time.time() + params.time_limit
     quiet = replace(params, log=None)
@@ -517,7 +578,12 @@ def solve(
     fixed: list[list[tuple[str, int]]] = [[] for _ in pieces]
     skipped_levels: list[str] = []  # levels no part reached before the time limit
 
-    def tasks(indices: list[int], levels: list[str], cap: int | None = None) -> list[_Task]:
+    def tasks(
+        indices: list[int],
+        levels: list[str],
+        cap: int | None = None,
+        plan_hint: tuple[Exchange, ...] = (),
+    ) -> list[_Task]:
         remaining = max(params.time_limit - (time.perf_counter() - started), 0.0)
         sizes = {i: len(pieces[i].staff) + 1 for i in indices}
         total = sum(sizes.values())
@@ -539,6 +605,7 @@ def solve(
                     budget=remaining * share,
                     deadline=deadline,
                     cap=cap,
+                    plan_hint=plan_hint if previous is None else (),
                 )
             )
         return out
@@ -570,8 +637,11 @@ def solve(
         )
     with _Runner(processes, log, constrain) as runner:
         failed: SolveStatus | None = None
+        hint: tuple[Exchange, ...] = ()
+        if coupled:
+            hint = _fund_hint(scenario, coupled, runner, quiet, deadline, log)
         if before:
-            failed = absorb(runner.run(tasks(everyone, before)))
+            failed = absorb(runner.run(tasks(everyone, before, plan_hint=hint)))
         if failed is None and "FAIR" in order:
             failed = _fair_waves(pieces, runner, tasks, absorb, reached, fixed, last)
         if failed is None and after and _time_left(params, started) > 0.05:
@@ -611,6 +681,65 @@ def solve(
                 f"in {level.seconds:.1f}s"
             )
     return result
+
+
+# Of the time limit, what each of the two passes of a fund hint may take.
+FUND_HINT_SHARE = 0.1
+
+
+def _fund_hint(
+    scenario: Scenario,
+    groups: list[Scenario],
+    runner: _Runner,
+    params: SolveParams,
+    deadline: float,
+    log: Logger | None,
+) -> tuple[Exchange, ...]:
+    """A plan within a fund shared by groups, from the groups on their own.
+
+    Each group is solved for COVER without the fund, the fund is split by
+    :func:`split_fund`, and each group is solved again within its share; the
+    shares add up to at most the fund, so the plans together keep every rule
+    and make a complete first plan for the whole model (which alone decides
+    the optimum). Empty if a group has no plan within its share or in time.
+    """
+    seconds = params.time_limit * FUND_HINT_SHARE
+
+    def run(parts: list[Scenario]) -> list[_Outcome] | None:
+        total = sum(len(p.staff) + 1 for p in parts)
+        todo = [
+            _Task(
+                index=i,
+                scenario=part,
+                params=params,
+                label=f"hint {part.groups[0].group_id}",
+                fixed=(),
+                levels=("COVER",),
+                hint=(),
+                budget=seconds * min(1.0, runner.processes * (len(part.staff) + 1) / total),
+                deadline=deadline,
+            )
+            for i, part in enumerate(parts)
+        ]
+        outcomes = runner.run(todo)
+        if any(o.failed is not None or not o.levels for o in outcomes):
+            return None
+        return outcomes
+
+    started = time.perf_counter()
+    alone = run([replace(g, budget=[]) for g in groups])
+    shares = split_fund(scenario, groups, [o.exchanges for o in alone]) if alone else None
+    within = (
+        run([replace(g, budget=b) for g, b in zip(groups, shares, strict=True)]) if shares else None
+    )
+    if log is not None:
+        took = time.perf_counter() - started
+        if within is None:
+            log(f"fund hint: none ({took:.1f}s); the whole model starts on its own")
+        else:
+            got = sum(as_decimal(o.levels[0].value, o.levels[0].scale) for o in within)
+            log(f"fund hint: coverage {got} from {len(groups)} groups within shares ({took:.1f}s)")
+    return tuple(e for o in within for e in o.exchanges) if within else ()
 
 
 def _time_left(params: SolveParams, started: float) -> float:
@@ -707,6 +836,32 @@ def _combine(
         seconds = sum(lv.seconds for lv in levels)
         sense = levels[0].sense
         result.levels.append(LevelResult(name, sense, total, total_bound, status, seconds))
+
+
+def _complete(part: _Part, planned: set[Exchange], levels: Sequence[str]) -> list[int] | None:
+    """Every variable's value for the plan ``planned`` (decisions fixed,
+    helpers such as covered units at their best for the first of ``levels``),
+    or None if the plan breaks a rule of the part's model."""
+    # A commitment is a constant of the model, never its decision (a
+    # decision equal to it is switched off by ONE-PLACE).
+    planned = planned - {lk.exchange for lk in part.built.variables.locked}
+    copy = part.built.model.clone()
+    copy.clear_hints()
+    for cand in part.built.variables.candidates:
+        on = int(cand.exchange() in planned)
+        copy.add(copy.get_bool_var_from_proto_index(cand.var.index) == on)
+    goal = next((g for name in levels if (g := part.goal(name)) is not None), None)
+    if goal is not None:
+        if goal.sense == "max":
+            copy.maximize(goal.expr)
+        else:
+            copy.minimize(goal.expr)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 10
+    if not _STATUS[solver.solve(copy)].has_plan:
+        return None
+    return list(solver.response_proto.solution)
 
 
 def _current(part: _Part, goal: Goal) -> tuple[int, int]:
