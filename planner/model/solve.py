@@ -371,6 +371,7 @@ class _Task:
     hint: tuple[int, ...]  # the last plan, every variable; empty: none yet
     budget: float  # seconds this task may take
     deadline: float  # wall clock (time.time()) no task runs past
+    origin: float  # wall clock when the solve began, for progress lines
     cap: int | None = None  # FAIR wave 2: the ratio a part need not exceed
     plan_hint: tuple[Exchange, ...] = ()  # a plan to start from when there is no hint
 
@@ -448,7 +449,7 @@ def _run_task(
         if name == "FAIR" and task.cap is not None:
             part.built.model.add(goal.expr <= task.cap)
         level_start = time.perf_counter()
-        status, value, bound = part.optimise(goal, time_left, say, 0.0)
+        status, value, bound = part.optimise(goal, time_left, say, time.time() - task.origin)
         if not status.has_plan and part.chosen is None:
             outcome.failed = status
             return outcome
@@ -604,6 +605,7 @@ def solve(
                     hint=previous.solution if previous is not None else (),
                     budget=remaining * share,
                     deadline=deadline,
+                    origin=deadline - params.time_limit,
                     cap=cap,
                     plan_hint=plan_hint if previous is None else (),
                 )
@@ -718,6 +720,7 @@ def _fund_hint(
                 hint=(),
                 budget=seconds * min(1.0, runner.processes * (len(part.staff) + 1) / total),
                 deadline=deadline,
+                origin=deadline - params.time_limit,
             )
             for i, part in enumerate(parts)
         ]
