@@ -255,7 +255,7 @@ def _print_summary(
         bound = "" if level.bound is None else f" (bound {level.bound})"
         if level.bound is not None and level.value is not None and level.bound != level.value:
             gap = abs(level.bound - level.value) / max(abs(level.bound), Decimal(1)) * 100
-            bound += f" gap {gap:.2f}%, stopped by the time limit"
+            bound += f" gap {gap:.2f}%, not proven (stopped by the time limit or --gap)"
         rows.append(
             (level.name, f"{level.value}{bound}  {level.status.value}, {level.seconds:.1f}s")
         )

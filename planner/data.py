@@ -245,7 +245,21 @@ class Scenario:
         return [s for s in self.schools if s.group_id == group_id and s.role is not Role.CORE]
 
     def staff_of(self, school_id: str) -> list[Staff]:
-        return [s for s in self.staff if s.school_id == school_id]
+        return list(self._staff_by_school.get(school_id, ()))
+
+    @cached_property
+    def _staff_by_school(self) -> dict[str, list[Staff]]:
+        out: dict[str, list[Staff]] = {}
+        for person in self.staff:
+            out.setdefault(person.school_id, []).append(person)
+        return out
+
+    @cached_property
+    def _history_years(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for e in self.history:
+            out[e.staff_id] = out.get(e.staff_id, 0) + e.term
+        return out
 
     def group_of_staff(self, staff: Staff) -> Group:
         return self.group_by_id[self.school_by_id[staff.school_id].group_id]
@@ -273,8 +287,8 @@ class Scenario:
 
         Counts as support-teaching experience (交流经历视作支教经历).
         """
-        past = sum(e.term for e in self.history if e.staff_id == staff_id)
-        planned = sum(e.term for e in plan.exchanges if e.staff_id == staff_id) if plan else 0
+        past = self._history_years.get(staff_id, 0)
+        planned = sum(e.term for e in plan.by_staff(staff_id)) if plan else 0
         return past + planned
 
     def iter_core_schools(self) -> Iterator[School]:
@@ -292,7 +306,26 @@ class Plan:
         return cls(tuple(sorted(exchanges, key=lambda e: (e.start_year, e.school_id, e.staff_id))))
 
     def by_staff(self, staff_id: str) -> list[Exchange]:
-        return [e for e in self.exchanges if e.staff_id == staff_id]
+        return list(self._by_staff.get(staff_id, ()))
+
+    def in_year(self, year: int) -> list[Exchange]:
+        """The exchanges under way in ``year``."""
+        return list(self._by_year.get(year, ()))
+
+    @cached_property
+    def _by_year(self) -> dict[int, list[Exchange]]:
+        out: dict[int, list[Exchange]] = {}
+        for e in self.exchanges:
+            for year in e.years():
+                out.setdefault(year, []).append(e)
+        return out
+
+    @cached_property
+    def _by_staff(self) -> dict[str, list[Exchange]]:
+        out: dict[str, list[Exchange]] = {}
+        for e in self.exchanges:
+            out.setdefault(e.staff_id, []).append(e)
+        return out
 
 
 def _check_id(kind: str, value: str) -> None:

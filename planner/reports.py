@@ -248,7 +248,7 @@ def _people(scenario: Scenario, staff_ids: Iterable[str]) -> str:
 
 
 def _serving(plan: Plan, school_id: str, year: int) -> list[Exchange]:
-    return [e for e in plan.exchanges if e.school_id == school_id and e.covers(year)]
+    return [e for e in plan.in_year(year) if e.school_id == school_id]
 
 
 def _core_id(scenario: Scenario, group_id: str) -> str | None:
@@ -433,7 +433,7 @@ def _ineligible_in(scenario: Scenario, person: Staff, year: int) -> list[str]:
 
 
 def _home_count(scenario: Scenario, plan: Plan, core_id: str, subject: str, year: int) -> int:
-    away = {e.staff_id for e in plan.exchanges if e.covers(year)}
+    away = {e.staff_id for e in plan.in_year(year)}
     return sum(
         1
         for s in scenario.staff_of(core_id)
@@ -443,11 +443,10 @@ def _home_count(scenario: Scenario, plan: Plan, core_id: str, subject: str, year
 
 def _spent(scenario: Scenario, plan: Plan, year: int) -> Decimal:
     total = Decimal(0)
-    for e in plan.exchanges:
-        if e.covers(year):
-            person = scenario.staff_by_id.get(e.staff_id)
-            if person is not None:
-                total += scenario.policy.cost_per_year(person.is_cadre)
+    for e in plan.in_year(year):
+        person = scenario.staff_by_id.get(e.staff_id)
+        if person is not None:
+            total += scenario.policy.cost_per_year(person.is_cadre)
     return total
 
 
@@ -515,9 +514,8 @@ def _unmet_reason(
         ]
     codes = ["NOT-CHOSEN"]
     where: dict[str, str] = {}
-    for e in plan.exchanges:
-        if e.covers(need.year):
-            where[e.staff_id] = e.school_id
+    for e in plan.in_year(need.year):
+        where[e.staff_id] = e.school_id
     who = _listed(
         [
             f"{p.staff_id} "

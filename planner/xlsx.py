@@ -153,6 +153,8 @@ def display_width(value: object) -> int:
     if value is None:
         return 0
     text = f"{value:.6g}" if isinstance(value, float) else str(value)
+    if text.isascii():
+        return max((len(line) for line in text.splitlines()), default=0)
     return max(
         (
             sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)

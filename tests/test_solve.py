@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from scenario_factory import staff as make_staff
 
 from planner.audit import audit
-from planner.data import BudgetRow, Group, Need, Scenario, School, Staff
+from planner.data import BudgetRow, Group, Need, Scenario, School
 from planner.diagnose import locked_cost, quota_cost_floor
-from planner.enums import Honor, Position, Role, Stage
+from planner.enums import Role, Stage
 from planner.generate import generate_scenario
 from planner.model.solve import SolveParams, independent_parts, solve, split_by_group, split_fund
 from planner.policy import Policy
@@ -24,22 +24,6 @@ NO_QUOTA = Policy(
 )
 
 
-def teacher(sid: str, school_id: str, **kw: object) -> Staff:
-    base: dict[str, object] = {
-        "staff_id": sid,
-        "name": f"教师{sid}",
-        "school_id": school_id,
-        "subject": "数学",
-        "stage": Stage.JUNIOR,
-        "birth_date": dt.date(1985, 3, 1),
-        "position": Position.TEACHER,
-        "honor": Honor.DISTRICT,
-        "level_ok": True,
-    }
-    base.update(kw)
-    return Staff(**base)  # type: ignore[arg-type]
-
-
 def two_groups(g1_teachers: int, g2_teachers: int, g1_need: int, g2_need: int) -> Scenario:
     """Groups G1 (core C1, member M1) and G2 (core C2, member M2), maths
     teachers at each core, maths needs at each member in 2022, one year."""
@@ -49,8 +33,8 @@ def two_groups(g1_teachers: int, g2_teachers: int, g1_need: int, g2_need: int) -
         School("C2", "核心校二", "G2", Role.CORE, Stage.JUNIOR),
         School("M2", "成员校二", "G2", Role.FUSION, Stage.JUNIOR),
     ]
-    staff = [teacher(f"A{i}", "C1") for i in range(g1_teachers)]
-    staff += [teacher(f"B{i}", "C2", volunteer=i == 0) for i in range(g2_teachers)]
+    staff = [make_staff(f"A{i}") for i in range(g1_teachers)]
+    staff += [make_staff(f"B{i}", school_id="C2", volunteer=i == 0) for i in range(g2_teachers)]
     return Scenario(
         name="two groups",
         first_year=2022,

@@ -848,12 +848,29 @@ def _complete(part: _Part, planned: set[Exchange], levels: Sequence[str]) -> lis
     # A commitment is a constant of the model, never its decision (a
     # decision equal to it is switched off by ONE-PLACE).
     planned = planned - {lk.exchange for lk in part.built.variables.locked}
+    chosen = [cand.exchange() in planned for cand in part.built.variables.candidates]
+    goal = next((g for name in levels if (g := part.goal(name)) is not None), None)
+    status, solver = _solve_fixed(part, chosen, goal)
+    return list(solver.response_proto.solution) if status.has_plan else None
+
+
+def _current(part: _Part, goal: Goal) -> tuple[int, int]:
+    """The best value of ``goal`` for the part's current plan, and its bound."""
+    assert part.chosen is not None
+    _, solver = _solve_fixed(part, part.chosen, goal)
+    return round(solver.objective_value), round(solver.best_objective_bound)
+
+
+def _solve_fixed(
+    part: _Part, chosen: Sequence[bool], goal: Goal | None
+) -> tuple[SolveStatus, cp_model.CpSolver]:
+    """The part's model with every decision fixed to ``chosen`` and ``goal``
+    optimised over the helper variables alone (covered units, the fairness
+    floor), which is immediate; in a copy, the model itself is left as is."""
     copy = part.built.model.clone()
     copy.clear_hints()
-    for cand in part.built.variables.candidates:
-        on = int(cand.exchange() in planned)
-        copy.add(copy.get_bool_var_from_proto_index(cand.var.index) == on)
-    goal = next((g for name in levels if (g := part.goal(name)) is not None), None)
+    for cand, on in zip(part.built.variables.candidates, chosen, strict=True):
+        copy.add(copy.get_bool_var_from_proto_index(cand.var.index) == int(on))
     if goal is not None:
         if goal.sense == "max":
             copy.maximize(goal.expr)
@@ -862,32 +879,7 @@ def _complete(part: _Part, planned: set[Exchange], levels: Sequence[str]) -> lis
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 10
-    if not _STATUS[solver.solve(copy)].has_plan:
-        return None
-    return list(solver.response_proto.solution)
-
-
-def _current(part: _Part, goal: Goal) -> tuple[int, int]:
-    """The best value of ``goal`` for the part's current plan, and its bound.
-
-    The decisions are fixed to the plan in a copy of the model and the goal
-    optimised over the helper variables alone (covered units, the fairness
-    floor), which is immediate.
-    """
-    assert part.chosen is not None
-    copy = part.built.model.clone()
-    copy.clear_hints()
-    for cand, on in zip(part.built.variables.candidates, part.chosen, strict=True):
-        copy.add(copy.get_bool_var_from_proto_index(cand.var.index) == int(on))
-    if goal.sense == "max":
-        copy.maximize(goal.expr)
-    else:
-        copy.minimize(goal.expr)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 10
-    solver.solve(copy)
-    return round(solver.objective_value), round(solver.best_objective_bound)
+    return _STATUS[solver.solve(copy)], solver
 
 
 def _shortfalls(built: BuiltModel, solution: Sequence[int]) -> list[Shortfall]:
