@@ -292,6 +292,16 @@ class _Part:
         self.chosen = [bool(solution[c.var.index]) for c in self.built.variables.candidates]
         self.shortfalls = _shortfalls(self.built, self.solution)
 
+    def any_plan(self, time_left: float) -> SolveStatus:
+        """Look for any plan, without an objective; keep it if found."""
+        model = self.built.model
+        model.clear_objective()
+        solver = _solver(self.params, time_left)
+        status = _STATUS[solver.solve(model)]
+        if status.has_plan:
+            self._keep(solver)
+        return status
+
     def optimise(
         self, goal: Goal, time_left: float, log: Logger, offset: float
     ) -> tuple[SolveStatus, int, int]:
@@ -373,6 +383,9 @@ class _Task:
     deadline: float  # wall clock (time.time()) no task runs past
     origin: float  # wall clock when the solve began, for progress lines
     cap: int | None = None  # FAIR wave 2: the ratio a part need not exceed
+    # Of the time left, the share this task may take if it has no plan yet:
+    # its size over the size of the tasks from it on, times the processes.
+    rescue_share: float = 1.0
     plan_hint: tuple[Exchange, ...] = ()  # a plan to start from when there is no hint
 
 
@@ -450,6 +463,20 @@ def _run_task(
             part.built.model.add(goal.expr <= task.cap)
         level_start = time.perf_counter()
         status, value, bound = part.optimise(goal, time_left, say, time.time() - task.origin)
+        if status is SolveStatus.UNKNOWN and part.chosen is None:
+            # No plan at all within the part's share: without one the whole
+            # has none, so take a fair part of what is left before the
+            # deadline: any plan first, without the goal (CP-SAT finds one
+            # much sooner so), then the goal from it with what remains.
+            rest = (task.deadline - time.time()) * task.rescue_share
+            if rest > 0.5:
+                say(f"  {name} {task.label}: no plan in {time_left:.1f}s, {rest:.1f}s more")
+                rescue = time.perf_counter()
+                status = part.any_plan(rest)
+                if part.chosen is not None:
+                    left = max(rest - (time.perf_counter() - rescue), 0.1)
+                    offset = time.time() - task.origin
+                    status, value, bound = part.optimise(goal, left, say, offset)
         if not status.has_plan and part.chosen is None:
             outcome.failed = status
             return outcome
@@ -511,9 +538,20 @@ class _Runner:
 
     def run(self, tasks: list[_Task]) -> list[_Outcome]:
         if self.pool is None:
-            return [_run_task(t, self.log, self.constrain) for t in tasks]
+            sizes = [len(t.scenario.staff) + 1 for t in tasks]
+            return [
+                _run_task(
+                    replace(t, rescue_share=sizes[k] / sum(sizes[k:])), self.log, self.constrain
+                )
+                for k, t in enumerate(tasks)
+            ]
         # Largest first keeps the processes evenly busy.
         ordered = sorted(tasks, key=lambda t: -len(t.scenario.staff))
+        sizes = [len(t.scenario.staff) + 1 for t in ordered]
+        ordered = [
+            replace(t, rescue_share=min(1.0, self.processes * sizes[k] / sum(sizes[k:])))
+            for k, t in enumerate(ordered)
+        ]
         futures = {t.index: self.pool.submit(_in_process, t) for t in ordered}
         outcomes = [futures[t.index].result() for t in tasks]
         if self.log is not None:
