@@ -109,6 +109,13 @@ gap_option = click.option(
     help="Stop each goal level once within this relative gap of its bound "
     "(0.005: 0.5%); 0 proves every level.",
 )
+work_limit_option = click.option(
+    "--work-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="CP-SAT deterministic work units for the whole solve: a run stopped by it "
+    "stops at the same point on any machine (set --time-limit generously beside it).",
+)
 lang_option = click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
@@ -167,6 +174,7 @@ def validate(scenario: Path | None, policy_file: Path | None) -> None:
 @workers_option
 @processes_option
 @gap_option
+@work_limit_option
 @lang_option
 @click.option(
     "--allow-shortfall",
@@ -186,6 +194,7 @@ def solve(
     workers: int,
     processes: int | None,
     gap: float,
+    work_limit: float | None,
     lang: str,
     relax: tuple[str, ...],
     quiet: bool,
@@ -207,6 +216,7 @@ def solve(
         workers=workers,
         processes=processes,
         gap=gap,
+        work_limit=work_limit,
         relax=relaxed,
         log=None if quiet else _stderr,
     )
@@ -364,6 +374,7 @@ def explain(
 @workers_option
 @processes_option
 @gap_option
+@work_limit_option
 @lang_option
 @click.option(
     "--order",
@@ -382,6 +393,7 @@ def replan(
     workers: int,
     processes: int | None,
     gap: float,
+    work_limit: float | None,
     lang: str,
     order: str | None,
     quiet: bool,
@@ -411,6 +423,7 @@ def replan(
         workers=workers,
         processes=processes,
         gap=gap,
+        work_limit=work_limit,
         log=None if quiet else _stderr,
     )
     try:

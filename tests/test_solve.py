@@ -154,3 +154,19 @@ def test_fund_hint_keeps_the_optimum_of_the_whole_model(funded: Scenario) -> Non
     assert any(line.startswith("fund hint: coverage") for line in lines)
     plain = checked(funded, SolveParams(decompose=False))
     assert [lv.value for lv in hinted.levels] == [lv.value for lv in plain.levels]
+
+
+def test_work_limit_stops_at_the_same_plan_on_any_process_count(district: Scenario) -> None:
+    # Far too little deterministic work to prove the levels: the run stops
+    # early, and where it stops does not depend on the clock or on how many
+    # processes run the parts.
+    params = SolveParams(work_limit=0.05, time_limit=120)
+    first = solve(district, replace(params, processes=1))
+    again = solve(district, replace(params, processes=2))
+    assert first.status is SolveStatus.FEASIBLE
+    assert first.plan == again.plan
+    assert first.objective == again.objective
+    assert [(lv.name, lv.status) for lv in first.levels] == [
+        (lv.name, lv.status) for lv in again.levels
+    ]
+    assert audit(district, first.plan).violations == []

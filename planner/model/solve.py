@@ -100,6 +100,9 @@ class SolveParams:
     linearization_level: int = 2
     presolve: bool = False
     gap: float = 0.0  # stop a level within this relative gap of its bound (0: prove it)
+    # CP-SAT's deterministic work units for the whole solve (None: no limit):
+    # a run that stops there stops at the same point on any machine.
+    work_limit: float | None = None
     relax: frozenset[str] = frozenset()
     log: Logger | None = None
     extra: dict[str, object] = field(default_factory=dict)
@@ -147,10 +150,14 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         )
 
 
-def _solver(params: SolveParams, time_left: float) -> cp_model.CpSolver:
+def _solver(
+    params: SolveParams, time_left: float, work_left: float | None = None
+) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = max(time_left, 0.01)
+    if work_left is not None:
+        p.max_deterministic_time = max(work_left, 0.001)
     p.random_seed = params.seed
     p.num_workers = params.workers
     p.linearization_level = params.linearization_level
@@ -277,6 +284,21 @@ class _Part:
         self.solution: list[int] = []
         self.shortfalls: list[Shortfall] = []
         self.goals: dict[str, Goal] = {}
+        self.work_left: float | None = None  # deterministic work this part may still use
+        self.work_used = 0.0
+
+    def _run(
+        self,
+        time_left: float,
+        callback: cp_model.CpSolverSolutionCallback | None = None,
+    ) -> tuple[SolveStatus, cp_model.CpSolver]:
+        solver = _solver(self.params, time_left, self.work_left)
+        status = _STATUS[solver.solve(self.built.model, callback)]
+        used = solver.response_proto.deterministic_time
+        self.work_used += used
+        if self.work_left is not None:
+            self.work_left -= used
+        return status, solver
 
     def goal(self, name: str) -> Goal | None:
         if name not in self.goals:
@@ -296,8 +318,7 @@ class _Part:
         """Look for any plan, without an objective; keep it if found."""
         model = self.built.model
         model.clear_objective()
-        solver = _solver(self.params, time_left)
-        status = _STATUS[solver.solve(model)]
+        status, solver = self._run(time_left)
         if status.has_plan:
             self._keep(solver)
         return status
@@ -317,9 +338,8 @@ class _Part:
             model.clear_hints()
             for index, value in enumerate(self.solution):
                 model.add_hint(model.get_int_var_from_proto_index(index), value)
-        solver = _solver(self.params, time_left)
         progress = _Progress(goal, log, offset, self.label) if self.params.log else None
-        status = _STATUS[solver.solve(model, progress)]
+        status, solver = self._run(time_left, progress)
         if not status.has_plan:
             return status, 0, 0
         self._keep(solver)
@@ -383,6 +403,7 @@ class _Task:
     deadline: float  # wall clock (time.time()) no task runs past
     origin: float  # wall clock when the solve began, for progress lines
     cap: int | None = None  # FAIR wave 2: the ratio a part need not exceed
+    work: float | None = None  # deterministic work this task may use (work_limit)
     # Of the time left, the share this task may take if it has no plan yet:
     # its size over the size of the tasks from it on, times the processes.
     rescue_share: float = 1.0
@@ -416,6 +437,7 @@ class _Outcome:
     log: list[str] = field(default_factory=list)  # progress lines, when run in a process
     skipped: str | None = None  # the level the time limit stopped before
     lowest_ratio: int | None = None  # the plan's lowest school coverage ratio (FAIR units)
+    work_used: float = 0.0  # CP-SAT's deterministic time, summed over the task's solves
     build_seconds: float = 0.0
     num_variables: int = 0
     num_constraints: int = 0
@@ -441,6 +463,7 @@ def _run_task(
     outcome.num_constraints = len(built.model.proto.constraints)
     outcome.num_candidates = len(built.variables.candidates)
     part = _Part(task.scenario, params, built, task.label)
+    part.work_left = task.work
     for name, value in task.fixed:
         goal = part.goal(name)
         if goal is not None:
@@ -456,7 +479,8 @@ def _run_task(
         if goal is None:
             continue
         time_left = min(task.budget - (time.perf_counter() - started), task.deadline - time.time())
-        if part.chosen is not None and time_left <= 0.05:
+        out_of_work = part.work_left is not None and part.work_left <= 0.001
+        if part.chosen is not None and (time_left <= 0.05 or out_of_work):
             outcome.skipped = name
             break
         if name == "FAIR" and task.cap is not None:
@@ -494,6 +518,7 @@ def _run_task(
         if name != "FAIR":  # FAIR is fixed at the whole's value, by the next stage
             part.fix(goal, value)
     outcome.solution = tuple(part.solution)
+    outcome.work_used = part.work_used
     outcome.lowest_ratio = part.lowest_ratio()
     outcome.exchanges = part.exchanges()
     outcome.shortfalls = part.shortfalls
@@ -616,6 +641,7 @@ def solve(
     reached: list[list[_Level]] = [[] for _ in pieces]
     fixed: list[list[tuple[str, int]]] = [[] for _ in pieces]
     skipped_levels: list[str] = []  # levels no part reached before the time limit
+    work_done = [0.0]  # deterministic work used so far, summed over parts
 
     def tasks(
         indices: list[int],
@@ -626,6 +652,9 @@ def solve(
         remaining = max(params.time_limit - (time.perf_counter() - started), 0.0)
         sizes = {i: len(pieces[i].staff) + 1 for i in indices}
         total = sum(sizes.values())
+        work_left = (
+            None if params.work_limit is None else max(params.work_limit - work_done[0], 0.0)
+        )
         out = []
         for i in indices:
             # Share the time left by size; with several processes each part
@@ -642,6 +671,9 @@ def solve(
                     levels=tuple(levels),
                     hint=previous.solution if previous is not None else (),
                     budget=remaining * share,
+                    # Work is shared by size alone, as if the parts ran one
+                    # after the other: the same on any number of processes.
+                    work=None if work_left is None else work_left * sizes[i] / total,
                     deadline=deadline,
                     origin=deadline - params.time_limit,
                     cap=cap,
@@ -653,6 +685,7 @@ def solve(
     def absorb(outcomes: list[_Outcome]) -> SolveStatus | None:
         """Keep each part's outcome; the status of the first part without a plan."""
         for outcome in outcomes:
+            work_done[0] += outcome.work_used
             if outcome.failed is not None:
                 return outcome.failed
             if outcome.build_seconds and last[outcome.index] is None:
@@ -757,6 +790,9 @@ def _fund_hint(
                 levels=("COVER",),
                 hint=(),
                 budget=seconds * min(1.0, runner.processes * (len(part.staff) + 1) / total),
+                work=None
+                if params.work_limit is None
+                else params.work_limit * FUND_HINT_SHARE * (len(part.staff) + 1) / total,
                 deadline=deadline,
                 origin=deadline - params.time_limit,
             )
