@@ -441,7 +441,6 @@ class _Outcome:
     build_seconds: float = 0.0
     num_variables: int = 0
     num_constraints: int = 0
-    num_candidates: int = 0
 
 
 def _run_task(
@@ -461,7 +460,6 @@ def _run_task(
     outcome.build_seconds = built.seconds
     outcome.num_variables = len(built.model.proto.variables)
     outcome.num_constraints = len(built.model.proto.constraints)
-    outcome.num_candidates = len(built.variables.candidates)
     part = _Part(task.scenario, params, built, task.label)
     part.work_left = task.work
     for name, value in task.fixed:
