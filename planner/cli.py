@@ -210,16 +210,7 @@ def solve(
         _fail_input(exc)
     if not quiet:
         _stderr(f"solving {loaded.name} ({len(loaded.staff)} staff, {loaded.horizon} years)")
-    params = SolveParams(
-        time_limit=time_limit,
-        seed=seed,
-        workers=workers,
-        processes=processes,
-        gap=gap,
-        work_limit=work_limit,
-        relax=relaxed,
-        log=None if quiet else _stderr,
-    )
+    params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet, relaxed)
     outcome = api.solve_scenario(loaded, params)
     written = api.write_outputs(outcome, roster=roster, json_path=json_path, lang=lang)
     _print_summary(outcome.result, outcome.report, written, outcome.conflicts)
@@ -252,6 +243,29 @@ def _relaxed_rules(values: tuple[str, ...]) -> frozenset[str]:
                     f"use 'all' or one of {', '.join(sorted(RELAXABLE_RULES))}"
                 )
     return frozenset(rules)
+
+
+def _solve_params(
+    time_limit: float,
+    seed: int,
+    workers: int,
+    processes: int | None,
+    gap: float,
+    work_limit: float | None,
+    quiet: bool,
+    relax: frozenset[str] = frozenset(),
+) -> SolveParams:
+    """The solver options shared by solve and replan."""
+    return SolveParams(
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        processes=processes,
+        gap=gap,
+        work_limit=work_limit,
+        relax=relax,
+        log=None if quiet else _stderr,
+    )
 
 
 def _print_summary(
@@ -417,15 +431,7 @@ def replan(
         previous_plan = api.read_plan(previous)
     except ScenarioError as exc:
         _fail_input(exc)
-    params = SolveParams(
-        time_limit=time_limit,
-        seed=seed,
-        workers=workers,
-        processes=processes,
-        gap=gap,
-        work_limit=work_limit,
-        log=None if quiet else _stderr,
-    )
+    params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet)
     try:
         done = api.replan_scenario(loaded, previous_plan, from_year, params)
     except ValueError as exc:
