@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from scenario_factory import staff as make_staff
 
+import planner.model.solve as solve_module
 from planner.audit import audit
 from planner.data import BudgetRow, Group, Need, Scenario, School
 from planner.diagnose import locked_cost, quota_cost_floor
@@ -170,3 +173,19 @@ def test_work_limit_stops_at_the_same_plan_on_any_process_count(district: Scenar
         (lv.name, lv.status) for lv in again.levels
     ]
     assert audit(district, first.plan).violations == []
+
+
+def _die(task: object) -> None:
+    os._exit(3)  # a worker process that dies
+
+
+def test_broken_worker_processes_fall_back_to_this_process(
+    district: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = checked(district, SolveParams(processes=1))
+    monkeypatch.setattr(solve_module, "_in_process", _die)
+    monkeypatch.setattr(solve_module, "_process_context", lambda: mp.get_context("fork"))
+    lines: list[str] = []
+    fallen = checked(district, SolveParams(processes=2, log=lines.append))
+    assert "solver processes failed; solving the groups in this process" in lines
+    assert fallen.plan == expected.plan

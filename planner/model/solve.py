@@ -36,6 +36,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 
@@ -575,8 +576,18 @@ class _Runner:
             replace(t, rescue_share=min(1.0, self.processes * sizes[k] / sum(sizes[k:])))
             for k, t in enumerate(ordered)
         ]
-        futures = {t.index: self.pool.submit(_in_process, t) for t in ordered}
-        outcomes = [futures[t.index].result() for t in tasks]
+        try:
+            futures = {t.index: self.pool.submit(_in_process, t) for t in ordered}
+            outcomes = [futures[t.index].result() for t in tasks]
+        except BrokenProcessPool:
+            # A worker could not start or died (e.g. a script without the
+            # ``if __name__ == "__main__":`` guard under spawn): solve here
+            # instead; the tasks, and so the plan, are the same.
+            if self.log is not None:
+                self.log("solver processes failed; solving the groups in this process")
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+            return self.run(tasks)
         if self.log is not None:
             for outcome in outcomes:
                 for line in outcome.log:
