@@ -171,6 +171,38 @@ def _solver(
     return solver
 
 
+def _aim(model: cp_model.CpModel, goal: Goal) -> None:
+    """Make ``goal`` the model's objective, in its sense."""
+    if goal.sense == "max":
+        model.maximize(goal.expr)
+    else:
+        model.minimize(goal.expr)
+
+
+def _size(scenario: Scenario) -> int:
+    """How big a part is, for sharing time and work among parts."""
+    return len(scenario.staff) + 1
+
+
+def _shares(
+    parts: Sequence[Scenario], processes: int, seconds: float, work: float | None
+) -> list[tuple[float, float | None]]:
+    """Each part's seconds and deterministic work out of ``seconds`` and
+    ``work``. Time is shared by size, and with several processes a part may
+    use its share times the processes running beside it; work is shared by
+    size alone, as if the parts ran one after the other, so that it is the
+    same on any number of processes."""
+    sizes = [_size(p) for p in parts]
+    total = sum(sizes)
+    return [
+        (
+            seconds * min(1.0, processes * size / total),
+            None if work is None else work * size / total,
+        )
+        for size in sizes
+    ]
+
+
 def goal_order(scenario: Scenario, relaxed: bool = False) -> list[str]:
     """The goals optimised, in order: shortfalls first when rules are relaxed,
     then the policy's order, COVER always included, and when replanning
@@ -328,10 +360,7 @@ class _Part:
         self, goal: Goal, time_left: float, log: Logger, offset: float
     ) -> tuple[SolveStatus, int, int]:
         model = self.built.model
-        if goal.sense == "max":
-            model.maximize(goal.expr)
-        else:
-            model.minimize(goal.expr)
+        _aim(model, goal)
         if self.solution:
             # Hint every variable of the last plan (a complete hint is checked
             # first and becomes the starting solution); variables made since,
@@ -367,9 +396,7 @@ class _Part:
 
     def _keep(self, solver: cp_model.CpSolver) -> None:
         """Remember the solver's plan: decisions, every value (for hints), shortfalls."""
-        self.chosen = [bool(solver.boolean_value(c.var)) for c in self.built.variables.candidates]
-        self.solution = list(solver.response_proto.solution)
-        self.shortfalls = _shortfalls(self.built, self.solution)
+        self.start_from(solver.response_proto.solution)
 
     def fix(self, goal: Goal, value: int) -> None:
         """Keep ``goal`` at least as good as ``value`` from now on."""
@@ -562,7 +589,7 @@ class _Runner:
 
     def run(self, tasks: list[_Task]) -> list[_Outcome]:
         if self.pool is None:
-            sizes = [len(t.scenario.staff) + 1 for t in tasks]
+            sizes = [_size(t.scenario) for t in tasks]
             return [
                 _run_task(
                     replace(t, rescue_share=sizes[k] / sum(sizes[k:])), self.log, self.constrain
@@ -571,7 +598,7 @@ class _Runner:
             ]
         # Largest first keeps the processes evenly busy.
         ordered = sorted(tasks, key=lambda t: -len(t.scenario.staff))
-        sizes = [len(t.scenario.staff) + 1 for t in ordered]
+        sizes = [_size(t.scenario) for t in ordered]
         ordered = [
             replace(t, rescue_share=min(1.0, self.processes * sizes[k] / sum(sizes[k:])))
             for k, t in enumerate(ordered)
@@ -650,7 +677,7 @@ def solve(
     reached: list[list[_Level]] = [[] for _ in pieces]
     fixed: list[list[tuple[str, int]]] = [[] for _ in pieces]
     skipped_levels: list[str] = []  # levels no part reached before the time limit
-    work_done = [0.0]  # deterministic work used so far, summed over parts
+    work_done = 0.0  # deterministic work used so far, summed over parts
 
     def tasks(
         indices: list[int],
@@ -658,17 +685,11 @@ def solve(
         cap: int | None = None,
         plan_hint: tuple[Exchange, ...] = (),
     ) -> list[_Task]:
-        remaining = max(params.time_limit - (time.perf_counter() - started), 0.0)
-        sizes = {i: len(pieces[i].staff) + 1 for i in indices}
-        total = sum(sizes.values())
-        work_left = (
-            None if params.work_limit is None else max(params.work_limit - work_done[0], 0.0)
-        )
+        remaining = max(_time_left(params, started), 0.0)
+        work_left = None if params.work_limit is None else max(params.work_limit - work_done, 0.0)
+        shares = _shares([pieces[i] for i in indices], processes, remaining, work_left)
         out = []
-        for i in indices:
-            # Share the time left by size; with several processes each part
-            # may use its share times the processes running beside it.
-            share = min(1.0, processes * sizes[i] / total)
+        for i, (seconds, work) in zip(indices, shares, strict=True):
             previous = last[i]
             out.append(
                 _Task(
@@ -679,10 +700,8 @@ def solve(
                     fixed=tuple(fixed[i]),
                     levels=tuple(levels),
                     hint=previous.solution if previous is not None else (),
-                    budget=remaining * share,
-                    # Work is shared by size alone, as if the parts ran one
-                    # after the other: the same on any number of processes.
-                    work=None if work_left is None else work_left * sizes[i] / total,
+                    budget=seconds,
+                    work=work,
                     deadline=deadline,
                     origin=deadline - params.time_limit,
                     cap=cap,
@@ -693,8 +712,9 @@ def solve(
 
     def absorb(outcomes: list[_Outcome]) -> SolveStatus | None:
         """Keep each part's outcome; the status of the first part without a plan."""
+        nonlocal work_done
         for outcome in outcomes:
-            work_done[0] += outcome.work_used
+            work_done += outcome.work_used
             if outcome.failed is not None:
                 return outcome.failed
             if outcome.build_seconds and last[outcome.index] is None:
@@ -788,7 +808,8 @@ def _fund_hint(
     seconds = params.time_limit * FUND_HINT_SHARE
 
     def run(parts: list[Scenario]) -> list[_Outcome] | None:
-        total = sum(len(p.staff) + 1 for p in parts)
+        work = None if params.work_limit is None else params.work_limit * FUND_HINT_SHARE
+        shares = _shares(parts, runner.processes, seconds, work)
         todo = [
             _Task(
                 index=i,
@@ -798,14 +819,12 @@ def _fund_hint(
                 fixed=(),
                 levels=("COVER",),
                 hint=(),
-                budget=seconds * min(1.0, runner.processes * (len(part.staff) + 1) / total),
-                work=None
-                if params.work_limit is None
-                else params.work_limit * FUND_HINT_SHARE * (len(part.staff) + 1) / total,
+                budget=budget,
+                work=work_share,
                 deadline=deadline,
                 origin=deadline - params.time_limit,
             )
-            for i, part in enumerate(parts)
+            for i, (part, (budget, work_share)) in enumerate(zip(parts, shares, strict=True))
         ]
         outcomes = runner.run(todo)
         if any(o.failed is not None or not o.levels for o in outcomes):
@@ -955,10 +974,7 @@ def _solve_fixed(
     for cand, on in zip(part.built.variables.candidates, chosen, strict=True):
         copy.add(copy.get_bool_var_from_proto_index(cand.var.index) == int(on))
     if goal is not None:
-        if goal.sense == "max":
-            copy.maximize(goal.expr)
-        else:
-            copy.minimize(goal.expr)
+        _aim(copy, goal)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 10
