@@ -7,7 +7,7 @@
 
 Instances: ``builtin`` (``scenarios/taishan-2022.xlsx``), generated ones named
 ``PRESET[GROUPS][-budget]`` (``district``, ``city10``, ``city40``,
-``province20``, ``city10-budget``, ...; made by :mod:`planner.generate` with
+``province20``, ``city10-budget``, ...; made by :mod:`planner.examples.generate` with
 the fixed seed :data:`GENERATOR_SEED` and written as workbooks to a temporary
 directory or ``--instance-dir``), or paths of scenario workbooks. Default:
 the built-in scenario.
@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from planner.api import BUILTIN_SCENARIO, load_scenario, solve_scenario, write_outputs
-from planner.generate import PRESETS, write_generated
+from planner.examples.generate import PRESETS, write_generated
 from planner.model.solve import SolveParams
 
 GENERATOR_SEED = 1

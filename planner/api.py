@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from planner.analysis.explain import Explanation, explain
+from planner.analysis.replan import Change, ReplanInput, diff_plans, explain_changes, prepare_replan
 from planner.audit import audit
 from planner.data import Exchange, Plan, Scenario
-from planner.diagnose import Conflict, explain_infeasible, precheck
-from planner.explain import Explanation, explain
+from planner.io.plans import plan_to_json, read_plan, write_json
+from planner.io.scenario import read_scenario
 from planner.model.constraints import RuleInstance
+from planner.model.diagnose import Conflict, explain_infeasible, precheck
 from planner.model.solve import SolveParams, solve
-from planner.plan_io import plan_to_json, read_plan, write_json
-from planner.replan import Change, ReplanInput, diff_plans, explain_changes, prepare_replan
+from planner.report.roster import write_diagnosis, write_roster
 from planner.results import AuditReport, SolveResult, SolveStatus
-from planner.roster import write_diagnosis, write_roster
-from planner.scenario_io import read_scenario
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -265,15 +265,15 @@ def with_policy(scenario: Scenario, **overrides: object) -> Scenario:
 
 
 def kpis(outcome: Outcome) -> dict[str, object]:
-    """Headline figures of a solve (:data:`planner.kpi.KPI_COLUMNS`)."""
-    from planner import kpi  # pandas only when asked for
+    """Headline figures of a solve (:data:`planner.report.kpi.KPI_COLUMNS`)."""
+    from planner.report import kpi  # pandas only when asked for
 
     return kpi.kpi_summary(outcome.scenario, outcome.result, outcome.report)
 
 
 def kpi_frames(outcome: Outcome) -> dict[str, pd.DataFrame]:
     """The plan's figures as DataFrames: coverage, quota, fairness, cost, sent."""
-    from planner import kpi
+    from planner.report import kpi
 
     return kpi.kpi_frames(outcome.scenario, outcome.result, outcome.report)
 

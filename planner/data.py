@@ -4,7 +4,7 @@ Everything the CP-SAT model, the audit and the reports need is here, in the
 terms of ``shared/spec/scenario-format.md``. Entities check their own values
 when they are made and raise ``ValueError`` naming the bad id; references
 between entities (a staff member's school, a need's school, ...) are checked
-by :func:`planner.validation.scenario_problems`, which names the bad id too.
+by :func:`planner.io.validation.scenario_problems`, which names the bad id too.
 """
 
 from __future__ import annotations

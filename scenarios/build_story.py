@@ -3,7 +3,7 @@
     python scenarios/build_story.py
 
 writes scenarios/story-2022.xlsx, story-2023.xlsx and story-2024.xlsx from
-planner.story (see its docstring for what changes each year). Then:
+planner.examples.story (see its docstring for what changes each year). Then:
 
     planner solve scenarios/story-2022.xlsx --json out/p22.json
     planner replan scenarios/story-2023.xlsx --previous out/p22.json --from-year 2023 \
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.scenario_io import write_scenario
-from planner.story import STORY
+from planner.examples.story import STORY
+from planner.io.scenario import write_scenario
 
 NOTES = [
     "三年轮岗示例：两个教育集团 2022-2025 的计划与逐年调整。人员、需求均为示例数据，并非真实人员。",

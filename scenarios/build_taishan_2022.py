@@ -3,7 +3,7 @@
     python scenarios/build_taishan_2022.py [--seed 2022] [--out PATH]
 
 The groups and schools are those of the 2022 Taishan plan's table; staff,
-needs and capacities are synthetic example data from ``planner.synthetic``
+needs and capacities are synthetic example data from ``planner.examples.synthetic``
 with a fixed seed, so the same command always rebuilds the same scenario.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 
-from planner.synthetic import (  # noqa: E402
+from planner.examples.synthetic import (  # noqa: E402
     DEFAULT_SEED,
     feasibility_summary,
     write_taishan_scenario,

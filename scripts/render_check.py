@@ -36,9 +36,9 @@ from pathlib import Path
 import openpyxl
 
 from planner import api
+from planner.io.template import LISTS_SHEET, write_template
+from planner.io.xlsx import PAGE_FOOTER, display_width
 from planner.model.solve import SolveParams
-from planner.template import LISTS_SHEET, write_template
-from planner.xlsx import PAGE_FOOTER, display_width
 
 TOOLS = ("soffice", "pdfinfo", "pdftotext")
 _SPACE = re.compile(r"\s+")

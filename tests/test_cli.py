@@ -20,8 +20,8 @@ from planner.cli import (
     main,
 )
 from planner.data import Honor, Position
+from planner.io.scenario import write_scenario
 from planner.policy import Policy
-from planner.scenario_io import write_scenario
 
 
 @pytest.fixture

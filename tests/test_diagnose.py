@@ -11,9 +11,9 @@ from scenario_factory import make_scenario, need, school, staff
 
 from planner.audit import audit
 from planner.data import BudgetRow, CoreKeep, Exchange, Position, Scenario
-from planner.diagnose import explain_infeasible, precheck
 from planner.enums import Honor
 from planner.model.constraints import RuleInstance
+from planner.model.diagnose import explain_infeasible, precheck
 from planner.model.solve import SolveParams, build_model, solve
 from planner.policy import Policy
 from planner.results import SolveStatus

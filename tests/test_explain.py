@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from scenario_factory import make_scenario, need, staff
 
+from planner.analysis.explain import explain
 from planner.data import Exchange, Honor, Plan
-from planner.explain import explain
 from planner.policy import Policy
 
 # No quotas, so only needs decide who goes.

@@ -13,21 +13,21 @@ from click.testing import CliRunner
 
 from planner.api import solve_scenario
 from planner.audit import audit
-from planner.cli_generate import generate
+from planner.cli.generate import generate
 from planner.data import Role, Scenario, Stage
-from planner.diagnose import precheck
-from planner.generate import (
+from planner.examples.generate import (
     COST_CADRE,
     COST_TEACHER,
     PRESETS,
     generate_scenario,
     generation_notes,
 )
+from planner.examples.synthetic import subjects_of
+from planner.io.scenario import read_scenario
+from planner.io.validation import scenario_problems
+from planner.model.diagnose import precheck
 from planner.model.solve import SolveParams
 from planner.results import SolveStatus
-from planner.scenario_io import read_scenario
-from planner.synthetic import subjects_of
-from planner.validation import scenario_problems
 
 SMALL = (50, 70)  # staff per core school of the scenarios solved here
 

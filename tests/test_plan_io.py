@@ -1,4 +1,4 @@
-"""Plan input and output (planner.plan_io): JSON and roster workbooks."""
+"""Plan input and output (planner.io.plans): JSON and roster workbooks."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from planner.audit import audit
 from planner.data import Exchange, Group, Need, Plan, Scenario, School, Staff
 from planner.enums import Honor, Role, Stage
-from planner.plan_io import plan_from_document, plan_to_json, read_plan, write_json
+from planner.io.plans import plan_from_document, plan_to_json, read_plan, write_json
 from planner.policy import Policy
 from planner.problems import ScenarioError
 from planner.results import SolveResult, SolveStatus
@@ -275,7 +275,7 @@ def tiny_scenario() -> Scenario:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_written_roster_reads_back(tmp_path: Path, lang: str) -> None:
-    from planner.roster import write_roster
+    from planner.report.roster import write_roster
 
     sc = tiny_scenario()
     plan = Plan.of([Exchange("007", "M1", 2022, 2023)])

@@ -1,4 +1,4 @@
-"""The report tables (planner.reports) on tiny hand-made plans and audits."""
+"""The report tables (planner.report.tables) on tiny hand-made plans and audits."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from scenario_factory import make_scenario, need, school, staff
 
 from planner.data import Commitment, CoreKeep, Exchange, Plan, Scenario
 from planner.enums import Honor, Position, Role, Stage
-from planner.reports import (
+from planner.report.tables import (
     build_tables,
     by_school_rows,
     coverage_rows,

@@ -1,4 +1,4 @@
-"""The roster workbook (planner.roster) and the openpyxl helpers (planner.xlsx)."""
+"""The roster workbook (planner.report.roster) and the openpyxl helpers (planner.io.xlsx)."""
 
 from __future__ import annotations
 
@@ -17,23 +17,22 @@ import pytest
 from openpyxl import Workbook
 from scenario_factory import make_scenario, need, school, staff
 
-from planner import xlsx
 from planner.audit import audit
 from planner.data import Commitment, Exchange, Plan, Scenario
-from planner.diagnose import Conflict
 from planner.enums import Honor, Position, Role
-from planner.model.solve import SolveParams, solve
-from planner.plan_io import read_plan
-from planner.reports import build_tables
-from planner.results import (
-    AuditReport,
-    LevelResult,
-    NeedCoverage,
-    RuleCheck,
-    SolveResult,
-    SolveStatus,
+from planner.io import xlsx
+from planner.io.plans import read_plan
+from planner.io.xlsx import (
+    HIGHLIGHT_FILL,
+    VIOLATION_FILL,
+    display_width,
+    fit_columns,
+    save_atomic,
+    write_cell,
 )
-from planner.roster import (
+from planner.model.diagnose import Conflict
+from planner.model.solve import SolveParams, solve
+from planner.report.roster import (
     HEADERS,
     NOTICE_COLUMNS,
     SHEET_NAMES,
@@ -42,13 +41,14 @@ from planner.roster import (
     write_diagnosis,
     write_roster,
 )
-from planner.xlsx import (
-    HIGHLIGHT_FILL,
-    VIOLATION_FILL,
-    display_width,
-    fit_columns,
-    save_atomic,
-    write_cell,
+from planner.report.tables import build_tables
+from planner.results import (
+    AuditReport,
+    LevelResult,
+    NeedCoverage,
+    RuleCheck,
+    SolveResult,
+    SolveStatus,
 )
 
 DANGEROUS = ["=SUM(A1)", "+8613800000000", "-x", "@x", "=1+1", "007"]

@@ -24,10 +24,10 @@ from scenario_factory import group, make_scenario, need, school, staff
 
 from planner.data import BudgetRow, Commitment, CoreKeep, Scenario
 from planner.enums import Honor, Position, Role, Stage
+from planner.io.scenario import SHEET_COLUMNS, read_scenario, write_scenario
+from planner.io.validation import scenario_problems
 from planner.policy import Policy
 from planner.problems import Problem, ScenarioError
-from planner.scenario_io import SHEET_COLUMNS, read_scenario, write_scenario
-from planner.validation import scenario_problems
 
 # -- helpers -----------------------------------------------------------------
 

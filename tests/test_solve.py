@@ -13,9 +13,9 @@ from scenario_factory import staff as make_staff
 import planner.model.solve as solve_module
 from planner.audit import audit
 from planner.data import BudgetRow, Group, Need, Scenario, School
-from planner.diagnose import locked_cost, quota_cost_floor
 from planner.enums import Role, Stage
-from planner.generate import generate_scenario
+from planner.examples.generate import generate_scenario
+from planner.model.diagnose import locked_cost, quota_cost_floor
 from planner.model.solve import SolveParams, independent_parts, solve, split_by_group, split_fund
 from planner.policy import Policy
 from planner.results import SolveResult, SolveStatus

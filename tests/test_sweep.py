@@ -14,13 +14,7 @@ from click.testing import CliRunner
 from scenario_factory import make_scenario, need, staff
 
 from planner import api
-from planner.cli_sweep import sweep
-from planner.data import Scenario
-from planner.enums import Honor, Position
-from planner.kpi import KPI_COLUMNS
-from planner.model.solve import SolveParams
-from planner.scenario_io import write_scenario
-from planner.sweep import (
+from planner.analysis.sweep import (
     SweepError,
     pareto_front,
     parse_grid,
@@ -29,6 +23,12 @@ from planner.sweep import (
     run_sweep,
     variants,
 )
+from planner.cli.sweep import sweep
+from planner.data import Scenario
+from planner.enums import Honor, Position
+from planner.io.scenario import write_scenario
+from planner.model.solve import SolveParams
+from planner.report.kpi import KPI_COLUMNS
 
 GRID = {"max_age": ["45", "55"], "ratio_later_years": ["0.2", "0.9"]}
 COMPARED = [c for c in KPI_COLUMNS if c != "seconds"] + ["message"]

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from planner.data import Role, Scenario, Staff, Stage
+from planner.examples.synthetic import build_taishan_scenario, is_eligible, notes
+from planner.io.validation import scenario_findings
 from planner.policy import load_policy
-from planner.synthetic import build_taishan_scenario, is_eligible, notes
-from planner.validation import scenario_findings
 
 WORKBOOK = Path(__file__).resolve().parent.parent / "scenarios" / "taishan-2022.xlsx"
 
@@ -288,7 +288,7 @@ def test_core_keep_leaves_room_to_send(scenario: Scenario) -> None:
     importlib.util.find_spec("planner.audit") is None, reason="planner.audit not there yet"
 )
 def test_precheck_finds_no_conflict(scenario: Scenario) -> None:
-    from planner.diagnose import precheck
+    from planner.model.diagnose import precheck
 
     assert precheck(scenario) == []
 
@@ -360,7 +360,7 @@ def test_needs_exceed_what_the_quotas_force_but_not_trivially(scenario: Scenario
 
 
 def test_committed_workbook_is_the_script_output(scenario: Scenario) -> None:
-    from planner.scenario_io import read_scenario
+    from planner.io.scenario import read_scenario
 
     assert WORKBOOK.exists(), "run: python scenarios/build_taishan_2022.py"
     assert read_scenario(WORKBOOK) == scenario
@@ -381,8 +381,8 @@ def test_committed_workbook_is_marked_as_example_data() -> None:
 
 
 def test_write_and_read_back_another_seed(tmp_path: Path) -> None:
-    from planner.scenario_io import read_scenario
-    from planner.synthetic import write_taishan_scenario
+    from planner.examples.synthetic import write_taishan_scenario
+    from planner.io.scenario import read_scenario
 
     path = tmp_path / "other.xlsx"
     written = write_taishan_scenario(path, seed=11)

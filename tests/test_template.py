@@ -1,4 +1,4 @@
-"""The fill-in scenario template (planner.template, ``planner template``).
+"""The fill-in scenario template (planner.io.template, ``planner template``).
 
 A template written empty and filled programmatically with openpyxl, as a
 planner would type it (Chinese codes in the Chinese template), reads back
@@ -23,13 +23,11 @@ from scenario_factory import make_scenario, need, school, staff
 
 from planner.api import BUILTIN_SCENARIO
 from planner.cli import main
-from planner.cli_template import template
+from planner.cli.template import template
 from planner.data import Scenario
 from planner.enums import Position, Role
-from planner.plan_io import read_plan
-from planner.problems import ScenarioError
-from planner.roster import CODES_ZH
-from planner.scenario_io import (
+from planner.io.plans import read_plan
+from planner.io.scenario import (
     CODE_ALIASES,
     COLUMN_ALIASES,
     SETTINGS_KEY_ALIASES,
@@ -38,7 +36,7 @@ from planner.scenario_io import (
     read_scenario,
     scenario_rows,
 )
-from planner.template import (
+from planner.io.template import (
     INSTRUCTIONS_SHEET,
     KINDS,
     LISTS_SHEET,
@@ -48,6 +46,8 @@ from planner.template import (
     settings_key_label,
     write_template,
 )
+from planner.problems import ScenarioError
+from planner.report.roster import CODES_ZH
 
 LONG_ID = "110105198503011234"  # 18 digits, an id-card number
 DANGEROUS_NAMES = ["=SUM(A1)", "+8613800000000", "-x", "@x"]

@@ -13,8 +13,8 @@ from scenario_factory import group, make_scenario, need, school, staff
 
 from planner.data import BudgetRow, Commitment, CoreKeep
 from planner.enums import Role, Stage
+from planner.io.validation import Finding, Unparsed, scenario_findings, scenario_problems
 from planner.problems import Problem
-from planner.validation import Finding, Unparsed, scenario_findings, scenario_problems
 
 
 def one(problems: list[Problem]) -> Problem:

@@ -274,7 +274,7 @@ def split_fund(
     least, then the rest in proportion to what the group's ``plans`` (made
     without the fund) spend beyond that. None if the floors alone overspend.
     """
-    from planner.diagnose import locked_cost, quota_cost_floor
+    from planner.model.diagnose import locked_cost, quota_cost_floor
 
     policy = scenario.policy
     unit = Decimal(1) / money_scale(

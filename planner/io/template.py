@@ -7,7 +7,7 @@ sheet name, a column, a code or a format:
 
 * headers: the canonical English names (``lang='en'``) or, with
   ``lang='zh'``, Chinese headers chosen from the aliases the reader accepts
-  (:data:`planner.scenario_io.COLUMN_ALIASES`; nothing is defined twice);
+  (:data:`planner.io.scenario.COLUMN_ALIASES`; nothing is defined twice);
 * a first sheet ``instructions`` (填写说明) explaining each sheet, column and
   code, with an example value for every column;
 * drop-down lists on every coded column (role, stage, position, honor,
@@ -20,7 +20,7 @@ sheet name, a column, a code or a format:
 * the text number format ``@`` on id and text columns (``007`` stays
   ``007``; a name typed as ``=x`` stays text).
 
-:func:`planner.scenario_io.read_scenario` reads a filled template as it is:
+:func:`planner.io.scenario.read_scenario` reads a filled template as it is:
 it ignores the ``instructions`` and ``lists`` sheets. The file is written
 atomically.
 """
@@ -43,8 +43,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.data import Scenario
 from planner.enums import Honor, Position, Role, Stage
-from planner.policy import PARAMETERS
-from planner.scenario_io import (
+from planner.io.scenario import (
     CODE_ALIASES,
     COLUMN_ALIASES,
     REQUIRED_COLUMNS,
@@ -54,8 +53,8 @@ from planner.scenario_io import (
     SHEET_COLUMNS,
     scenario_rows,
 )
-from planner.validation import HORIZON_MAX, YEAR_MAX, YEAR_MIN
-from planner.xlsx import (
+from planner.io.validation import HORIZON_MAX, YEAR_MAX, YEAR_MIN
+from planner.io.xlsx import (
     PAGE_FOOTER,
     TEXT_FORMAT,
     fit_columns,
@@ -64,6 +63,7 @@ from planner.xlsx import (
     style_header,
     write_cell,
 )
+from planner.policy import PARAMETERS
 
 __all__ = [
     "DATE_FORMAT",
@@ -809,7 +809,7 @@ def write_template(path: str | Path, lang: str = "zh", scenario: Scenario | None
     """Write the scenario template to ``path``: empty, or filled from ``scenario``.
 
     ``lang='zh'`` (default) writes Chinese sheet names, headers, codes and
-    instructions (all accepted by :func:`planner.scenario_io.read_scenario`);
+    instructions (all accepted by :func:`planner.io.scenario.read_scenario`);
     ``lang='en'`` the contract's canonical names. Reading a template filled
     from ``scenario`` gives back an equal scenario. Written atomically.
     """

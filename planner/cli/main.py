@@ -22,8 +22,8 @@ from typing import NoReturn
 import click
 
 from planner import api
-from planner.diagnose import Conflict
 from planner.model.constraints import RELAXABLE_RULES
+from planner.model.diagnose import Conflict
 from planner.model.solve import SolveParams
 from planner.problems import ScenarioError
 from planner.results import AuditReport, SolveResult, SolveStatus
@@ -475,9 +475,9 @@ def diff(plan_a: Path, plan_b: Path, scenario: Path | None) -> None:
 
 def _register_commands() -> None:
     """Commands that live in their own modules."""
-    from planner.cli_generate import generate
-    from planner.cli_sweep import sweep
-    from planner.cli_template import template
+    from planner.cli.generate import generate
+    from planner.cli.sweep import sweep
+    from planner.cli.template import template
 
     main.add_command(generate)
     main.add_command(sweep)

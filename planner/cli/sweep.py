@@ -1,7 +1,7 @@
 """``planner sweep``: solve the cross product of policy parameter values.
 
 Registered on the main command group by :mod:`planner.cli`; the work is
-done by :func:`planner.sweep.run_sweep`. Exit codes: 0 done (infeasible
+done by :func:`planner.analysis.sweep.run_sweep`. Exit codes: 0 done (infeasible
 variants are rows, not failures), 2 bad input, 130 interrupted (the
 finished rows are kept).
 """
@@ -14,8 +14,7 @@ from pathlib import Path
 import click
 
 from planner import api
-from planner.problems import ScenarioError
-from planner.sweep import (
+from planner.analysis.sweep import (
     CSV_NAME,
     DEFAULT_PARETO,
     XLSX_NAME,
@@ -24,6 +23,7 @@ from planner.sweep import (
     parse_pareto,
     run_sweep,
 )
+from planner.problems import ScenarioError
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130

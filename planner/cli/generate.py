@@ -1,8 +1,8 @@
 """``planner generate``: write a synthetic scenario workbook of any size.
 
 Registered on the ``planner`` group in :mod:`planner.cli`; the work is done by
-:func:`planner.generate.generate_scenario` and
-:func:`planner.scenario_io.write_scenario` (atomic).
+:func:`planner.examples.generate.generate_scenario` and
+:func:`planner.io.scenario.write_scenario` (atomic).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from planner.generate import PRESETS, write_generated
+from planner.examples.generate import PRESETS, write_generated
 
 __all__ = ["generate"]
 

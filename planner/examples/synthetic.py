@@ -40,9 +40,9 @@ from planner.data import (
     Staff,
     Stage,
 )
+from planner.io.scenario import write_scenario
 from planner.model import domain
 from planner.policy import Policy, load_policy
-from planner.scenario_io import write_scenario
 
 __all__ = [
     "DEFAULT_SEED",
@@ -89,7 +89,7 @@ def notes(seed: int = DEFAULT_SEED) -> list[str]:
 @dataclass(frozen=True)
 class SchoolRow:
     """A school of a group as the generators make it (also used by
-    :mod:`planner.generate`): members carry a capacity, core schools their
+    :mod:`planner.examples.generate`): members carry a capacity, core schools their
     staff headcount per stage taught."""
 
     school_id: str

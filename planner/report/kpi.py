@@ -26,7 +26,7 @@ from decimal import Decimal
 import pandas as pd
 
 from planner.data import Scenario
-from planner.reports import evaluation_rows
+from planner.report.tables import evaluation_rows
 from planner.results import AuditReport, SolveResult
 
 __all__ = [

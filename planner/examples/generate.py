@@ -6,7 +6,7 @@ with a junior, primary or nine-year core school and two to six fusion and
 alliance members; core-school rosters (subjects by stage, ages 23-59, honours,
 positions, certified level, volunteers and preferred members, staff needing
 exchange experience, years away) made by the same building blocks as the
-built-in Taishan scenario (:mod:`planner.synthetic`); member-school needs
+built-in Taishan scenario (:mod:`planner.examples.synthetic`); member-school needs
 above what the quotas force; capacities that admit everyone the quotas send;
 CORE-KEEP rows; members joining in a later year or leaving; commitments
 (exchanges under way in groups founded before the plan, and exchanges already
@@ -23,7 +23,7 @@ Only ``random.Random(seed)`` is used, in a fixed order, so the same preset,
 group count, seed and options give an equal :class:`~planner.data.Scenario`.
 Every generated scenario is feasible: the counts behind the quotas, capacities,
 CORE-KEEP, commitments and budget are chosen with a margin, and the tests run
-:func:`planner.diagnose.precheck` on it and solve small ones. No real people
+:func:`planner.model.diagnose.precheck` on it and solve small ones. No real people
 or schools are described.
 """
 
@@ -50,11 +50,7 @@ from planner.data import (
     Staff,
     Stage,
 )
-from planner.model import domain
-from planner.model.constraints import required_count
-from planner.policy import Policy, load_policy
-from planner.scenario_io import write_scenario
-from planner.synthetic import (
+from planner.examples.synthetic import (
     SchoolRow,
     can_start,
     core_keep_of,
@@ -62,6 +58,10 @@ from planner.synthetic import (
     staff_of_core,
     with_enough_starters,
 )
+from planner.io.scenario import write_scenario
+from planner.model import domain
+from planner.model.constraints import required_count
+from planner.policy import Policy, load_policy
 
 __all__ = [
     "FIRST_YEAR",
@@ -581,7 +581,7 @@ def _capacities(
 
 def _budget(scenario: Scenario, schools: Sequence[School]) -> list[BudgetRow]:
     """A fund per plan year: the least the quotas and commitments cost that
-    year (as :func:`planner.diagnose.precheck` counts it), plus
+    year (as :func:`planner.model.diagnose.precheck` counts it), plus
     :data:`BUDGET_ROOM` of what filling every member place would cost more."""
     policy = scenario.policy
     staff_by_id = scenario.staff_by_id

@@ -1,7 +1,7 @@
 """``planner template``: write the fill-in scenario workbook.
 
 Registered on the ``planner`` group in :mod:`planner.cli`; the work is done by
-:func:`planner.template.write_template` (and, with ``--from``,
+:func:`planner.io.template.write_template` (and, with ``--from``,
 :func:`planner.api.load_scenario`).
 """
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 
 from planner import api
+from planner.io.template import write_template
 from planner.problems import ScenarioError
-from planner.template import write_template
 
 __all__ = ["template"]
 

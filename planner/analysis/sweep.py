@@ -2,7 +2,7 @@
 
 ``planner sweep SCENARIO --set max_age=45,50 --set ratio_later_years=5%,10%``
 solves every combination (a *variant*) independently and writes one row of
-KPIs (:data:`planner.kpi.KPI_COLUMNS`) per variant:
+KPIs (:data:`planner.report.kpi.KPI_COLUMNS`) per variant:
 
 The grid key ``policy`` takes whole presets (``models/NAME.yaml`` by name,
 or YAML files): ``--set policy=taishan-2022,national-2014,tenure-6``, alone
@@ -48,12 +48,8 @@ import pandas as pd
 from openpyxl import Workbook
 
 from planner import api
-from planner.kpi import KPI_COLUMNS, KPI_SENSE
-from planner.model.solve import SolveParams
-from planner.policy import MODELS_DIR, PARAMETERS, load_policy
-from planner.problems import ScenarioError
-from planner.scenario_io import read_scenario
-from planner.xlsx import (
+from planner.io.scenario import read_scenario
+from planner.io.xlsx import (
     VIOLATION_FILL,
     fill_row,
     fit_columns,
@@ -61,6 +57,10 @@ from planner.xlsx import (
     style_header,
     write_table,
 )
+from planner.model.solve import SolveParams
+from planner.policy import MODELS_DIR, PARAMETERS, load_policy
+from planner.problems import ScenarioError
+from planner.report.kpi import KPI_COLUMNS, KPI_SENSE
 
 __all__ = [
     "CSV_NAME",
@@ -296,7 +296,7 @@ def solve_variant(task: SweepTask) -> Row:
 def parse_pareto(text: str) -> list[tuple[str, str]]:
     """``KPI1,KPI2`` (each optionally ``:max`` or ``:min``) as two (kpi, sense) pairs.
 
-    Without a suffix a KPI takes its natural sense (:data:`planner.kpi.KPI_SENSE`):
+    Without a suffix a KPI takes its natural sense (:data:`planner.report.kpi.KPI_SENSE`):
     coverage and fairness are maximised, exchanges, cost and the rest minimised.
     """
     items = [item.strip() for item in text.split(",") if item.strip()]

@@ -1,10 +1,10 @@
 """The roster workbook: what planners print and file.
 
-:func:`write_roster` writes the tables of :mod:`planner.reports` as sheets
+:func:`write_roster` writes the tables of :mod:`planner.report.tables` as sheets
 (summary, roster, by_school, coverage, rule_checks, staff, evaluation,
 notices), in English (``lang='en'``: the contract's canonical names) or
 Chinese (``lang='zh'``, the default). This module only translates and formats: every
-number comes from :mod:`planner.reports`.
+number comes from :mod:`planner.report.tables`.
 
 The roster sheet is what ``planner check`` reads back: in English its
 columns include ``staff_id``, ``school_id`` (the receiving school),
@@ -26,10 +26,23 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.analysis.replan import Change
 from planner.data import Scenario
 from planner.enums import Honor, Position, Role, Stage
-from planner.replan import Change
-from planner.reports import (
+from planner.io.xlsx import (
+    HEADER_FILL,
+    HIGHLIGHT_FILL,
+    PAGE_FOOTER,
+    VIOLATION_FILL,
+    display_width,
+    fill_row,
+    fit_columns,
+    save_atomic,
+    setup_print,
+    style_header,
+    write_cell,
+)
+from planner.report.tables import (
     BySchoolRow,
     ChangeRow,
     ConflictRow,
@@ -45,22 +58,9 @@ from planner.reports import (
     summary_rows,
 )
 from planner.results import AuditReport, SolveResult, SolveStatus
-from planner.xlsx import (
-    HEADER_FILL,
-    HIGHLIGHT_FILL,
-    PAGE_FOOTER,
-    VIOLATION_FILL,
-    display_width,
-    fill_row,
-    fit_columns,
-    save_atomic,
-    setup_print,
-    style_header,
-    write_cell,
-)
 
 if TYPE_CHECKING:
-    from planner.diagnose import Conflict
+    from planner.model.diagnose import Conflict
 
 __all__ = [
     "HEADERS",

@@ -3,7 +3,7 @@
 One function per sheet of the roster workbook; each returns a list of frozen
 row dataclasses whose field order is the sheet's column order. Values are
 raw Python values (enums, bools, Decimals, None); the writer
-(:mod:`planner.roster`) only translates and formats them. The only text made
+(:mod:`planner.report.roster`) only translates and formats them. The only text made
 here is the plain-language note of an unmet need (``lang`` picks English or
 Chinese for it).
 
@@ -25,14 +25,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
+from planner.analysis.replan import Change
 from planner.audit import PLAN_RULE, RULE_IDS, eligibility_reasons
 from planner.data import Exchange, Plan, Scenario, Staff
 from planner.enums import Honor, Position, Role, Stage
-from planner.replan import Change
 from planner.results import AuditReport, NeedCoverage, RuleCheck, Shortfall, SolveResult
 
 if TYPE_CHECKING:
-    from planner.diagnose import Conflict
+    from planner.model.diagnose import Conflict
 
 __all__ = [
     "AGGREGATED_RULES",

@@ -39,6 +39,15 @@ from planner.data import (
     Staff,
 )
 from planner.enums import Honor, Position, Role, Stage
+from planner.io.validation import (
+    HORIZON_MAX,
+    ID_COLUMNS,
+    YEAR_MAX,
+    YEAR_MIN,
+    Unparsed,
+    duplicate_expected,
+    scenario_findings,
+)
 from planner.policy import (
     PARAMETERS,
     Policy,
@@ -49,15 +58,6 @@ from planner.policy import (
     parse_parameters,
 )
 from planner.problems import Problem, ScenarioError
-from planner.validation import (
-    HORIZON_MAX,
-    ID_COLUMNS,
-    YEAR_MAX,
-    YEAR_MIN,
-    Unparsed,
-    duplicate_expected,
-    scenario_findings,
-)
 
 __all__ = [
     "CODE_ALIASES",

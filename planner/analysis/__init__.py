@@ -1,0 +1,1 @@
+"""Work on plans beyond one solve: explanations, yearly replanning, sweeps."""

@@ -1,0 +1,1 @@
+"""Input and output: workbook cells, the scenario workbook, plans, the template, policy files."""
