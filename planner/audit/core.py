@@ -37,6 +37,7 @@ from decimal import ROUND_CEILING, Decimal
 from planner.data import Exchange, Group, Plan, Scenario, School, Staff
 from planner.enums import Honor, Position, Role, Stage
 from planner.results import AuditReport, NeedCoverage, RuleCheck, Violation
+from planner.rules import PLAN_RULE, Rule
 
 __all__ = [
     "PLAN_RULE",
@@ -46,26 +47,7 @@ __all__ = [
     "eligibility_reasons",
 ]
 
-# The hard rules of rules.md, in its order, then the audit's own PLAN.
-RULE_IDS: tuple[str, ...] = (
-    "TERM",
-    "ONE-PLACE",
-    "CADRE-QUOTA",
-    "TEACHER-QUOTA",
-    "AGE",
-    "HONOR",
-    "LEVEL",
-    "MEMBERSHIP",
-    "AVAILABLE",
-    "LOCKED",
-    "CAPACITY",
-    "CORE-KEEP",
-    "BUDGET",
-    "REPEAT-GAP",
-    "BACKBONE-SHARE",
-    "TENURE",
-)
-PLAN_RULE = "PLAN"
+RULE_IDS: tuple[str, ...] = tuple(Rule)
 _RANK = {rule: i for i, rule in enumerate((PLAN_RULE, *RULE_IDS))}
 
 OK = "ok"

@@ -22,11 +22,11 @@ from typing import NoReturn
 import click
 
 from planner import api
-from planner.model.constraints import RELAXABLE_RULES
 from planner.model.diagnose import Conflict
 from planner.model.solve import SolveParams
 from planner.problems import ScenarioError
 from planner.results import AuditReport, SolveResult, SolveStatus
+from planner.rules import RELAXABLE
 
 DEFAULTS = SolveParams()
 
@@ -234,13 +234,13 @@ def _relaxed_rules(values: tuple[str, ...]) -> frozenset[str]:
         for item in value.split(","):
             name = item.strip().upper()
             if name == "ALL":
-                rules |= RELAXABLE_RULES
-            elif name in RELAXABLE_RULES:
+                rules |= RELAXABLE
+            elif name in RELAXABLE:
                 rules.add(name)
             elif name:
                 raise InputError(
                     f"--allow-shortfall: {item!r} is not a rule that can fall short; "
-                    f"use 'all' or one of {', '.join(sorted(RELAXABLE_RULES))}"
+                    f"use 'all' or one of {', '.join(sorted(RELAXABLE))}"
                 )
     return frozenset(rules)
 

@@ -25,9 +25,6 @@ from planner.data import Scenario, Staff
 from planner.model import domain
 from planner.model.variables import Candidate, Variables
 
-QUOTA_RULES = frozenset({"TEACHER-QUOTA", "CADRE-QUOTA"})
-RELAXABLE_RULES = frozenset({"TEACHER-QUOTA", "CADRE-QUOTA", "CAPACITY", "CORE-KEEP", "BUDGET"})
-
 
 @dataclass(frozen=True)
 class RuleInstance:

@@ -24,18 +24,7 @@ from planner.data import Plan, Scenario, Staff
 from planner.model import domain
 from planner.model.constraints import RuleInstance, quota_base, required_count
 from planner.model.solve import build_model
-
-# Rules that adding exchanges can never repair: if the locked commitments
-# alone break one of these, no plan can hold it.
-_MONOTONE_FOR_LOCKED = (
-    "TERM",
-    "ONE-PLACE",
-    "MEMBERSHIP",
-    "AVAILABLE",
-    "CAPACITY",
-    "CORE-KEEP",
-    "BUDGET",
-)
+from planner.rules import MONOTONE_FOR_LOCKED
 
 
 @dataclass(frozen=True)
@@ -172,7 +161,7 @@ def _locked_conflicts(scenario: Scenario) -> list[Conflict]:
     return [
         Conflict((v.rule, "LOCKED"), v.group_id, v.year, f"LOCKED commitments break {v}")
         for v in report.violations
-        if v.rule in _MONOTONE_FOR_LOCKED
+        if v.rule in MONOTONE_FOR_LOCKED
     ]
 
 

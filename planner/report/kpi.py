@@ -28,11 +28,11 @@ import pandas as pd
 from planner.data import Scenario
 from planner.report.tables import evaluation_rows
 from planner.results import AuditReport, SolveResult
+from planner.rules import QUOTAS
 
 __all__ = [
     "KPI_COLUMNS",
     "KPI_SENSE",
-    "QUOTA_RULES",
     "cost_frame",
     "coverage_frame",
     "fairness_frame",
@@ -42,7 +42,6 @@ __all__ = [
     "sent_frame",
 ]
 
-QUOTA_RULES = ("TEACHER-QUOTA", "CADRE-QUOTA")
 
 # The summary's keys, in column order.
 KPI_COLUMNS: tuple[str, ...] = (
@@ -157,7 +156,7 @@ def quota_frame(scenario: Scenario, report: AuditReport | None) -> pd.DataFrame:
     """
     rows = []
     for check in report.checks if report is not None else []:
-        if check.rule not in QUOTA_RULES or check.required is None or check.achieved is None:
+        if check.rule not in QUOTAS or check.required is None or check.achieved is None:
             continue
         rows.append(
             [

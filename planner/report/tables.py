@@ -26,10 +26,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from planner.analysis.replan import Change
-from planner.audit import PLAN_RULE, RULE_IDS, eligibility_reasons
+from planner.audit import eligibility_reasons
 from planner.data import Exchange, Plan, Scenario, Staff
 from planner.enums import Honor, Position, Role, Stage
 from planner.results import AuditReport, NeedCoverage, RuleCheck, Shortfall, SolveResult
+from planner.rules import PER_EXCHANGE, PLAN_RULE, Rule
 
 if TYPE_CHECKING:
     from planner.model.diagnose import Conflict
@@ -60,13 +61,11 @@ __all__ = [
 
 # Rule ids in the order of rules.md, after the audit's own PLAN (the
 # rule-check sheet sorts by it).
-RULE_ORDER: tuple[str, ...] = (PLAN_RULE, *RULE_IDS)
+RULE_ORDER: tuple[str, ...] = (PLAN_RULE, *Rule)
 
 # Rules checked once per exchange (or exchange start): one sheet row per
 # rule, group and year instead of one per exchange.
-AGGREGATED_RULES: frozenset[str] = frozenset(
-    {PLAN_RULE, "TERM", "ONE-PLACE", "AGE", "HONOR", "LEVEL", "MEMBERSHIP", "AVAILABLE", "LOCKED"}
-)
+AGGREGATED_RULES: frozenset[str] = frozenset({PLAN_RULE, *PER_EXCHANGE})
 
 RATIO_PLACES = Decimal("0.0001")
 _MAX_LISTED = 12  # people named in one note
