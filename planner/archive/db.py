@@ -176,10 +176,10 @@ def upgrade(url: str, revision: str = "head") -> None:
         known = {s.revision for s in script.walk_revisions()}
         if found is not None and found not in known:
             raise SchemaTooNew(url=display_url(url), found=found, known=target)
-        with _connect(engine.execution_options(write=True), url) as connection:
-            with connection.begin():
-                config = _alembic_config()
-                config.attributes["connection"] = connection
-                command.upgrade(config, revision)
+        writer = engine.execution_options(write=True)
+        with _connect(writer, url) as connection, connection.begin():
+            config = _alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
     finally:
         engine.dispose()

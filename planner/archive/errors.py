@@ -59,7 +59,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         '"objective": {{...}}}}; use a file written by planner solve/replan.',
     ),
     "not_publishable": (
-        "方案 {id} 的状态是 {status}，没有可发布的交流名单。只有 optimal 或 feasible 的方案可以发布；"
+        "方案 {id} 的状态是 {status}，没有可发布的交流名单。"
+        "只有 optimal 或 feasible 的方案可以发布；"
         "请先放宽条件重新求解。",
         "plan {id} has status {status} and no roster to publish. Only optimal or feasible "
         "plans can be published; solve again (e.g. with --allow-shortfall) first.",
@@ -74,7 +75,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--expect-head {head}.",
     ),
     "immutable": (
-        "方案 {id} 已发布，已发布的方案不可修改或删除。如需调整，请另存一个新方案并发布，它会取代旧版本。",
+        "方案 {id} 已发布，已发布的方案不可修改或删除。"
+        "如需调整，请另存一个新方案并发布，它会取代旧版本。",
         "plan {id} is published and published plans cannot be changed or deleted. Store the "
         "adjusted plan as a new draft and publish it: it supersedes the old version.",
     ),
@@ -89,17 +91,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the export directory {dir} exists and is not empty. Give a new or empty directory.",
     ),
     "bad_export": (
-        "{dir} 不是完整的方案档案导出：{detail}。请使用 `planner archive export` 导出的目录，且不要改动其中的文件。",
+        "{dir} 不是完整的方案档案导出：{detail}。请使用 `planner archive export` 导出的目录，"
+        "且不要改动其中的文件。",
         "{dir} is not a complete archive export: {detail}. Use a directory written by "
         "`planner archive export`, with its files unchanged.",
     ),
     "import_target": (
-        "只能导入到空的档案库，而 {url} 已有 {count} 个场景或方案。请用 --db 指定一个新的档案库文件或数据库。",
+        "只能导入到空的档案库，而 {url} 已有 {count} 个场景或方案。"
+        "请用 --db 指定一个新的档案库文件或数据库。",
         "an export can only be imported into an empty archive, and {url} already holds "
         "{count} scenario(s) or plan(s). Point --db at a new archive file or database.",
     ),
     "plan_years": (
-        "方案的起始学年 {from_year} 不在场景的学年范围 {first}–{last} 内。请给出场景范围内的 --from-year。",
+        "方案的起始学年 {from_year} 不在场景的学年范围 {first}–{last} 内。"
+        "请给出场景范围内的 --from-year。",
         "the plan's first year {from_year} is outside the scenario's years {first}-{last}. "
         "Give a --from-year inside the scenario's years.",
     ),
@@ -170,4 +175,3 @@ class BadExport(ArchiveError):
     """An export directory that is incomplete or changed."""
 
     key = "bad_export"
-

@@ -399,13 +399,13 @@ class Archive:
     def plans(self) -> list[PlanInfo]:
         """Every plan, drafts and published, newest first."""
         with self._session() as session:
-            names = dict(session.execute(select(ScenarioRow.id, ScenarioRow.name)).tuples().all())
+            names = dict(session.execute(select(ScenarioRow.id, ScenarioRow.name)).all())
             versions: dict[int, list[int]] = {}
             for plan_id, version in session.execute(
                 select(PublicationRow.plan_id, PublicationRow.version).order_by(
                     PublicationRow.version
                 )
-            ).tuples():
+            ):
                 versions.setdefault(plan_id, []).append(version)
             rows = session.scalars(
                 select(PlanRow).order_by(PlanRow.created_at.desc(), PlanRow.id.desc())
@@ -532,9 +532,7 @@ class Archive:
         rows = session.scalars(select(PublicationRow).order_by(PublicationRow.version)).all()
         version_of = {r.id: r.version for r in rows}
         return [
-            self._publication_info(
-                r, version_of.get(r.supersedes_id) if r.supersedes_id else None
-            )
+            self._publication_info(r, version_of.get(r.supersedes_id) if r.supersedes_id else None)
             for r in rows
         ]
 
@@ -545,9 +543,9 @@ class Archive:
             pubs = self._publications(session)
             covering = [p for p in pubs if p.from_year <= year <= p.to_year]
             if not covering:
-                covered = ", ".join(
-                    f"v{p.version}: {p.from_year}-{p.to_year}" for p in pubs
-                ) or ("nothing published yet")
+                covered = ", ".join(f"v{p.version}: {p.from_year}-{p.to_year}" for p in pubs) or (
+                    "nothing published yet"
+                )
                 raise NotFound("no_publication", year=year, covered=covered)
             pub = covering[-1]
             document = copy.deepcopy(self._plan(session, pub.plan_id).document)
@@ -580,7 +578,7 @@ class Archive:
             select(ScenarioRow.id, ScenarioRow.staff_names, ScenarioRow.history).order_by(
                 ScenarioRow.id
             )
-        ).tuples():
+        ):
             names.update(staff_names)
             if scenario_id in published_scenarios:
                 histories.append((scenario_id, [Exchange(*h) for h in history]))
@@ -628,7 +626,7 @@ class Archive:
                     publication_version=version,
                     scenario_id=r.scenario_id,
                 )
-                for r, version in session.execute(query).tuples()
+                for r, version in session.execute(query)
             ]
 
     # -- export and import ---------------------------------------------------
@@ -834,4 +832,3 @@ class Archive:
         if hashlib.sha256(data).hexdigest() != item.get("sha256"):
             raise BadExport(dir=source, detail=f"{name}: SHA-256 differs from the manifest")
         return data
-
