@@ -1,0 +1,203 @@
+"""The exchange ledger: per person and school year, where they served.
+
+It is derived, never typed: for each school year the district's plan is the
+newest publication whose years include it, and each exchange of that plan
+under way in the year gives one row (source ``plan``). The history sheets of
+the scenarios behind the published plans give rows for the years they name
+(source ``history``); history is the record of what happened, so it wins
+over a plan for the same person and year. A person is on exchange at one
+school in a year, so (person, year) is unique.
+
+:func:`write_ledger_xlsx` writes it as a workbook (Chinese headers by
+default), atomically: a temporary file in the same folder renamed over the
+target once complete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from planner.data import Exchange
+
+__all__ = [
+    "LedgerEntry",
+    "PublishedSource",
+    "derive_ledger",
+    "ledger_summary",
+    "write_ledger_xlsx",
+]
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One person on exchange at one school in one school year."""
+
+    staff_id: str
+    staff_name: str
+    school_year: int
+    school_id: str
+    source: str  # "history" or "plan"
+    publication_version: int | None = None  # the publication, for "plan" rows
+    scenario_id: int | None = None  # the scenario whose history sheet, for "history" rows
+
+
+@dataclass(frozen=True)
+class PublishedSource:
+    """What the ledger needs of one publication."""
+
+    version: int
+    from_year: int
+    to_year: int
+    exchanges: Sequence[Exchange]
+
+
+def derive_ledger(
+    publications: Iterable[PublishedSource],
+    histories: Iterable[tuple[int, Sequence[Exchange]]],
+    names: Mapping[str, str],
+) -> list[LedgerEntry]:
+    """The ledger of ``publications`` and ``histories`` ((scenario id, exchanges),
+    later ones winning where two name the same person and year)."""
+    governing: dict[int, PublishedSource] = {}
+    for pub in sorted(publications, key=lambda p: p.version):
+        for year in range(pub.from_year, pub.to_year + 1):
+            governing[year] = pub
+    rows: dict[tuple[str, int], LedgerEntry] = {}
+    for year, pub in sorted(governing.items()):
+        for ex in pub.exchanges:
+            if ex.covers(year):
+                rows[(ex.staff_id, year)] = LedgerEntry(
+                    ex.staff_id,
+                    names.get(ex.staff_id, ""),
+                    year,
+                    ex.school_id,
+                    "plan",
+                    publication_version=pub.version,
+                )
+    for scenario_id, exchanges in histories:
+        for ex in exchanges:
+            for year in ex.years():
+                rows[(ex.staff_id, year)] = LedgerEntry(
+                    ex.staff_id,
+                    names.get(ex.staff_id, ""),
+                    year,
+                    ex.school_id,
+                    "history",
+                    scenario_id=scenario_id,
+                )
+    return sorted(rows.values(), key=lambda r: (r.staff_id, r.school_year))
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    staff_id: str
+    staff_name: str
+    years: int
+    by_school: dict[str, list[int]]
+
+    def schools_text(self) -> str:
+        return "; ".join(
+            f"{school}: {_years_text(years)}" for school, years in self.by_school.items()
+        )
+
+
+def _years_text(years: list[int]) -> str:
+    """2019, 2020, 2021, 2024 -> '2019-2021, 2024'."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def ledger_summary(entries: Iterable[LedgerEntry]) -> list[PersonSummary]:
+    """Per person: total exchange years and the years at each school."""
+    people: dict[str, tuple[str, dict[str, list[int]]]] = {}
+    for e in sorted(entries, key=lambda r: (r.staff_id, r.school_year)):
+        name, schools = people.setdefault(e.staff_id, (e.staff_name, {}))
+        schools.setdefault(e.school_id, []).append(e.school_year)
+        if e.staff_name and not name:
+            people[e.staff_id] = (e.staff_name, schools)
+    return [
+        PersonSummary(staff_id, name, sum(len(y) for y in schools.values()), schools)
+        for staff_id, (name, schools) in sorted(people.items())
+    ]
+
+
+HEADERS = {
+    "zh": {
+        "summary": "交流台账",
+        "detail": "逐年明细",
+        "summary_cols": ("工号", "姓名", "交流年数", "按学校的交流学年"),
+        "detail_cols": ("工号", "姓名", "学年", "交流学校编号", "来源", "发布版本", "场景编号"),
+        "history": "交流经历记录",
+        "plan": "已发布方案",
+    },
+    "en": {
+        "summary": "ledger",
+        "detail": "by_year",
+        "summary_cols": ("staff_id", "name", "exchange_years", "years_by_school"),
+        "detail_cols": (
+            "staff_id",
+            "name",
+            "school_year",
+            "school_id",
+            "source",
+            "publication_version",
+            "scenario_id",
+        ),
+        "history": "history",
+        "plan": "published plan",
+    },
+}
+
+
+def write_ledger_xlsx(entries: Sequence[LedgerEntry], path: str | Path, lang: str = "zh") -> Path:
+    """Write the ledger workbook: a per-person summary and the per-year rows."""
+    words = HEADERS["en" if lang == "en" else "zh"]
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = str(words["summary"])
+    summary.append(list(words["summary_cols"]))
+    for person in ledger_summary(entries):
+        summary.append([person.staff_id, person.staff_name, person.years, person.schools_text()])
+    detail = book.create_sheet(str(words["detail"]))
+    detail.append(list(words["detail_cols"]))
+    for e in entries:
+        detail.append(
+            [
+                e.staff_id,
+                e.staff_name,
+                e.school_year,
+                e.school_id,
+                str(words[e.source]),
+                e.publication_version,
+                e.scenario_id,
+            ]
+        )
+    for sheet, widths in ((summary, (14, 12, 10, 60)), (detail, (14, 12, 8, 14, 14, 10, 10))):
+        sheet.freeze_panes = "A2"
+        for column, width in zip("ABCDEFG", widths, strict=False):
+            sheet.column_dimensions[column].width = width
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        book.save(tmp_name)
+        with open(tmp_name, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return target
