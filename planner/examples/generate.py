@@ -6,7 +6,7 @@ with a junior, primary or nine-year core school and two to six fusion and
 alliance members; core-school rosters (subjects by stage, ages 23-59, honours,
 positions, certified level, volunteers and preferred members, staff needing
 exchange experience, years away) made by the same building blocks as the
-built-in Taishan scenario (:mod:`planner.examples.synthetic`); member-school needs
+built-in Taishan scenario (:mod:`planner.examples.rosters`); member-school needs
 above what the quotas force; capacities that admit everyone the quotas send;
 CORE-KEEP rows; members joining in a later year or leaving; commitments
 (exchanges under way in groups founded before the plan, and exchanges already
@@ -55,7 +55,7 @@ from planner.examples.groups import (
 )
 from planner.examples.naming import Namer
 from planner.examples.presets import PRESETS, Preset
-from planner.examples.synthetic import core_keep_of, needs_of_member
+from planner.examples.rosters import core_keep_of, needs_of_member
 from planner.io.scenario import write_scenario
 from planner.policy import Policy, load_policy
 

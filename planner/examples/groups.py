@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from planner.data import Commitment, Group, Position, Role, Staff, Stage
 from planner.examples.naming import Namer
 from planner.examples.presets import Preset
-from planner.examples.synthetic import (
+from planner.examples.rosters import (
     SchoolRow,
     can_start,
     staff_of_core,
