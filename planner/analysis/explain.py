@@ -17,6 +17,7 @@ from planner.data import Exchange, Plan, Scenario
 from planner.model.solve import SolveParams, solve
 from planner.model.variables import Variables
 from planner.results import AuditReport, SolveResult
+from planner.rules import Rule
 
 
 @dataclass
@@ -79,7 +80,9 @@ def _explain_placed(
         for check in report.checks:
             if check.group_id != group.group_id or check.year != ex.start_year:
                 continue
-            if check.rule == "TEACHER-QUOTA" or (check.rule == "CADRE-QUOTA" and person.is_cadre):
+            if check.rule == Rule.TEACHER_QUOTA or (
+                check.rule == Rule.CADRE_QUOTA and person.is_cadre
+            ):
                 tight = (
                     " (exactly met: without this start it falls short)"
                     if (
@@ -105,7 +108,7 @@ def _explain_placed(
                 )
     if locked:
         out.sentences.append(
-            f"{out.staff_id} {out.name} is on a LOCKED commitment "
+            f"{out.staff_id} {out.name} is on a {Rule.LOCKED} commitment "
             f"({', '.join(f'{e.school_id} {e.start_year}-{e.end_year}' for e in locked)}); "
             "it stays in every plan."
         )
@@ -168,9 +171,14 @@ def _explain_unplaced(scenario: Scenario, out: Explanation, params: SolveParams)
     else:
         out.sentences.append(
             f"{out.staff_id} {out.name} is eligible in some years, but no plan that sends them "
-            f"keeps every rule ({result.status.value}) (MEMBERSHIP, AVAILABLE, CAPACITY, CORE-KEEP "
-            "or BUDGET leave no place)."
+            f"keeps every rule ({result.status.value}) ({_NO_PLACE_RULES} leave no place)."
         )
+
+
+# The rules that can leave an eligible person no place in any plan.
+_NO_PLACE_RULES = (
+    f"{Rule.MEMBERSHIP}, {Rule.AVAILABLE}, {Rule.CAPACITY}, {Rule.CORE_KEEP} or {Rule.BUDGET}"
+)
 
 
 def _record_alternative(out: Explanation, result: SolveResult, scenario: Scenario) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from planner.data import Exchange, Plan, Scenario
 from planner.model import domain
+from planner.rules import Rule
 
 
 @dataclass(frozen=True)
@@ -113,21 +114,22 @@ def _why_impossible(scenario: Scenario, ex: Exchange) -> str | None:
     years = ex.years()
     if not domain.available(person, years):
         gone = sorted(y for y in years if y in person.unavailable)
-        return f"AVAILABLE: {ex.staff_id} is unavailable in {', '.join(map(str, gone))}"
+        return f"{Rule.AVAILABLE}: {ex.staff_id} is unavailable in {', '.join(map(str, gone))}"
     if not domain.membership(scenario, person, school, years):
         out = [y for y in years if not scenario.is_member(school, y)]
         if out:
-            return f"MEMBERSHIP: {ex.school_id} is not a member in {', '.join(map(str, out))}"
-        return f"MEMBERSHIP: {ex.school_id} does not receive staff from {person.school_id}"
+            years_out = ", ".join(map(str, out))
+            return f"{Rule.MEMBERSHIP}: {ex.school_id} is not a member in {years_out}"
+        return f"{Rule.MEMBERSHIP}: {ex.school_id} does not receive staff from {person.school_id}"
     for rule, ok in (
-        ("AGE", domain.age(person, ex.start_year, policy)),
-        ("HONOR", domain.honor(person, policy)),
-        ("LEVEL", domain.level(person, policy)),
+        (Rule.AGE, domain.age(person, ex.start_year, policy)),
+        (Rule.HONOR, domain.honor(person, policy)),
+        (Rule.LEVEL, domain.level(person, policy)),
     ):
         if not ok:
             return f"{rule}: {ex.staff_id} is no longer eligible to start in {ex.start_year}"
     if ex.term not in domain.term(policy):
-        return f"TERM: {ex.term} years is outside {policy.term_min}..{policy.term_max}"
+        return f"{Rule.TERM}: {ex.term} years is outside {policy.term_min}..{policy.term_max}"
     return None
 
 
@@ -218,7 +220,7 @@ def explain_changes(changes: list[Change], prepared: ReplanInput) -> list[Change
         if change.before is not None:
             reason = prepared.forced.get(change.before) or prepared.cut.get(change.before)
         if reason is None and change.after in prepared.scenario.commitments:
-            reason = "LOCKED: a commitment of the scenario"
+            reason = f"{Rule.LOCKED}: a commitment of the scenario"
         if reason is None:
             reason = (
                 "chosen by the optimiser (goals in order: "

@@ -1,11 +1,56 @@
-"""The ``planner`` command line: thin click commands over :mod:`planner.api`."""
+"""The ``planner`` command line: thin click commands over :mod:`planner.api`.
 
-from planner.cli.main import (
+:func:`main` is the click group (the ``planner`` entry point); each command
+group lives in its own module and is registered here:
+
+* :mod:`planner.cli.check`: ``validate``, ``check``, ``explain``, ``diff``;
+* :mod:`planner.cli.solve`: ``solve``, ``replan``;
+* :mod:`planner.cli.template`, :mod:`planner.cli.generate`,
+  :mod:`planner.cli.sweep`: the command of that name.
+
+Exit codes, the one error type and the shared options:
+:mod:`planner.cli.common`.
+"""
+
+import click
+
+from planner.cli.check import check, diff, explain, validate
+from planner.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_NO_PLAN,
     EXIT_OK,
     EXIT_VIOLATIONS,
-    main,
 )
+from planner.cli.generate import generate
+from planner.cli.solve import replan, solve
+from planner.cli.sweep import sweep
+from planner.cli.template import template
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_OK", "EXIT_VIOLATIONS", "main"]
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_INFEASIBLE",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_NO_PLAN",
+    "EXIT_OK",
+    "EXIT_VIOLATIONS",
+    "main",
+]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="teacher-rotation-planner")
+def main() -> None:
+    """Plan teacher and cadre rotations in education groups (集团化办学).
+
+    Reads a scenario workbook, builds an OR-Tools CP-SAT model of the
+    policy's rules (rule ids of shared/spec/rules.md) and writes an audited
+    roster. Without a SCENARIO, commands use the built-in Taishan scenario.
+    """
+
+
+for _command in (validate, solve, check, explain, replan, diff, generate, sweep, template):
+    main.add_command(_command)

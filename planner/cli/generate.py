@@ -11,17 +11,10 @@ from pathlib import Path
 
 import click
 
+from planner.cli.common import InputError, fail_input, force_option, seed_option
 from planner.examples.generate import PRESETS, write_generated
 
 __all__ = ["generate"]
-
-EXIT_BAD_INPUT = 2
-
-
-class GenerateError(click.ClickException):
-    """Bad options or output path: printed without a traceback, exit code 2."""
-
-    exit_code = EXIT_BAD_INPUT
 
 
 def _defaults_text() -> str:
@@ -43,13 +36,13 @@ def _defaults_text() -> str:
     default=None,
     help=f"Number of education groups (default per preset: {_defaults_text()}).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@seed_option("Random seed.")
 @click.option(
     "--budget",
     is_flag=True,
     help="Price staff-years (cost_teacher, cost_cadre) and add a binding fund per plan year.",
 )
-@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+@force_option()
 def generate(
     out: Path, preset: str, groups: int | None, seed: int, budget: bool, force: bool
 ) -> None:
@@ -63,15 +56,15 @@ def generate(
     all names and people are made up.
     """
     if out.exists() and not force:
-        raise GenerateError(f"{out} exists; use --force to overwrite it")
+        raise InputError(f"{out} exists; use --force to overwrite it")
     if out.suffix.lower() != ".xlsx":
-        raise GenerateError(f"{out}: the scenario is an Excel workbook; name it *.xlsx")
+        raise InputError(f"{out}: the scenario is an Excel workbook; name it *.xlsx")
     try:
         scenario = write_generated(out, preset, groups, seed, budget=budget)
     except ValueError as exc:
-        raise GenerateError(str(exc)) from None
+        fail_input(exc)
     except OSError as exc:
-        raise GenerateError(f"cannot write {out}: {exc}") from None
+        raise InputError(f"cannot write {out}: {exc}") from None
     click.echo(
         f"written {out}: {len(scenario.groups)} groups, {len(scenario.schools)} schools, "
         f"{len(scenario.staff)} staff, {len(scenario.needs)} needs, "

@@ -23,26 +23,24 @@ from planner.analysis.sweep import (
     parse_pareto,
     run_sweep,
 )
+from planner.cli.common import (
+    EXIT_INTERRUPTED,
+    InputError,
+    fail_input,
+    policy_option,
+    quiet_option,
+    scenario_argument,
+    seed_option,
+    stderr,
+    time_limit_option,
+)
 from planner.problems import ScenarioError
 
-EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
-
-
-class SweepInputError(click.ClickException):
-    """A user error: printed without a traceback, exit code 2."""
-
-    exit_code = EXIT_BAD_INPUT
-
-
-def _stderr(message: str) -> None:
-    click.echo(message, err=True)
+__all__ = ["sweep"]
 
 
 @click.command("sweep")
-@click.argument(
-    "scenario", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@scenario_argument
 @click.option(
     "--set",
     "sets",
@@ -73,14 +71,8 @@ def _stderr(message: str) -> None:
     default=None,
     help="Run the variants on this Dask scheduler (needs the [dask] extra).",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds for each variant's solve.",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
+@time_limit_option("Seconds for each variant's solve.")
+@seed_option()
 @click.option(
     "--pareto",
     default=DEFAULT_PARETO,
@@ -88,13 +80,8 @@ def _stderr(message: str) -> None:
     metavar="KPI1,KPI2",
     help="Two KPIs for the Pareto sheet, each optionally :max or :min.",
 )
-@click.option(
-    "--policy",
-    "policy_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Policy YAML file the variants start from (default: models/taishan-2022.yaml).",
-)
-@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@policy_option("Policy YAML file the variants start from (default: models/taishan-2022.yaml).")
+@quiet_option()
 def sweep(
     scenario: Path | None,
     sets: tuple[str, ...],
@@ -118,16 +105,16 @@ def sweep(
         grid = parse_grid(sets)
         parse_pareto(pareto)
     except SweepError as exc:
-        raise SweepInputError(str(exc)) from None
+        fail_input(exc)
     try:
         api.load_scenario(scenario, policy_file)  # a bad scenario fails here, once
     except ScenarioError as exc:
-        raise SweepInputError(str(exc)) from None
+        fail_input(exc)
     if scheduler is not None:
         try:
             import dask.distributed  # noqa: F401
         except ImportError:
-            raise SweepInputError(
+            raise InputError(
                 "--scheduler needs Dask: pip install 'teacher-rotation-planner[dask]'"
             ) from None
     try:
@@ -141,15 +128,15 @@ def sweep(
             time_limit=time_limit,
             seed=seed,
             pareto=pareto,
-            progress=None if quiet else _stderr,
+            progress=None if quiet else stderr,
         )
     except KeyboardInterrupt:
-        _stderr(f"interrupted; finished variants are in {out_dir / CSV_NAME}")
+        stderr(f"interrupted; finished variants are in {out_dir / CSV_NAME}")
         sys.exit(EXIT_INTERRUPTED)
     except SweepError as exc:
-        raise SweepInputError(str(exc)) from None
+        fail_input(exc)
     except OSError as exc:  # an unwritable --out, an unreachable --scheduler
-        raise SweepInputError(f"sweep failed: {exc}") from None
+        raise InputError(f"sweep failed: {exc}") from None
     frame = result.frame
     shown = [c for c in frame.columns if c != "message"]
     click.echo(frame[shown].to_string(index=False))

@@ -12,42 +12,24 @@ from pathlib import Path
 import click
 
 from planner import api
+from planner.cli.common import InputError, fail_input, force_option, lang_option, policy_option
 from planner.io.template import write_template
 from planner.problems import ScenarioError
 
 __all__ = ["template"]
 
-EXIT_BAD_INPUT = 2
-
-
-class TemplateError(click.ClickException):
-    """Bad input or output path: printed without a traceback, exit code 2."""
-
-    exit_code = EXIT_BAD_INPUT
-
 
 @click.command("template")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Sheet names, headers, codes and instructions in Chinese or English.",
-)
+@lang_option("Sheet names, headers, codes and instructions in Chinese or English.")
 @click.option(
     "--from",
     "source",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Fill the template from this scenario workbook.",
 )
-@click.option(
-    "--policy",
-    "policy_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Policy YAML file used to read --from (default: models/taishan-2022.yaml).",
-)
-@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+@policy_option("Policy YAML file used to read --from (default: models/taishan-2022.yaml).")
+@force_option()
 def template(
     out: Path, lang: str, source: Path | None, policy_file: Path | None, force: bool
 ) -> None:
@@ -58,15 +40,15 @@ def template(
     A filled template is read by validate and solve as it is.
     """
     if source is not None and out.resolve() == source.resolve():
-        raise TemplateError(f"refusing to overwrite the input scenario {source}")
+        raise InputError(f"refusing to overwrite the input scenario {source}")
     if out.exists() and not force:
-        raise TemplateError(f"{out} exists; use --force to overwrite it")
+        raise InputError(f"{out} exists; use --force to overwrite it")
     try:
         scenario = api.load_scenario(source, policy_file) if source is not None else None
     except ScenarioError as exc:
-        raise TemplateError(str(exc)) from None
+        fail_input(exc)
     try:
         write_template(out, lang=lang, scenario=scenario)
     except OSError as exc:
-        raise TemplateError(f"cannot write {out}: {exc}") from None
+        raise InputError(f"cannot write {out}: {exc}") from None
     click.echo(f"written {out}")

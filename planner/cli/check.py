@@ -1,0 +1,151 @@
+"""``planner validate``, ``check``, ``explain`` and ``diff``: look at a
+scenario or a plan without writing anything.
+
+Registered on the ``planner`` group in :mod:`planner.cli`; the work is done by
+:func:`planner.api.load_scenario`, :func:`planner.api.precheck`,
+:func:`planner.api.check_plan`, :func:`planner.api.explain` and
+:func:`planner.api.diff_plans`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from planner import api
+from planner.cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_VIOLATIONS,
+    InputError,
+    fail_input,
+    policy_option,
+    scenario_argument,
+    time_limit_option,
+    workers_option,
+)
+from planner.model.solve import SolveParams
+from planner.problems import ScenarioError
+
+__all__ = ["check", "diff", "explain", "validate"]
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.command()
+@scenario_argument
+@policy_option()
+def validate(scenario: Path | None, policy_file: Path | None) -> None:
+    """Check a scenario workbook and list every problem (exit 2 if any).
+
+    Then count whether the rules can hold at all (quotas against eligible
+    staff, CORE-KEEP, CAPACITY, BUDGET) and list every certain conflict
+    (exit 3 if any).
+    """
+    try:
+        loaded = api.load_scenario(scenario, policy_file)
+    except ScenarioError as exc:
+        fail_input(exc)
+    click.echo(
+        f"{loaded.name}: valid ({len(loaded.groups)} groups, {len(loaded.schools)} schools, "
+        f"{len(loaded.staff)} staff, {len(loaded.needs)} needs, years "
+        f"{loaded.years.start}-{loaded.years.stop - 1})"
+    )
+    conflicts = api.precheck(loaded)
+    if conflicts:
+        click.echo(f"{len(conflicts)} certain conflict(s) between the rules and the data:")
+        for conflict in conflicts:
+            click.echo(f"  - {conflict}")
+        sys.exit(EXIT_INFEASIBLE)
+
+
+@click.command()
+@click.argument("scenario", type=_FILE)
+@click.argument("plan", type=_FILE)
+@policy_option()
+def check(scenario: Path, plan: Path, policy_file: Path | None) -> None:
+    """Audit PLAN (JSON or roster workbook) against every hard rule of SCENARIO.
+
+    Prints one line per violation and the recomputed coverage; exit 0 when
+    the plan is valid, 1 when it breaks a rule, 2 when an input is unusable.
+    """
+    try:
+        loaded = api.load_scenario(scenario, policy_file)
+        report = api.check_plan(loaded, plan)
+    except ScenarioError as exc:
+        fail_input(exc)
+    for violation in report.violations:
+        click.echo(str(violation))
+    verdict = "valid" if report.valid else f"INVALID: {len(report.violations)} violation(s)"
+    click.echo(f"{plan}: {verdict}; coverage {report.total_coverage}")
+    if not report.valid:
+        sys.exit(EXIT_VIOLATIONS)
+
+
+@click.command()
+@click.argument("scenario", type=_FILE)
+@click.argument("plan", type=_FILE)
+@click.argument("staff_id")
+@policy_option()
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+@time_limit_option()
+@workers_option()
+def explain(
+    scenario: Path,
+    plan: Path,
+    staff_id: str,
+    policy_file: Path | None,
+    as_json: bool,
+    time_limit: float,
+    workers: int,
+) -> None:
+    """Why STAFF_ID is (or is not) in PLAN, and what the alternative costs."""
+    try:
+        loaded = api.load_scenario(scenario, policy_file)
+        the_plan = api.read_plan(plan)
+    except ScenarioError as exc:
+        fail_input(exc)
+    if staff_id not in loaded.staff_by_id:
+        raise InputError(f"staff_id {staff_id!r} is not on the staff sheet of {scenario}")
+    result = api.explain(
+        loaded, the_plan, staff_id, SolveParams(time_limit=time_limit, workers=workers)
+    )
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    state = "placed" if result.placed else "not placed"
+    click.echo(f"{result.staff_id} {result.name}: {state}; plan coverage {result.coverage}")
+    for ex in result.exchanges:
+        click.echo(f"  exchange {ex.school_id} {ex.start_year}-{ex.end_year}")
+    for line in result.serves:
+        click.echo(f"  serves {line}")
+    for year, reasons in sorted(result.ineligible.items()):
+        click.echo(f"  {year}: ineligible by {', '.join(reasons)}")
+    for sentence in result.sentences:
+        click.echo(sentence)
+
+
+@click.command()
+@click.argument("plan_a", type=_FILE)
+@click.argument("plan_b", type=_FILE)
+@click.option(
+    "--scenario",
+    type=_FILE,
+    help="Scenario workbook, to name each change's group.",
+)
+def diff(plan_a: Path, plan_b: Path, scenario: Path | None) -> None:
+    """Who was added, removed, moved or changed in term from PLAN_A to PLAN_B."""
+    try:
+        a, b = api.read_plan(plan_a), api.read_plan(plan_b)
+        loaded = api.load_scenario(scenario) if scenario else None
+    except ScenarioError as exc:
+        fail_input(exc)
+    changes = api.diff_plans(a, b, loaded)
+    for change in changes:
+        click.echo(str(change))
+    counts = {
+        k: sum(1 for c in changes if c.kind == k) for k in ("added", "removed", "moved", "term")
+    }
+    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()) + f" ({len(changes)} change(s))")

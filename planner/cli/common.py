@@ -1,0 +1,216 @@
+"""What every ``planner`` command shares: exit codes, the one error type,
+the shared options and the exit code of a solve.
+
+Exit codes (also in the README):
+  0  success (a plan was found / the scenario or plan is valid)
+  1  ``check``: the plan breaks at least one rule
+  2  bad input (unreadable file, invalid scenario, policy or plan; bad options)
+  3  ``solve``: proven infeasible, the rules cannot all hold
+  4  ``solve``: no plan found within the time limit (nothing proven)
+  5  internal error: the solver's plan failed the independent audit
+  130  ``sweep``: interrupted (the finished rows are kept)
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from planner import api
+from planner.model.solve import SolveParams
+from planner.problems import ScenarioError
+from planner.results import SolveStatus
+
+__all__ = [
+    "DEFAULTS",
+    "EXIT_BAD_INPUT",
+    "EXIT_INFEASIBLE",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_NO_PLAN",
+    "EXIT_OK",
+    "EXIT_VIOLATIONS",
+    "InputError",
+    "exit_for",
+    "fail_input",
+    "force_option",
+    "gap_option",
+    "json_option",
+    "lang_option",
+    "out_option",
+    "policy_option",
+    "processes_option",
+    "quiet_option",
+    "scenario_argument",
+    "seed_option",
+    "stderr",
+    "time_limit_option",
+    "work_limit_option",
+    "workers_option",
+]
+
+DEFAULTS = SolveParams()
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_BAD_INPUT = 2
+EXIT_INFEASIBLE = 3
+EXIT_NO_PLAN = 4
+EXIT_INTERNAL = 5
+EXIT_INTERRUPTED = 130
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class InputError(click.ClickException):
+    """A user error (bad input, options or output path): printed without a
+    traceback, exit code 2."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+def fail_input(exc: ScenarioError | ValueError) -> NoReturn:
+    """Report an unusable input as an :class:`InputError` (exit 2)."""
+    raise InputError(str(exc)) from None
+
+
+def stderr(message: str) -> None:
+    """Progress and notes go to stderr, results to stdout."""
+    click.echo(message, err=True)
+
+
+def exit_for(outcome: api.Outcome) -> None:
+    """The documented exit code of a solve (0 when a consistent plan was found)."""
+    status = outcome.result.status
+    if status is SolveStatus.INFEASIBLE:
+        sys.exit(EXIT_INFEASIBLE)
+    if not status.has_plan:
+        sys.exit(EXIT_NO_PLAN)
+    if not outcome.consistent:
+        sys.exit(EXIT_INTERNAL)
+
+
+# ---------------------------------------------------------------------------
+# Shared arguments and options (a function each, for the help text that
+# differs between commands)
+# ---------------------------------------------------------------------------
+
+_EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+scenario_argument = click.argument("scenario", required=False, type=_EXISTING_FILE)
+
+_POLICY_HELP = (
+    "Policy YAML file (default: models/taishan-2022.yaml); "
+    "the scenario's policy sheet overrides it."
+)
+
+
+def policy_option(help: str = _POLICY_HELP) -> Callable[[F], F]:
+    """``--policy FILE``: the policy YAML file the scenario is read with."""
+    return click.option("--policy", "policy_file", type=_EXISTING_FILE, help=help)
+
+
+def out_option() -> Callable[[F], F]:
+    """``--out ROSTER.xlsx``: the roster workbook to write."""
+    return click.option(
+        "--out",
+        "roster",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Roster workbook to write (.xlsx).",
+    )
+
+
+def json_option() -> Callable[[F], F]:
+    """``--json PLAN.json``: the plan to write as JSON."""
+    return click.option(
+        "--json",
+        "json_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Plan to write as JSON.",
+    )
+
+
+def time_limit_option(help: str = "Seconds for the whole solve.") -> Callable[[F], F]:
+    """``--time-limit SEC``."""
+    return click.option(
+        "--time-limit",
+        type=click.FloatRange(min=0.1),
+        default=60.0,
+        show_default=True,
+        help=help,
+    )
+
+
+def seed_option(help: str = "CP-SAT random seed.") -> Callable[[F], F]:
+    """``--seed N``."""
+    return click.option("--seed", type=int, default=0, show_default=True, help=help)
+
+
+def workers_option() -> Callable[[F], F]:
+    """``--workers N``: CP-SAT search workers."""
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=DEFAULTS.workers,
+        show_default=True,
+        help="CP-SAT search workers.",
+    )
+
+
+def processes_option() -> Callable[[F], F]:
+    """``--processes N``: processes for groups that share nothing."""
+    return click.option(
+        "--processes",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Processes for groups that share nothing  [default: one per core]. "
+        "The plan does not depend on it.",
+    )
+
+
+def gap_option() -> Callable[[F], F]:
+    """``--gap G``: relative gap at which each goal level stops."""
+    return click.option(
+        "--gap",
+        type=click.FloatRange(min=0, max=1),
+        default=0.0,
+        show_default=True,
+        help="Stop each goal level once within this relative gap of its bound "
+        "(0.005: 0.5%); 0 proves every level.",
+    )
+
+
+def work_limit_option() -> Callable[[F], F]:
+    """``--work-limit W``: CP-SAT deterministic work units."""
+    return click.option(
+        "--work-limit",
+        type=click.FloatRange(min=0, min_open=True),
+        default=None,
+        help="CP-SAT deterministic work units for the whole solve: a run stopped by it "
+        "stops at the same point on any machine (set --time-limit generously beside it).",
+    )
+
+
+def lang_option(help: str = "Roster language.") -> Callable[[F], F]:
+    """``--lang zh|en``."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default="zh",
+        show_default=True,
+        help=help,
+    )
+
+
+def force_option() -> Callable[[F], F]:
+    """``--force``: overwrite OUT if it exists."""
+    return click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+
+
+def quiet_option() -> Callable[[F], F]:
+    """``--quiet``: no progress on stderr."""
+    return click.option("--quiet", is_flag=True, help="No progress on stderr.")

@@ -1,0 +1,253 @@
+"""``planner solve`` and ``planner replan``: solve a scenario and write the plan.
+
+Registered on the ``planner`` group in :mod:`planner.cli`; the work is done by
+:func:`planner.api.solve_scenario`, :func:`planner.api.replan_scenario` and
+:func:`planner.api.write_outputs`. Both print the same summary and exit by
+:func:`planner.cli.common.exit_for`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import click
+
+from planner import api
+from planner.cli.common import (
+    InputError,
+    exit_for,
+    fail_input,
+    gap_option,
+    json_option,
+    lang_option,
+    out_option,
+    policy_option,
+    processes_option,
+    quiet_option,
+    scenario_argument,
+    seed_option,
+    stderr,
+    time_limit_option,
+    work_limit_option,
+    workers_option,
+)
+from planner.model.diagnose import Conflict
+from planner.model.solve import SolveParams
+from planner.problems import ScenarioError
+from planner.results import AuditReport, SolveResult
+from planner.rules import RELAXABLE
+
+__all__ = ["replan", "solve"]
+
+
+@click.command()
+@scenario_argument
+@policy_option()
+@out_option()
+@json_option()
+@time_limit_option()
+@seed_option()
+@workers_option()
+@processes_option()
+@gap_option()
+@work_limit_option()
+@lang_option()
+@click.option(
+    "--allow-shortfall",
+    "relax",
+    multiple=True,
+    metavar="RULE",
+    help="Let a quota-type rule fall short (minimised first). Repeat, or 'all'.",
+)
+@quiet_option()
+def solve(
+    scenario: Path | None,
+    policy_file: Path | None,
+    roster: Path | None,
+    json_path: Path | None,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    processes: int | None,
+    gap: float,
+    work_limit: float | None,
+    lang: str,
+    relax: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Solve SCENARIO (default: the built-in Taishan scenario) and write the plan."""
+    relaxed = _relaxed_rules(relax)
+    for path in (roster, json_path):
+        if path is not None and scenario is not None and path.resolve() == scenario.resolve():
+            raise InputError(f"refusing to overwrite the input scenario {scenario}")
+    try:
+        loaded = api.load_scenario(scenario, policy_file)
+    except ScenarioError as exc:
+        fail_input(exc)
+    if not quiet:
+        stderr(f"solving {loaded.name} ({len(loaded.staff)} staff, {loaded.horizon} years)")
+    params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet, relaxed)
+    outcome = api.solve_scenario(loaded, params)
+    written = api.write_outputs(outcome, roster=roster, json_path=json_path, lang=lang)
+    _print_summary(outcome.result, outcome.report, written, outcome.conflicts)
+    exit_for(outcome)
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--previous",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The previous (published) plan: JSON or roster workbook.",
+)
+@click.option("--from-year", required=True, type=int, help="First school year not yet started.")
+@policy_option()
+@out_option()
+@json_option()
+@time_limit_option()
+@seed_option()
+@workers_option()
+@processes_option()
+@gap_option()
+@work_limit_option()
+@lang_option()
+@click.option(
+    "--order",
+    help="Goal order, e.g. COVER,FAIR,PREFER,STABLE,COST (default: STABLE right after COVER).",
+)
+@quiet_option()
+def replan(
+    scenario: Path,
+    previous: Path,
+    from_year: int,
+    policy_file: Path | None,
+    roster: Path | None,
+    json_path: Path | None,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    processes: int | None,
+    gap: float,
+    work_limit: float | None,
+    lang: str,
+    order: str | None,
+    quiet: bool,
+) -> None:
+    """Replan SCENARIO from --from-year, keeping the --previous plan where possible.
+
+    Exchanges that started before the year are fixed (LOCKED); those of the
+    previous plan starting in it or later are the published plan, changed
+    only where coverage or the rules require (STABLE). Prints every change
+    with its reason.
+    """
+    for path in (roster, json_path):
+        if path is not None and path.resolve() in (scenario.resolve(), previous.resolve()):
+            raise InputError(f"refusing to overwrite an input file: {path}")
+    try:
+        loaded = api.load_scenario(scenario, policy_file)
+        if order:
+            loaded = replace(
+                loaded, policy=loaded.policy.with_overrides({"objective_order": order}, "--order")
+            )
+        previous_plan = api.read_plan(previous)
+    except ScenarioError as exc:
+        fail_input(exc)
+    params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet)
+    try:
+        done = api.replan_scenario(loaded, previous_plan, from_year, params)
+    except ValueError as exc:
+        fail_input(exc)
+    for message in done.prepared.messages:
+        click.echo(f"note: {message}")
+    outcome = done.outcome
+    written = api.write_outputs(
+        outcome, roster=roster, json_path=json_path, lang=lang, changes=done.changes
+    )
+    _print_summary(outcome.result, outcome.report, written, outcome.conflicts)
+    click.echo(f"{len(done.changes)} change(s) against the published plan:")
+    for change in done.changes:
+        click.echo(f"  {change}")
+    exit_for(outcome)
+
+
+def _relaxed_rules(values: tuple[str, ...]) -> frozenset[str]:
+    """The rules named by ``--allow-shortfall`` (comma-separated or repeated, or 'all')."""
+    rules: set[str] = set()
+    for value in values:
+        for item in value.split(","):
+            name = item.strip().upper()
+            if name == "ALL":
+                rules |= RELAXABLE
+            elif name in RELAXABLE:
+                rules.add(name)
+            elif name:
+                raise InputError(
+                    f"--allow-shortfall: {item!r} is not a rule that can fall short; "
+                    f"use 'all' or one of {', '.join(sorted(RELAXABLE))}"
+                )
+    return frozenset(rules)
+
+
+def _solve_params(
+    time_limit: float,
+    seed: int,
+    workers: int,
+    processes: int | None,
+    gap: float,
+    work_limit: float | None,
+    quiet: bool,
+    relax: frozenset[str] = frozenset(),
+) -> SolveParams:
+    """The solver options shared by solve and replan."""
+    return SolveParams(
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        processes=processes,
+        gap=gap,
+        work_limit=work_limit,
+        relax=relax,
+        log=None if quiet else stderr,
+    )
+
+
+def _print_summary(
+    result: SolveResult,
+    report: AuditReport | None,
+    written: list[Path],
+    conflicts: Sequence[Conflict] = (),
+) -> None:
+    """The summary table of a solve on stdout, then notes, violations, conflicts."""
+    rows: list[tuple[str, str]] = [("status", result.status.value)]
+    for level in result.levels:
+        bound = "" if level.bound is None else f" (bound {level.bound})"
+        if level.bound is not None and level.value is not None and level.bound != level.value:
+            gap = abs(level.bound - level.value) / max(abs(level.bound), Decimal(1)) * 100
+            bound += f" gap {gap:.2f}%, not proven (stopped by the time limit or --gap)"
+        rows.append(
+            (level.name, f"{level.value}{bound}  {level.status.value}, {level.seconds:.1f}s")
+        )
+    rows.append(("exchanges", str(len(result.plan.exchanges))))
+    rows.append(
+        ("model", f"{result.num_variables} variables, {result.num_constraints} constraints")
+    )
+    rows.append(("time", f"build {result.build_seconds:.2f}s, solve {result.solve_seconds:.2f}s"))
+    if report is not None:
+        verdict = "valid" if report.valid else f"{len(report.violations)} violation(s)"
+        rows.append(("audit", f"{verdict}, coverage {report.total_coverage}"))
+    for path in written:
+        rows.append(("written", str(path)))
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        click.echo(f"{key.ljust(width)}  {value}")
+    for message in result.messages:
+        click.echo(f"note: {message}")
+    if report is not None:
+        for violation in report.violations:
+            click.echo(f"  {violation}")
+    for conflict in conflicts:
+        click.echo(f"conflict: {conflict}")

@@ -1,0 +1,73 @@
+"""The bundled evaluation sheet (捆绑式评价): per group and horizon year."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from planner.data import Plan, Scenario, Staff
+from planner.report.tables.common import core_school_id, ratio_of
+from planner.report.tables.rows import EvaluationRow
+from planner.results import AuditReport
+from planner.rules import Rule
+
+__all__ = ["evaluation_rows"]
+
+
+def _quota_required(report: AuditReport, rule: Rule, group_id: str, year: int) -> Decimal | None:
+    for check in report.checks:
+        if check.rule == rule and check.group_id == group_id and check.year == year:
+            return check.required
+    return None
+
+
+def evaluation_rows(scenario: Scenario, plan: Plan, report: AuditReport) -> list[EvaluationRow]:
+    """The bundled evaluation (捆绑式评价), per group and horizon year.
+
+    ``staff_started``/``cadres_started``: exchanges starting that year whose
+    staff member belongs to the group's core school (locked ones included);
+    ``staff_serving``: staff serving at the group's member schools that year;
+    ``weighted_need``/``weighted_covered``: sums of priority x count and of
+    priority x covered over the members' needs of that year (from the audit);
+    the quota columns: what the audit's TEACHER-QUOTA and CADRE-QUOTA checks
+    require that year (blank: no quota that year).
+    """
+    rows: list[EvaluationRow] = []
+    for group in scenario.groups:
+        core_id = core_school_id(scenario, group.group_id)
+        members: set[str] = {s.school_id for s in scenario.members(group.group_id)}
+        headcount = len(scenario.staff_of(core_id)) if core_id is not None else 0
+        for year in scenario.years:
+            starts: list[Staff] = []
+            for e in plan.exchanges:
+                person = scenario.staff_by_id.get(e.staff_id)
+                if e.start_year == year and person is not None and person.school_id == core_id:
+                    starts.append(person)
+            serving = {
+                e.staff_id for e in plan.exchanges if e.covers(year) and e.school_id in members
+            }
+            covs = [
+                c for c in report.coverage if c.need.year == year and c.need.school_id in members
+            ]
+            need = sum((c.need.priority * c.need.count for c in covs), Decimal(0))
+            covered = sum((c.weighted for c in covs), Decimal(0))
+            rows.append(
+                EvaluationRow(
+                    group_id=group.group_id,
+                    group=group.name,
+                    year=year,
+                    core_headcount=headcount,
+                    staff_started=len(starts),
+                    cadres_started=sum(1 for p in starts if p.is_cadre),
+                    staff_serving=len(serving),
+                    weighted_need=need,
+                    weighted_covered=covered,
+                    coverage_ratio=ratio_of(covered, need),
+                    teacher_quota_required=_quota_required(
+                        report, Rule.TEACHER_QUOTA, group.group_id, year
+                    ),
+                    cadre_quota_required=_quota_required(
+                        report, Rule.CADRE_QUOTA, group.group_id, year
+                    ),
+                )
+            )
+    return rows

@@ -1,0 +1,225 @@
+"""The sheets about people and places: roster, by-school, staff, summary,
+and the conflict and change sheets of a diagnosis or a replan."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from planner.analysis.replan import Change
+from planner.audit import eligibility_reasons
+from planner.data import Exchange, Plan, Scenario
+from planner.report.tables.common import (
+    group_name,
+    locked_keys,
+    people_text,
+    school_name,
+    serving_at,
+)
+from planner.report.tables.rows import (
+    BySchoolRow,
+    ChangeRow,
+    ConflictRow,
+    RosterRow,
+    StaffRow,
+    SummaryRow,
+)
+from planner.results import AuditReport, SolveResult
+
+if TYPE_CHECKING:
+    from planner.model.diagnose import Conflict
+
+__all__ = [
+    "by_school_rows",
+    "change_rows",
+    "conflict_rows",
+    "roster_rows",
+    "staff_rows",
+    "summary_rows",
+]
+
+
+def roster_rows(scenario: Scenario, plan: Plan) -> list[RosterRow]:
+    """One row per exchange of ``plan``, in the plan's order."""
+    locked = locked_keys(scenario)
+    rows: list[RosterRow] = []
+    for ex in plan.exchanges:
+        person = scenario.staff_by_id.get(ex.staff_id)
+        home = scenario.school_by_id.get(person.school_id) if person is not None else None
+        receiving = scenario.school_by_id.get(ex.school_id)
+        group_id = receiving.group_id if receiving is not None else home.group_id if home else None
+        rows.append(
+            RosterRow(
+                staff_id=ex.staff_id,
+                name=person.name if person else None,
+                position=person.position if person else None,
+                subject=person.subject if person else None,
+                stage=person.stage if person else None,
+                home_school_id=person.school_id if person else None,
+                home_school_name=home.name if home else None,
+                school_id=ex.school_id,
+                school_name=receiving.name if receiving else None,
+                group=group_name(scenario, group_id),
+                start_year=ex.start_year,
+                end_year=ex.end_year,
+                term=ex.term,
+                age_at_start=person.age_at(ex.start_year) if person else None,
+                honor=person.honor if person else None,
+                volunteer=person.volunteer if person else None,
+                locked=ex.key() in locked,
+            )
+        )
+    return rows
+
+
+def by_school_rows(scenario: Scenario, plan: Plan) -> list[BySchoolRow]:
+    """Each member school of each group, each horizon year: who serves there."""
+    rows: list[BySchoolRow] = []
+    for group in scenario.groups:
+        for school in scenario.members(group.group_id):
+            for year in scenario.years:
+                serving = [e.staff_id for e in serving_at(plan, school.school_id, year)]
+                rows.append(
+                    BySchoolRow(
+                        member_school_id=school.school_id,
+                        member_school_name=school.name,
+                        role=school.role,
+                        group=group.name,
+                        year=year,
+                        member=scenario.is_member(school, year),
+                        staff=people_text(scenario, serving),
+                        count=len(set(serving)),
+                        capacity=school.capacity,
+                    )
+                )
+    return rows
+
+
+def staff_rows(scenario: Scenario, plan: Plan) -> list[StaffRow]:
+    """Every staff member: eligibility in the first year and exchange record."""
+    first = scenario.first_year
+    rows: list[StaffRow] = []
+    for person in scenario.staff:
+        reasons = eligibility_reasons(scenario, person, first)
+        mine = sorted(plan.by_staff(person.staff_id), key=lambda e: e.start_year)
+        rows.append(
+            StaffRow(
+                staff_id=person.staff_id,
+                name=person.name,
+                staff_school_id=person.school_id,
+                staff_school_name=school_name(scenario, person.school_id),
+                subject=person.subject,
+                stage=person.stage,
+                position=person.position,
+                age_first_year=person.age_at(first),
+                honor=person.honor,
+                level_ok=person.level_ok,
+                age_exception=person.age_exception,
+                volunteer=person.volunteer,
+                needs_experience=person.needs_experience,
+                eligible_first_year=not reasons,
+                reasons=",".join(reasons),
+                placed=bool(mine),
+                placements="; ".join(
+                    " ".join(
+                        x
+                        for x in (
+                            e.school_id,
+                            school_name(scenario, e.school_id),
+                            f"{e.start_year}-{e.end_year}",
+                        )
+                        if x
+                    )
+                    for e in mine
+                ),
+                exchange_years=scenario.exchange_years(person.staff_id, plan),
+            )
+        )
+    return rows
+
+
+_MAX_VIOLATIONS_LISTED = 50
+
+
+def summary_rows(
+    scenario: Scenario, result: SolveResult, report: AuditReport | None = None
+) -> list[SummaryRow]:
+    """Scenario, status, objective values, levels, audit verdict, messages."""
+    plan = result.plan
+    locked = locked_keys(scenario)
+    rows = [
+        SummaryRow("scenario", None, scenario.name),
+        SummaryRow("policy", None, scenario.policy.name),
+        SummaryRow("first_year", None, scenario.first_year),
+        SummaryRow("horizon", None, scenario.horizon),
+        SummaryRow("status", None, result.status),
+    ]
+    for key, value in result.objective.items():
+        rows.append(SummaryRow("objective", key, value))
+    rows.append(SummaryRow("exchanges", None, len(plan.exchanges)))
+    rows.append(SummaryRow("locked", None, sum(1 for e in plan.exchanges if e.key() in locked)))
+    rows.append(SummaryRow("staff_placed", None, len({e.staff_id for e in plan.exchanges})))
+    rows.append(SummaryRow("staff_total", None, len(scenario.staff)))
+    for level in result.levels:
+        rows.append(SummaryRow("level_value", level.name, level.value))
+        rows.append(SummaryRow("level_bound", level.name, level.bound))
+        rows.append(SummaryRow("level_status", level.name, level.status))
+    if report is not None:
+        rows.append(SummaryRow("audit_valid", None, report.valid))
+        rows.append(SummaryRow("audit_coverage", None, report.total_coverage))
+        rows.append(SummaryRow("violations", None, len(report.violations)))
+        for v in report.violations[:_MAX_VIOLATIONS_LISTED]:
+            rows.append(SummaryRow("violation", v.rule, str(v)))
+        more = len(report.violations) - _MAX_VIOLATIONS_LISTED
+        if more > 0:
+            rows.append(SummaryRow("violation", None, f"... (+{more})"))
+    for s in result.shortfalls:
+        where = " ".join(str(x) for x in (s.group_id, s.year, s.scope) if x is not None)
+        rows.append(SummaryRow("shortfall", s.rule, f"{where}: {s.amount}" if where else s.amount))
+    rows.append(SummaryRow("build_seconds", None, round(result.build_seconds, 3)))
+    rows.append(SummaryRow("solve_seconds", None, round(result.solve_seconds, 3)))
+    for message in result.messages:
+        rows.append(SummaryRow("message", None, message))
+    return rows
+
+
+def conflict_rows(scenario: Scenario, conflicts: Sequence[Conflict]) -> list[ConflictRow]:
+    """The conflicts that leave a scenario without a plan, one row each."""
+    return [
+        ConflictRow(
+            rules=",".join(c.rules),
+            group=group_name(scenario, c.group_id),
+            year=c.year,
+            required=c.required,
+            possible=c.possible,
+            message=c.message,
+            instances="; ".join(
+                f"{i.label()}: {i.detail}" if i.detail else i.label() for i in c.instances
+            ),
+        )
+        for c in conflicts
+    ]
+
+
+def change_rows(scenario: Scenario, changes: Sequence[Change]) -> list[ChangeRow]:
+    """One row per change of a replan against the published plan."""
+
+    def show(e: Exchange | None) -> str:
+        return f"{e.school_id} {e.start_year}-{e.end_year}" if e else ""
+
+    rows = []
+    for change in changes:
+        person = scenario.staff_by_id.get(change.staff_id)
+        rows.append(
+            ChangeRow(
+                change.kind,
+                change.staff_id,
+                person.name if person else "",
+                group_name(scenario, change.group_id),
+                change.year,
+                show(change.before),
+                show(change.after),
+                change.reason,
+            )
+        )
+    return rows
