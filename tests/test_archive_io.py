@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from planner import api
 from planner.archive import Archive, BadInput, NotFound, SchemaTooNew, resolve_url
-from planner.archive.commands import (
+from planner.cli.archive import (
     EXIT_BAD_INPUT,
     EXIT_SUPERSEDED,
     archive,

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from planner import api
 from planner.archive import Archive
-from planner.archive.commands import (
+from planner.cli.archive import (
     ledger,
     plans,
     previous_from_archive,

@@ -2,7 +2,7 @@
 ledger in a database (SQLite by default, PostgreSQL for a shared server).
 
 See :class:`planner.archive.store.Archive` for the Python API and
-:mod:`planner.archive.commands` for the click commands.
+:mod:`planner.cli.archive` for the click commands.
 """
 
 from planner.archive.db import resolve_url, upgrade

@@ -5,6 +5,7 @@ group lives in its own module and is registered here:
 
 * :mod:`planner.cli.check`: ``validate``, ``check``, ``explain``, ``diff``;
 * :mod:`planner.cli.solve`: ``solve``, ``replan``;
+* :mod:`planner.cli.archive`: ``publish``, ``plans``, ``ledger``, ``archive``;
 * :mod:`planner.cli.template`, :mod:`planner.cli.generate`,
   :mod:`planner.cli.sweep`: the command of that name.
 
@@ -14,6 +15,7 @@ Exit codes, the one error type and the shared options:
 
 import click
 
+from planner.cli.archive import archive, ledger, plans, publish
 from planner.cli.check import check, diff, explain, validate
 from planner.cli.common import (
     EXIT_BAD_INPUT,
@@ -52,5 +54,19 @@ def main() -> None:
     """
 
 
-for _command in (validate, solve, check, explain, replan, diff, generate, sweep, template):
+for _command in (
+    validate,
+    solve,
+    check,
+    explain,
+    replan,
+    diff,
+    generate,
+    sweep,
+    template,
+    publish,
+    plans,
+    ledger,
+    archive,
+):
     main.add_command(_command)

@@ -61,6 +61,7 @@ EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
 EXIT_INTERNAL = 5
+EXIT_SUPERSEDED = 6  # planner publish: someone else published first; reload
 EXIT_INTERRUPTED = 130
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from planner import api
+from planner.cli.archive import db_option, previous_from_archive, record_draft, solve_settings
 from planner.cli.common import (
     InputError,
     exit_for,
@@ -62,6 +63,7 @@ __all__ = ["replan", "solve"]
     metavar="RULE",
     help="Let a quota-type rule fall short (minimised first). Repeat, or 'all'.",
 )
+@db_option
 @quiet_option()
 def solve(
     scenario: Path | None,
@@ -76,6 +78,7 @@ def solve(
     work_limit: float | None,
     lang: str,
     relax: tuple[str, ...],
+    db: str | None,
     quiet: bool,
 ) -> None:
     """Solve SCENARIO (default: the built-in Taishan scenario) and write the plan."""
@@ -93,6 +96,12 @@ def solve(
     outcome = api.solve_scenario(loaded, params)
     written = api.write_outputs(outcome, roster=roster, json_path=json_path, lang=lang)
     _print_summary(outcome.result, outcome.report, written, outcome.conflicts)
+    if db is not None:
+        source = scenario or api.BUILTIN_SCENARIO
+        draft = record_draft(
+            db, source, api.plan_document(outcome), solve_settings(params), lang=lang
+        )
+        _print_draft(draft, lang)
     exit_for(outcome)
 
 
@@ -100,9 +109,9 @@ def solve(
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--previous",
-    required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The previous (published) plan: JSON or roster workbook.",
+    help="The previous (published) plan: JSON or roster workbook "
+    "(default: the plan published in the archive for --from-year).",
 )
 @click.option("--from-year", required=True, type=int, help="First school year not yet started.")
 @policy_option()
@@ -119,10 +128,11 @@ def solve(
     "--order",
     help="Goal order, e.g. COVER,FAIR,PREFER,STABLE,COST (default: STABLE right after COVER).",
 )
+@db_option
 @quiet_option()
 def replan(
     scenario: Path,
-    previous: Path,
+    previous: Path | None,
     from_year: int,
     policy_file: Path | None,
     roster: Path | None,
@@ -135,6 +145,7 @@ def replan(
     work_limit: float | None,
     lang: str,
     order: str | None,
+    db: str | None,
     quiet: bool,
 ) -> None:
     """Replan SCENARIO from --from-year, keeping the --previous plan where possible.
@@ -142,18 +153,22 @@ def replan(
     Exchanges that started before the year are fixed (LOCKED); those of the
     previous plan starting in it or later are the published plan, changed
     only where coverage or the rules require (STABLE). Prints every change
-    with its reason.
+    with its reason. Without --previous, the plan published in the archive
+    (--db) for --from-year is the previous plan, and the new plan is stored
+    there as a draft.
     """
+    inputs = [scenario.resolve()] + ([previous.resolve()] if previous is not None else [])
     for path in (roster, json_path):
-        if path is not None and path.resolve() in (scenario.resolve(), previous.resolve()):
+        if path is not None and path.resolve() in inputs:
             raise InputError(f"refusing to overwrite an input file: {path}")
+    published = previous_from_archive(db, from_year, lang) if previous is None else None
     try:
         loaded = api.load_scenario(scenario, policy_file)
         if order:
             loaded = replace(
                 loaded, policy=loaded.policy.with_overrides({"objective_order": order}, "--order")
             )
-        previous_plan = api.read_plan(previous)
+        previous_plan = api.read_plan(previous) if previous is not None else published.plan  # type: ignore[union-attr]
     except ScenarioError as exc:
         fail_input(exc)
     params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet)
@@ -171,7 +186,28 @@ def replan(
     click.echo(f"{len(done.changes)} change(s) against the published plan:")
     for change in done.changes:
         click.echo(f"  {change}")
+    if db is not None or published is not None:
+        document = {
+            **api.plan_document(outcome),
+            "changes": [api.change_document(c) for c in done.changes],
+        }
+        settings = solve_settings(params, from_year=from_year)
+        based_on = published.head if published is not None else None
+        draft = record_draft(
+            db, scenario, document, settings, from_year=from_year, based_on=based_on, lang=lang
+        )
+        _print_draft(draft, lang)
     exit_for(outcome)
+
+
+def _print_draft(draft: int | None, lang: str) -> None:
+    """Say where the plan went in the archive (nothing is stored without a plan)."""
+    if draft is None:
+        return
+    if lang == "en":
+        click.echo(f"archived   draft plan {draft} (publish it with: planner publish {draft})")
+    else:
+        click.echo(f"已存档     方案草稿 {draft}（发布：planner publish {draft}）")
 
 
 def _relaxed_rules(values: tuple[str, ...]) -> frozenset[str]:

@@ -23,16 +23,18 @@ import dataclasses
 import getpass
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 import click
 
 from planner.archive.errors import ArchiveError, BadInput, Superseded
 from planner.archive.ledger import ledger_summary, write_ledger_xlsx
 from planner.archive.store import Archive, Published, _json_safe
+from planner.cli.common import EXIT_BAD_INPUT, EXIT_SUPERSEDED, InputError
+from planner.cli.common import lang_option as common_lang_option
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -47,17 +49,6 @@ __all__ = [
     "record_draft",
     "solve_settings",
 ]
-
-EXIT_BAD_INPUT = 2
-EXIT_SUPERSEDED = 6
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class ArchiveInputError(click.ClickException):
-    """Bad input or an unusable archive: printed without a traceback, exit 2."""
-
-    exit_code = EXIT_BAD_INPUT
 
 
 class SupersededError(click.ClickException):
@@ -81,14 +72,7 @@ db_option = click.option(
 )
 
 
-def lang_option(f: F) -> F:
-    return click.option(
-        "--lang",
-        type=click.Choice(["zh", "en"]),
-        default="zh",
-        show_default=True,
-        help="Language of messages and of the ledger workbook's headers.",
-    )(f)
+lang_option = common_lang_option("Language of messages and of the ledger workbook's headers.")
 
 
 @contextmanager
@@ -99,11 +83,11 @@ def _archive_errors(lang: str) -> Iterator[None]:
     except Superseded as exc:
         raise SupersededError(exc.text(lang)) from None
     except ArchiveError as exc:
-        raise ArchiveInputError(exc.text(lang)) from None
+        raise InputError(exc.text(lang)) from None
 
 
 def _fail(lang: str, zh: str, en: str) -> NoReturn:
-    raise ArchiveInputError(_t(lang, zh, en))
+    raise InputError(_t(lang, zh, en))
 
 
 @contextmanager
