@@ -68,7 +68,14 @@ def _quota(
     if short > 0:
         breach = Breach(f"{q.group.name}: {says} (short by {short})", amount=short)
     ctx.out.record(
-        rule, q.group.group_id, q.year, None, breach, required=required, achieved=achieved, note=note
+        rule,
+        q.group.group_id,
+        q.year,
+        None,
+        breach,
+        required=required,
+        achieved=achieved,
+        note=note,
     )
 
 
@@ -193,9 +200,7 @@ def core_keep(ctx: AuditContext) -> None:
         for year in ctx.horizon:
             away = ctx.away.get(year, set())
             gone = sum(1 for p in people if p.staff_id in away)
-            unavailable = sum(
-                1 for p in people if p.staff_id not in away and year in p.unavailable
-            )
+            unavailable = sum(1 for p in people if p.staff_id not in away and year in p.unavailable)
             home = len(people) - gone - unavailable
             short = keep.min_home - home
             breach = None

@@ -64,9 +64,7 @@ def term(ctx: AuditContext, ex: Exchange) -> None:
             )
         breach = Breach(message, amount=off, staff_id=ex.staff_id, school_id=ex.school_id)
     group = ctx.group_of_staff(ex.staff_id)
-    ctx.out.record(
-        Rule.TERM, group, ex.start_year, ex.staff_id, breach, achieved=length, note=note
-    )
+    ctx.out.record(Rule.TERM, group, ex.start_year, ex.staff_id, breach, achieved=length, note=note)
 
 
 def age(ctx: AuditContext, ex: Exchange) -> None:
@@ -80,9 +78,7 @@ def age(ctx: AuditContext, ex: Exchange) -> None:
     year = ex.start_year
     years, over = age_over(ctx.scenario, person, year)
     exception = " (approved exception)" if person.age_exception else ""
-    note = (
-        f"age {years} > {limit}" if over else (f"age {years}{exception}" if exception else "")
-    )
+    note = f"age {years} > {limit}" if over else (f"age {years}{exception}" if exception else "")
     breach = None
     if over:
         breach = Breach(

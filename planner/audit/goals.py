@@ -122,9 +122,7 @@ def shortfall(violations: Sequence[Violation]) -> Decimal:
 
 def overspend(violations: Sequence[Violation]) -> Decimal:
     """OVERSPEND: money over the BUDGET rows."""
-    return sum(
-        (v.amount or Decimal(0) for v in violations if v.rule == Rule.BUDGET), Decimal(0)
-    )
+    return sum((v.amount or Decimal(0) for v in violations if v.rule == Rule.BUDGET), Decimal(0))
 
 
 def goal_values(
