@@ -62,7 +62,14 @@ class Outcome:
     def consistent(self) -> bool:
         """The audit agrees with the solver: the plan breaks no rule beyond the
         shortfalls the solver states (``--allow-shortfall``), each by exactly
-        the stated amount, and the audited coverage is the claimed one."""
+        the stated amount, the audited coverage is the claimed one, and every
+        goal level the solve reports has the audit's plain-Python value
+        (:mod:`planner.audit.goals`).
+
+        A level proven optimal must match exactly; a level stopped by the time
+        limit reports the plan's value then, which later levels may only have
+        improved, so the audited value must be at least as good.
+        """
         if self.report is None:
             return True
         claimed = self.result.objective.get("coverage")
@@ -72,7 +79,18 @@ class Outcome:
         stated = sorted(
             (s.rule, s.group_id or "", s.year or 0, s.amount) for s in self.result.shortfalls
         )
-        return broken == stated and claimed == self.report.total_coverage
+        if broken != stated or claimed != self.report.total_coverage:
+            return False
+        for level in self.result.levels:
+            audited = self.report.goals.get(level.name)
+            if level.value is None or audited is None or audited == level.value:
+                continue
+            if level.status is SolveStatus.OPTIMAL:
+                return False
+            better = audited > level.value if level.sense == "max" else audited < level.value
+            if not better:
+                return False
+        return True
 
 
 def load_scenario(

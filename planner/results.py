@@ -130,6 +130,9 @@ class AuditReport:
     violations: list[Violation]
     checks: list[RuleCheck]
     coverage: list[NeedCoverage]
+    # Each goal recomputed from the plan, by goal name (COVER, FAIR, PREFER,
+    # COST, STABLE, SHORTFALL, OVERSPEND; void goals left out).
+    goals: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:

@@ -1,8 +1,8 @@
 """The independent audit (planner.audit) on tiny hand-made scenarios.
 
 For every hard rule of rules.md: one plan that breaks it (rule id, group,
-year and amount asserted exactly) and one that keeps it. Scenarios are built
-here directly from the data classes (no shared factory).
+year and amount asserted exactly) and one that keeps it. Scenarios come from
+the shared builders of conftest.py.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from scenario_factory import make_scenario, staff
+from conftest import FIRST, make_scenario, quiet_policy, staff
+from conftest import staff as person
+from conftest import two_group_scenario as scenario
 
 from planner.audit import age_in_full_years, audit, eligibility_reasons
 from planner.data import (
@@ -33,73 +35,9 @@ from planner.enums import Honor, Position, Role, Stage
 from planner.policy import Policy
 from planner.results import AuditReport, Violation
 
-# ---------------------------------------------------------------------------
-# A small builder: group G1 (core C1, fusion M1, alliance M2, nine-year N1),
-# group G2 (core C2, fusion P1). Staff are eligible unless told otherwise.
-# ---------------------------------------------------------------------------
-
-FIRST = 2022
-
-
-def quiet_policy(**kw: Any) -> Policy:
-    """The default policy without quotas (so a test sees only its own rule)."""
-    values: dict[str, Any] = {
-        "ratio_first_year": Decimal(0),
-        "ratio_later_years": Decimal(0),
-        "cadre_min_first_year": 0,
-        "cadre_min_later_years": 0,
-    }
-    values.update(kw)
-    return Policy(**values)
-
-
-def person(staff_id: str, **kw: Any) -> Staff:
-    values: dict[str, Any] = {
-        "name": f"教师{staff_id}",
-        "school_id": "C1",
-        "subject": "数学",
-        "stage": Stage.JUNIOR,
-        "birth_date": dt.date(1985, 3, 1),
-        "position": Position.TEACHER,
-        "honor": Honor.DISTRICT,
-        "level_ok": True,
-    }
-    values.update(kw)
-    return Staff(staff_id, **values)
-
-
-def schools(**overrides: dict[str, Any]) -> list[School]:
-    base = [
-        School("C1", "核心校", "G1", Role.CORE, Stage.JUNIOR),
-        School("M1", "融合校", "G1", Role.FUSION, Stage.JUNIOR),
-        School("M2", "联合校", "G1", Role.ALLIANCE, Stage.PRIMARY),
-        School("N1", "九年制", "G1", Role.FUSION, Stage.NINE_YEAR),
-        School("C2", "另一核心校", "G2", Role.CORE, Stage.JUNIOR),
-        School("P1", "另一成员校", "G2", Role.FUSION, Stage.JUNIOR),
-    ]
-    return [replace(s, **overrides.get(s.school_id, {})) for s in base]
-
-
-def scenario(
-    staff: list[Staff] | None = None,
-    *,
-    policy: Policy | None = None,
-    horizon: int = 3,
-    first_year: int = FIRST,
-    founded: int = FIRST,
-    school_overrides: dict[str, dict[str, Any]] | None = None,
-    **kw: Any,
-) -> Scenario:
-    return Scenario(
-        name="test",
-        first_year=first_year,
-        horizon=horizon,
-        policy=policy or quiet_policy(),
-        groups=[Group("G1", "集团G1", founded), Group("G2", "集团G2", founded)],
-        schools=schools(**(school_overrides or {})),
-        staff=staff if staff is not None else [person("S1"), person("S2")],
-        **kw,
-    )
+# The world: conftest's two_group_scenario (group G1: core C1, fusion M1,
+# alliance M2, nine-year N1; group G2: core C2, fusion P1), quotas off.
+# Staff are eligible unless told otherwise.
 
 
 def ex(staff_id: str, school_id: str, start: int, end: int) -> Exchange:

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from scenario_factory import make_scenario, staff
+from conftest import make_scenario, staff
 
 from planner.cli import (
     EXIT_BAD_INPUT,

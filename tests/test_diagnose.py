@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from conftest import make_scenario, need, school, staff
 from ortools.sat.python import cp_model
-from scenario_factory import make_scenario, need, school, staff
 
 from planner.audit import audit
 from planner.data import BudgetRow, CoreKeep, Exchange, Position, Scenario

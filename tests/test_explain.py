@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from scenario_factory import make_scenario, need, staff
+from conftest import make_scenario, need, staff
 
 from planner.analysis.explain import explain
 from planner.data import Exchange, Honor, Plan

@@ -13,21 +13,20 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from conftest import group, make_scenario, school
+from conftest import staff as person
 
 from planner.audit import audit
 from planner.data import (
     BudgetRow,
     CoreKeep,
     Exchange,
-    Group,
     Honor,
     Need,
     Position,
     Role,
     Scenario,
-    School,
     Staff,
-    Stage,
 )
 from planner.model.constraints import required_count
 from planner.model.solve import SolveParams, solve
@@ -41,22 +40,6 @@ NO_QUOTA = Policy(
 )
 
 
-def person(sid: str, subject: str = "数学", **kw: object) -> Staff:
-    base: dict[str, object] = {
-        "staff_id": sid,
-        "name": f"教师{sid}",
-        "school_id": "C1",
-        "subject": subject,
-        "stage": Stage.JUNIOR,
-        "birth_date": dt.date(1985, 3, 1),
-        "position": Position.TEACHER,
-        "honor": Honor.DISTRICT,
-        "level_ok": True,
-    }
-    base.update(kw)
-    return Staff(**base)  # type: ignore[arg-type]
-
-
 def world(
     staff: list[Staff],
     needs: list[Need],
@@ -66,21 +49,19 @@ def world(
     m2: dict[str, object] | None = None,
     **kw: object,
 ) -> Scenario:
-    schools = [
-        School("C1", "核心校", "G1", Role.CORE, Stage.JUNIOR),
-        School("M1", "融合校", "G1", Role.FUSION, Stage.JUNIOR, **(m1 or {})),  # type: ignore[arg-type]
-        School("M2", "联合校", "G1", Role.ALLIANCE, Stage.JUNIOR, **(m2 or {})),  # type: ignore[arg-type]
-    ]
-    return Scenario(
-        name="tiny",
-        first_year=2022,
+    """conftest's tiny world over ``horizon`` years, ``m1``/``m2`` overriding the members."""
+    return make_scenario(
         horizon=horizon,
         policy=policy,
-        groups=[Group("G1", "集团", 2022)],
-        schools=schools,
+        groups=[group("G1", name="集团")],
+        schools=[
+            school("C1", Role.CORE, name="核心校"),
+            school("M1", Role.FUSION, name="融合校", **(m1 or {})),
+            school("M2", Role.ALLIANCE, name="联合校", **(m2 or {})),
+        ],
         staff=staff,
         needs=needs,
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 

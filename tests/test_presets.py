@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 
-from scenario_factory import make_scenario, staff
+from conftest import make_scenario, staff
 
 from planner.audit import audit
 from planner.data import Honor, Plan

@@ -1,5 +1,6 @@
 """Property: on random small scenarios, every plan ``solve`` returns passes the
-independent audit, and its claimed coverage equals the recomputed one.
+independent audit, and every goal level it claims equals the audit's
+plain-Python value (planner.audit.goals).
 
 The scenarios mix every feature of the format: several groups, fusion and
 alliance members that join and leave, capacities, core-keep rows, nine-year
@@ -16,6 +17,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner.api import Outcome
 from planner.audit import audit
 from planner.data import (
     BudgetRow,
@@ -34,6 +36,7 @@ from planner.data import (
 from planner.model.solve import SolveParams, solve
 from planner.policy import Policy
 from planner.results import SolveStatus
+from planner.rules import RELAXABLE
 
 SUBJECTS = ("语文", "数学")
 FIRST = 2022
@@ -168,13 +171,15 @@ def test_every_returned_plan_passes_the_audit(scenario: Scenario) -> None:
     assert report.violations == []
     assert report.total_coverage == result.objective["coverage"]
     assert result.objective["coverage"] <= result.objective["coverage_bound"]
+    for level in result.levels:  # every level proven: exactly the audit's value
+        assert report.goals.get(level.name) == level.value, level.name
+    assert Outcome(scenario, result, report).consistent
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_relaxed_plans_fail_only_by_their_shortfalls(scenario: Scenario) -> None:
-    rules = frozenset({"TEACHER-QUOTA", "CADRE-QUOTA", "CAPACITY", "CORE-KEEP", "BUDGET"})
-    result = solve(scenario, SolveParams(time_limit=30, workers=2, relax=rules))
+    result = solve(scenario, SolveParams(time_limit=30, workers=2, relax=RELAXABLE))
     if result.status is SolveStatus.INFEASIBLE:
         # Only rules that cannot be relaxed can make it infeasible: locked
         # commitments breaking TERM, MEMBERSHIP, AVAILABLE or ONE-PLACE, and
@@ -186,3 +191,4 @@ def test_relaxed_plans_fail_only_by_their_shortfalls(scenario: Scenario) -> None
     audited = sorted((v.rule, v.group_id or "", v.year or 0, v.amount) for v in report.violations)
     claimed = sorted((s.rule, s.group_id or "", s.year or 0, s.amount) for s in result.shortfalls)
     assert audited == claimed
+    assert Outcome(scenario, result, report).consistent

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from scenario_factory import make_scenario, staff
+from conftest import make_scenario, staff
 
 from planner import api
 from planner.analysis.replan import diff_plans, prepare_replan

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from decimal import Decimal
 
-from scenario_factory import make_scenario, need, school, staff
+from conftest import hand_report, make_scenario, need, school, staff
 
-from planner.data import Commitment, CoreKeep, Exchange, Plan, Scenario
+from planner.data import Commitment, CoreKeep, Exchange, Plan
 from planner.enums import Honor, Position, Role, Stage
 from planner.report.tables import (
     build_tables,
@@ -23,32 +22,11 @@ from planner.report.tables import (
 from planner.results import (
     AuditReport,
     LevelResult,
-    NeedCoverage,
     RuleCheck,
     SolveResult,
     SolveStatus,
     Violation,
 )
-
-
-def hand_report(scenario: Scenario, plan: Plan, checks: Iterable[RuleCheck] = ()) -> AuditReport:
-    """COVER of rules.md computed by hand: priority x min(count, serving)."""
-    covs = []
-    for i, n in enumerate(scenario.needs):
-        stages = scenario.need_stages(n)
-        serving = tuple(
-            sorted(
-                e.staff_id
-                for e in plan.exchanges
-                if e.school_id == n.school_id
-                and e.covers(n.year)
-                and scenario.staff_by_id[e.staff_id].subject == n.subject
-                and scenario.staff_by_id[e.staff_id].stage in stages
-            )
-        )
-        covered = min(n.count, len(serving))
-        covs.append(NeedCoverage(i, n, serving, covered, n.priority * covered))
-    return AuditReport([], list(checks), covs)
 
 
 def check(

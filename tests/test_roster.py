@@ -7,15 +7,14 @@ import os
 import re
 import stat
 import zipfile
-from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from conftest import hand_report, make_scenario, need, school, staff
 from openpyxl import Workbook
-from scenario_factory import make_scenario, need, school, staff
 
 from planner.audit import audit
 from planner.data import Commitment, Exchange, Plan, Scenario
@@ -45,7 +44,6 @@ from planner.report.tables import build_tables
 from planner.results import (
     AuditReport,
     LevelResult,
-    NeedCoverage,
     RuleCheck,
     SolveResult,
     SolveStatus,
@@ -64,26 +62,6 @@ EN_SHEETS = [
 ]
 ZH_SHEETS = ["概要", "交流名单", "按学校", "需求覆盖", "规则检查", "教职工", "捆绑评价", "交流通知"]
 NOTICES = {"en": "notices", "zh": "交流通知"}
-
-
-def hand_report(scenario: Scenario, plan: Plan, checks: Iterable[RuleCheck] = ()) -> AuditReport:
-    """COVER of rules.md computed by hand: priority x min(count, serving)."""
-    covs = []
-    for i, n in enumerate(scenario.needs):
-        stages = scenario.need_stages(n)
-        serving = tuple(
-            sorted(
-                e.staff_id
-                for e in plan.exchanges
-                if e.school_id == n.school_id
-                and e.covers(n.year)
-                and scenario.staff_by_id[e.staff_id].subject == n.subject
-                and scenario.staff_by_id[e.staff_id].stage in stages
-            )
-        )
-        covered = min(n.count, len(serving))
-        covs.append(NeedCoverage(i, n, serving, covered, n.priority * covered))
-    return AuditReport([], list(checks), covs)
 
 
 LONG_NAME = "泰安市泰山区第一实验学校教育集团融合型成员校上高中心小学"

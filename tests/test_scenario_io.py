@@ -18,9 +18,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import group, make_scenario, need, school, staff
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scenario_factory import group, make_scenario, need, school, staff
 
 from planner.data import BudgetRow, Commitment, CoreKeep, Scenario
 from planner.enums import Honor, Position, Role, Stage

@@ -8,7 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from scenario_factory import staff as make_staff
+from conftest import staff as make_staff
 
 import planner.model.solve as solve_module
 from planner.audit import audit

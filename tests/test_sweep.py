@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from scenario_factory import make_scenario, need, staff
+from conftest import make_scenario, need, staff
 
 from planner import api
 from planner.analysis.sweep import (

@@ -18,8 +18,8 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import make_scenario, need, school, staff
 from openpyxl.worksheet.worksheet import Worksheet
-from scenario_factory import make_scenario, need, school, staff
 
 from planner.api import BUILTIN_SCENARIO
 from planner.cli import main

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from scenario_factory import group, make_scenario, need, school, staff
+from conftest import group, make_scenario, need, school, staff
 
 from planner.data import BudgetRow, Commitment, CoreKeep
 from planner.enums import Role, Stage

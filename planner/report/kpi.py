@@ -1,7 +1,8 @@
 """Key figures of a solved plan as pandas DataFrames (for notebooks and sweeps).
 
 Everything here is computed from the scenario, the solve result and the
-independent audit's report; nothing touches the solver. Numbers are plain
+independent audit's report (its coverage and its goal values,
+:mod:`planner.audit.goals`); nothing touches the solver. Numbers are plain
 ``int``/``float`` (Decimals of the model become floats) so the frames plot
 and aggregate directly; a plan-less solve gives empty frames and a summary
 with only its status.
@@ -10,9 +11,10 @@ with only its status.
 * :func:`quota_frame`: TEACHER-QUOTA and CADRE-QUOTA per group and year:
   required, achieved and slack (achieved - required; negative = short).
 * :func:`fairness_frame`: each member school's coverage ratio over the horizon
-  (the FAIR goal is the smallest of them).
+  (the FAIR goal is the smallest of them, rounded down to basis points).
 * :func:`cost_frame`: staff-years on exchange and their cost per year, with
-  the fund where there is a budget row.
+  the fund where there is a budget row: the total spend, commitments
+  included (the COST goal counts decided exchanges only).
 * :func:`sent_frame`: staff and cadres starting an exchange from each group's
   core school, per year (the bundled evaluation's contribution columns).
 * :func:`kpi_summary`: one row of headline figures (:data:`KPI_COLUMNS`).
@@ -25,6 +27,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from planner.audit.goals import school_coverage
 from planner.data import Scenario
 from planner.report.tables import evaluation_rows
 from planner.results import AuditReport, SolveResult
@@ -191,17 +194,11 @@ def fairness_frame(scenario: Scenario, report: AuditReport | None) -> pd.DataFra
 
     ``lowest`` marks the school(s) with the smallest ratio, the value the
     FAIR goal raises (the model's FAIR value is this ratio in basis points,
-    rounded down).
+    rounded down: the audit's ``goals["FAIR"]``).
     """
-    need: dict[str, Decimal] = defaultdict(Decimal)
-    covered: dict[str, Decimal] = defaultdict(Decimal)
-    for cov in report.coverage if report is not None else []:
-        if cov.need.count <= 0:
-            continue
-        need[cov.need.school_id] += cov.need.priority * cov.need.count
-        covered[cov.need.school_id] += cov.weighted
+    schools = school_coverage(report.coverage if report is not None else [])
     rows = []
-    for school_id in need:
+    for school_id, (need, covered) in schools.items():
         school = scenario.school_by_id.get(school_id)
         group_id = school.group_id if school is not None else None
         rows.append(
@@ -211,9 +208,9 @@ def fairness_frame(scenario: Scenario, report: AuditReport | None) -> pd.DataFra
                 school_id,
                 school.name if school is not None else None,
                 school.role.value if school is not None else None,
-                float(need[school_id]),
-                float(covered[school_id]),
-                _ratio(covered[school_id], need[school_id]),
+                float(need),
+                float(covered),
+                _ratio(covered, need),
                 False,
             ]
         )
@@ -237,7 +234,12 @@ def cost_frame(scenario: Scenario, result: SolveResult) -> pd.DataFrame:
     """Per year (horizon years, and later years the plan's exchanges reach):
     staff-years on exchange, their cost (``cost_teacher``/``cost_cadre`` per
     staff-year, locked exchanges included), the year's fund (blank: no budget
-    row) and what is left of it."""
+    row) and what is left of it.
+
+    ``cost`` is the total spend, commitments included, as the fund sees it;
+    it is not the COST goal, which counts decided exchanges only (the
+    audit's ``goals["COST"]``).
+    """
     policy = scenario.policy
     teachers: dict[int, int] = defaultdict(int)
     cadres: dict[int, int] = defaultdict(int)
@@ -325,10 +327,12 @@ def kpi_summary(
 
     ``coverage`` is the audited weighted coverage (COVER), ``coverage_bound``
     the solver's proven bound on it, ``coverage_ratio`` coverage / weighted
-    need, ``fairness`` the lowest member school's coverage ratio (exact, not
-    rounded to basis points), ``preference_penalty`` the PREFER value (None
-    when the goal was not optimised), ``cost`` the money of every staff-year
-    in the plan, ``exchanges`` the plan's exchanges, ``staff_placed`` the
+    need, ``fairness`` the lowest member school's coverage ratio (exact: the
+    FAIR goal is this rounded down to basis points), ``preference_penalty``
+    the audited PREFER value (None when the goal was not optimised),
+    ``cost`` the total spend on every staff-year in the plan, commitments
+    included (not the COST goal, which counts decided exchanges only),
+    ``exchanges`` the plan's exchanges, ``staff_placed`` the
     people on them, ``cadres_sent`` exchanges of cadres, ``quota_slack`` the
     sum over quota instances of achieved - required, ``violations`` the
     audit's count (0 for a valid plan), ``seconds`` build + solve time.
@@ -345,6 +349,7 @@ def kpi_summary(
     fairness = fairness_frame(scenario, report)
     cost = cost_frame(scenario, result)
     quota = quota_frame(scenario, report)
+    prefer = result.objective.get("preference_penalty")  # set when PREFER was optimised
     cadres = 0
     for ex in plan.exchanges:
         person = scenario.staff_by_id.get(ex.staff_id)
@@ -355,7 +360,7 @@ def kpi_summary(
         weighted_need=float(weighted_need),
         coverage_ratio=_ratio(report.total_coverage, weighted_need),
         fairness=None if fairness.empty else float(fairness["ratio"].min()),
-        preference_penalty=_num(result.objective.get("preference_penalty")),
+        preference_penalty=None if prefer is None else _num(report.goals.get("PREFER", prefer)),
         cost=float(cost["cost"].sum()),
         exchanges=len(plan.exchanges),
         staff_placed=len({e.staff_id for e in plan.exchanges}),
