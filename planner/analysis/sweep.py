@@ -48,7 +48,8 @@ import pandas as pd
 from openpyxl import Workbook
 
 from planner import api
-from planner.io.scenario import read_scenario
+from planner.io.policy_file import MODELS_DIR, load_policy
+from planner.io.reader import read_scenario
 from planner.io.xlsx import (
     VIOLATION_FILL,
     fill_row,
@@ -58,7 +59,7 @@ from planner.io.xlsx import (
     write_table,
 )
 from planner.model.solve import SolveParams
-from planner.policy import MODELS_DIR, PARAMETERS, load_policy
+from planner.policy import PARAMETERS
 from planner.problems import ScenarioError
 from planner.report.kpi import KPI_COLUMNS, KPI_SENSE
 

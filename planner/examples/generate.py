@@ -58,10 +58,11 @@ from planner.examples.synthetic import (
     staff_of_core,
     with_enough_starters,
 )
-from planner.io.scenario import write_scenario
+from planner.io.policy_file import load_policy
+from planner.io.writer import write_scenario
 from planner.model import domain
 from planner.model.constraints import required_count
-from planner.policy import Policy, load_policy
+from planner.policy import Policy
 
 __all__ = [
     "FIRST_YEAR",

@@ -40,9 +40,10 @@ from planner.data import (
     Staff,
     Stage,
 )
-from planner.io.scenario import write_scenario
+from planner.io.policy_file import load_policy
+from planner.io.writer import write_scenario
 from planner.model import domain
-from planner.policy import Policy, load_policy
+from planner.policy import Policy
 
 __all__ = [
     "DEFAULT_SEED",

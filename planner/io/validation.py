@@ -25,23 +25,17 @@ from dataclasses import dataclass, field
 
 from planner.data import Group, Scenario, School
 from planner.enums import Role, Stage
+from planner.io.cells import HORIZON_MAX, YEAR_MAX, YEAR_MIN
+from planner.io.schema import ID_COLUMNS
 from planner.problems import Problem
 
 __all__ = [
-    "HORIZON_MAX",
-    "ID_COLUMNS",
-    "YEAR_MAX",
-    "YEAR_MIN",
     "Finding",
     "Unparsed",
     "duplicate_expected",
     "scenario_findings",
     "scenario_problems",
 ]
-
-YEAR_MIN = 1990
-YEAR_MAX = 2100
-HORIZON_MAX = 20
 
 # In Finding.expected, replaced by where the first occurrence is.
 FIRST = "{first}"
@@ -130,8 +124,7 @@ class Unparsed:
         return group_id in self.incomplete_groups or "schools" in self.sheets
 
 
-# The sheets whose rows carry their own id, and what a row is.
-ID_COLUMNS: dict[str, str] = {"groups": "group_id", "schools": "school_id", "staff": "staff_id"}
+# What a row of each sheet with its own id (ID_COLUMNS) is.
 _NOUNS: dict[str, str] = {"groups": "group", "schools": "school", "staff": "staff member"}
 
 
