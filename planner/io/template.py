@@ -263,65 +263,16 @@ def _settings_validations(ws: Worksheet, lang: str, rows: Sequence[Sequence[obje
 
 
 def _instructions(wb: Workbook, lang: str) -> Worksheet:
+    """The first sheet: every sheet, column and code explained, with examples."""
     ws = wb.create_sheet(INSTRUCTIONS_SHEET[lang])
     heads = ["sheet", "column", "required", "meaning", "format", "example"]
     for col, key in enumerate(heads, start=1):
         write_cell(ws, 1, col, pick(LABELS[key], lang))
     row = 2
-    yes, no = pick(LABELS["yes"], lang), pick(LABELS["no"], lang)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for sheet, columns in SHEET_COLUMNS.items():
-        name = data_sheet_name(sheet, lang)
-        optional = ""
-        if sheet not in REQUIRED_SHEETS:
-            word = pick(LABELS["optional_sheet"], lang)
-            optional = f"（{word}）" if lang == "zh" else f" ({word})"
-        write_cell(ws, row, 1, f"{name}{optional}")
-        write_cell(ws, row, 4, pick(SHEET_HELP[sheet], lang))
-        for col in range(1, 7):
-            ws.cell(row, col).font = Font(bold=True)
-        row += 1
-        example = EXAMPLES[sheet]
-        if sheet == "settings":
-            for key in SETTINGS_KEYS:
-                write_cell(ws, row, 1, name)
-                write_cell(ws, row, 2, settings_key_label(key, lang))
-                write_cell(ws, row, 3, yes)
-                write_cell(ws, row, 4, pick(SETTINGS_HELP[key], lang))
-                key_kind = {"name": "text", "first_year": "year"}.get(key)
-                write_cell(ws, row, 5, pick(KINDS[key_kind].fmt, lang) if key_kind else "")
-                write_cell(ws, row, 6, example[key])
-                row += 1
-            continue
-        for column in columns:
-            kind = KINDS[column_kind(sheet, column)]
-            write_cell(ws, row, 1, name)
-            write_cell(ws, row, 2, column_label(sheet, column, lang))
-            write_cell(ws, row, 3, yes if column in REQUIRED_COLUMNS[sheet] else no)
-            write_cell(ws, row, 4, column_help(sheet, column, lang))
-            fmt = pick(kind.fmt, lang)
-            if kind.enum is not None and kind.list_name is not None:
-                _, codes = CODE_LISTS[kind.list_name]
-                fmt += ": " + ", ".join(code_label(kind.enum, c, lang) for c in codes)
-            elif kind.list_name == "list_yes_no":
-                fmt += ": " + ", ".join(YES_NO[lang])
-            write_cell(ws, row, 5, fmt)
-            value = _translate(sheet, column, example.get(column), lang)
-            if isinstance(value, dt.date):
-                value = value.isoformat()
-            write_cell(ws, row, 6, value, text=True)
-            row += 1
-    row += 1
-    write_cell(ws, row, 1, pick(LABELS["codes"], lang))
-    ws.cell(row, 1).font = Font(bold=True)
-    row += 1
-    for enum, meanings in CODE_HELP.items():
-        for code, pair in meanings.items():
-            write_cell(ws, row, 1, enum.__name__.lower())
-            write_cell(ws, row, 2, code_label(enum, code, lang))
-            write_cell(ws, row, 4, pick(pair, lang))
-            write_cell(ws, row, 5, code if lang == "zh" else "")
-            row += 1
+    for sheet in SHEET_COLUMNS:
+        row = _sheet_instructions(ws, row, sheet, lang)
+    row = _code_instructions(ws, row + 1, lang)
     style_header(ws, len(heads))
     fit_columns(ws, max_width=50.0)
     for col in (4, 5):
@@ -335,6 +286,67 @@ def _instructions(wb: Workbook, lang: str) -> Worksheet:
     ws.auto_filter.ref = None
     ws.print_title_rows = "3:3"
     return ws
+
+
+def _sheet_instructions(ws: Worksheet, row: int, sheet: str, lang: str) -> int:
+    """The rows explaining ``sheet`` from ``row`` on; returns the next free row."""
+    yes, no = pick(LABELS["yes"], lang), pick(LABELS["no"], lang)
+    name = data_sheet_name(sheet, lang)
+    optional = ""
+    if sheet not in REQUIRED_SHEETS:
+        word = pick(LABELS["optional_sheet"], lang)
+        optional = f"（{word}）" if lang == "zh" else f" ({word})"
+    write_cell(ws, row, 1, f"{name}{optional}")
+    write_cell(ws, row, 4, pick(SHEET_HELP[sheet], lang))
+    for col in range(1, 7):
+        ws.cell(row, col).font = Font(bold=True)
+    row += 1
+    example = EXAMPLES[sheet]
+    if sheet == "settings":
+        for key in SETTINGS_KEYS:
+            write_cell(ws, row, 1, name)
+            write_cell(ws, row, 2, settings_key_label(key, lang))
+            write_cell(ws, row, 3, yes)
+            write_cell(ws, row, 4, pick(SETTINGS_HELP[key], lang))
+            key_kind = {"name": "text", "first_year": "year"}.get(key)
+            write_cell(ws, row, 5, pick(KINDS[key_kind].fmt, lang) if key_kind else "")
+            write_cell(ws, row, 6, example[key])
+            row += 1
+        return row
+    for column in SHEET_COLUMNS[sheet]:
+        kind = KINDS[column_kind(sheet, column)]
+        write_cell(ws, row, 1, name)
+        write_cell(ws, row, 2, column_label(sheet, column, lang))
+        write_cell(ws, row, 3, yes if column in REQUIRED_COLUMNS[sheet] else no)
+        write_cell(ws, row, 4, column_help(sheet, column, lang))
+        fmt = pick(kind.fmt, lang)
+        if kind.enum is not None and kind.list_name is not None:
+            _, codes = CODE_LISTS[kind.list_name]
+            fmt += ": " + ", ".join(code_label(kind.enum, c, lang) for c in codes)
+        elif kind.list_name == "list_yes_no":
+            fmt += ": " + ", ".join(YES_NO[lang])
+        write_cell(ws, row, 5, fmt)
+        value = _translate(sheet, column, example.get(column), lang)
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        write_cell(ws, row, 6, value, text=True)
+        row += 1
+    return row
+
+
+def _code_instructions(ws: Worksheet, row: int, lang: str) -> int:
+    """The codes' table from ``row`` on; returns the next free row."""
+    write_cell(ws, row, 1, pick(LABELS["codes"], lang))
+    ws.cell(row, 1).font = Font(bold=True)
+    row += 1
+    for enum, meanings in CODE_HELP.items():
+        for code, pair in meanings.items():
+            write_cell(ws, row, 1, enum.__name__.lower())
+            write_cell(ws, row, 2, code_label(enum, code, lang))
+            write_cell(ws, row, 4, pick(pair, lang))
+            write_cell(ws, row, 5, code if lang == "zh" else "")
+            row += 1
+    return row
 
 
 # ---------------------------------------------------------------------------
