@@ -16,7 +16,7 @@ from planner.analysis.replan import Change, ReplanInput, diff_plans, explain_cha
 from planner.audit import audit
 from planner.data import Exchange, Plan, Scenario
 from planner.io.plans import plan_to_json, read_plan, write_json
-from planner.io.scenario import read_scenario
+from planner.io.reader import read_scenario
 from planner.model.constraints import RuleInstance
 from planner.model.diagnose import Conflict, explain_infeasible, precheck
 from planner.model.solve import SolveParams, solve

@@ -2,26 +2,22 @@
 
 A policy is the parameter set of the rules in ``shared/spec/rules.md``. The
 Taishan 2022 defaults live in ``models/taishan-2022.yaml``; a scenario's
-``policy`` sheet overrides single keys; ``--policy FILE`` picks another file.
-Every value is checked here, with an error that names the key, the value and
-what is expected.
+``policy`` sheet overrides single keys; ``--policy FILE`` picks another file
+(reading those files and sheets: :mod:`planner.io.policy_file`). Every value
+is checked here, with an error that names the key, the value and what is
+expected.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from decimal import Decimal
 from typing import Any
 
-import yaml
-
 from planner.enums import Honor, Role
+from planner.io.cells import parse_amount, parse_bool, parse_decimal
 from planner.problems import Problem, ScenarioError
-
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-DEFAULT_POLICY_FILE = MODELS_DIR / "taishan-2022.yaml"
 
 # The soft goals of rules.md, in their default priority order. STABLE
 # (change little of a published plan) only applies when replanning; a
@@ -134,53 +130,12 @@ def _parse_int(raw: Any, lo: int, hi: int) -> int:
     return value
 
 
-def parse_decimal(raw: Any) -> Decimal:
-    """A finite decimal from a cell or YAML value (floats via their repr, exactly)."""
-    if isinstance(raw, bool):
-        raise ValueError
-    text = repr(raw) if isinstance(raw, float) else str(raw).strip()
-    try:
-        value = Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError from exc
-    if not value.is_finite():
-        raise ValueError
-    return value
-
-
 def _parse_ratio(raw: Any) -> Decimal:
     text = str(raw).strip()
     value = parse_decimal(text[:-1]) / 100 if text.endswith("%") else parse_decimal(raw)
     if not Decimal(0) <= value <= Decimal(1):
         raise ValueError
     return value
-
-
-def _parse_money(raw: Any) -> Decimal:
-    value = parse_decimal(raw)
-    if value < 0:
-        raise ValueError
-    return value
-
-
-TRUE_WORDS = {"yes", "true", "1", "是", "y"}
-FALSE_WORDS = {"no", "false", "0", "否", "n", ""}
-
-
-def parse_bool(raw: Any) -> bool:
-    """The contract's yes/no: yes/no, true/false, 1/0, 是/否, blank = no."""
-    if raw is None:
-        return False
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, (int, float)) and raw in (0, 1):
-        return bool(raw)
-    text = str(raw).strip().lower()
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise ValueError
 
 
 def _parse_honor(raw: Any) -> Honor:
@@ -226,8 +181,8 @@ PARAMETERS: dict[str, tuple[Callable[[Any], Any], str]] = {
     ),
     "require_level": (parse_bool, "yes or no"),
     "receiving_roles": (_parse_roles, "a comma-separated list of fusion, alliance"),
-    "cost_teacher": (_parse_money, "an amount >= 0"),
-    "cost_cadre": (_parse_money, "an amount >= 0"),
+    "cost_teacher": (parse_amount, "an amount >= 0"),
+    "cost_cadre": (parse_amount, "an amount >= 0"),
     "objective_order": (
         _parse_order,
         "a comma-separated order of " + ", ".join(GOALS) + ", each at most once",
@@ -283,32 +238,6 @@ def parse_parameters(
     return values, problems
 
 
-def load_policy(path: str | Path | None = None) -> Policy:
-    """Load a policy YAML file (default: ``models/taishan-2022.yaml``).
-
-    The file holds a mapping ``parameters:`` of key → value; keys not given
-    take the dataclass defaults. Any problem raises :class:`ScenarioError`.
-    """
-    file = Path(path) if path is not None else DEFAULT_POLICY_FILE
-    where = str(file)
-    try:
-        doc = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioError([Problem(where, None, None, str(file), f"cannot read: {exc}")]) from exc
-    except yaml.YAMLError as exc:
-        raise ScenarioError([Problem(where, None, None, "", f"not valid YAML: {exc}")]) from exc
-    if not isinstance(doc, dict) or not isinstance(doc.get("parameters"), dict):
-        raise ScenarioError(
-            [Problem(where, None, "parameters", doc, "a mapping 'parameters:' of key: value")]
-        )
-    values, problems = parse_parameters(doc["parameters"], where)
-    if "name" not in values and "id" in doc:
-        values["name"] = str(doc["id"])
-    if problems:
-        raise ScenarioError(problems)
-    return build_policy(Policy(), values, where)
-
-
 def build_policy(base: Policy, values: Mapping[str, Any], where: str) -> Policy:
     """``base`` with parsed ``values``; problems between parameters name ``where``."""
     try:
@@ -318,14 +247,10 @@ def build_policy(base: Policy, values: Mapping[str, Any], where: str) -> Policy:
 
 
 __all__ = [
-    "DEFAULT_POLICY_FILE",
     "GOALS",
     "OBJECTIVES",
     "PARAMETERS",
     "Policy",
     "build_policy",
-    "load_policy",
-    "parse_bool",
-    "parse_decimal",
     "parse_parameters",
 ]

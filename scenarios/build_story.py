@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.examples.story import STORY
-from planner.io.scenario import write_scenario
+from planner.io.writer import write_scenario
 
 NOTES = [
     "三年轮岗示例：两个教育集团 2022-2025 的计划与逐年调整。人员、需求均为示例数据，并非真实人员。",

@@ -20,7 +20,7 @@ from planner.cli import (
     main,
 )
 from planner.data import Honor, Position
-from planner.io.scenario import write_scenario
+from planner.io.writer import write_scenario
 from planner.policy import Policy
 
 

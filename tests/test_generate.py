@@ -23,7 +23,7 @@ from planner.examples.generate import (
     generation_notes,
 )
 from planner.examples.synthetic import subjects_of
-from planner.io.scenario import read_scenario
+from planner.io.reader import read_scenario
 from planner.io.validation import scenario_problems
 from planner.model.diagnose import precheck
 from planner.model.solve import SolveParams

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from planner.enums import Honor, Role
-from planner.policy import DEFAULT_POLICY_FILE, Policy, load_policy
+from planner.io.policy_file import DEFAULT_POLICY_FILE, load_policy
+from planner.policy import Policy
 from planner.problems import ScenarioError
 
 

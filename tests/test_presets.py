@@ -11,8 +11,9 @@ from conftest import make_scenario, staff
 
 from planner.audit import audit
 from planner.data import Honor, Plan
+from planner.io.policy_file import MODELS_DIR, load_policy
 from planner.model.solve import SolveParams, solve
-from planner.policy import MODELS_DIR, Policy, load_policy
+from planner.policy import Policy
 from planner.results import SolveStatus
 
 FREE = Policy(ratio_first_year=Decimal(0), ratio_later_years=Decimal(0), cadre_min_first_year=0)

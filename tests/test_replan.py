@@ -13,7 +13,7 @@ from planner.analysis.replan import diff_plans, prepare_replan
 from planner.audit import audit
 from planner.data import Exchange, Plan, Position, Scenario
 from planner.examples.story import JOINING_MEMBER, LEAVER, LEAVING_MEMBER, STORY, STUDY_LEAVE
-from planner.io.scenario import read_scenario
+from planner.io.reader import read_scenario
 from planner.model.solve import SolveParams
 from planner.report.tables import staff_rows
 
@@ -146,7 +146,7 @@ def test_ledger_counts_history_and_plan() -> None:
 
 
 def test_history_sheet_round_trips(tmp_path: Path) -> None:
-    from planner.io.scenario import write_scenario
+    from planner.io.writer import write_scenario
 
     s = make_scenario(history=[Exchange("S1", "M1", 2019, 2020)])
     path = tmp_path / "h.xlsx"

@@ -24,8 +24,10 @@ from hypothesis import strategies as st
 
 from planner.data import BudgetRow, Commitment, CoreKeep, Scenario
 from planner.enums import Honor, Position, Role, Stage
-from planner.io.scenario import SHEET_COLUMNS, read_scenario, write_scenario
+from planner.io.reader import read_scenario
+from planner.io.schema import SHEET_COLUMNS
 from planner.io.validation import scenario_problems
+from planner.io.writer import write_scenario
 from planner.policy import Policy
 from planner.problems import Problem, ScenarioError
 

@@ -26,7 +26,7 @@ from planner.analysis.sweep import (
 from planner.cli.sweep import sweep
 from planner.data import Scenario
 from planner.enums import Honor, Position
-from planner.io.scenario import write_scenario
+from planner.io.writer import write_scenario
 from planner.model.solve import SolveParams
 from planner.report.kpi import KPI_COLUMNS
 

@@ -14,8 +14,8 @@ import pytest
 
 from planner.data import Role, Scenario, Staff, Stage
 from planner.examples.synthetic import build_taishan_scenario, is_eligible, notes
+from planner.io.policy_file import load_policy
 from planner.io.validation import scenario_findings
-from planner.policy import load_policy
 
 WORKBOOK = Path(__file__).resolve().parent.parent / "scenarios" / "taishan-2022.xlsx"
 
@@ -360,7 +360,7 @@ def test_needs_exceed_what_the_quotas_force_but_not_trivially(scenario: Scenario
 
 
 def test_committed_workbook_is_the_script_output(scenario: Scenario) -> None:
-    from planner.io.scenario import read_scenario
+    from planner.io.reader import read_scenario
 
     assert WORKBOOK.exists(), "run: python scenarios/build_taishan_2022.py"
     assert read_scenario(WORKBOOK) == scenario
@@ -382,7 +382,7 @@ def test_committed_workbook_is_marked_as_example_data() -> None:
 
 def test_write_and_read_back_another_seed(tmp_path: Path) -> None:
     from planner.examples.synthetic import write_taishan_scenario
-    from planner.io.scenario import read_scenario
+    from planner.io.reader import read_scenario
 
     path = tmp_path / "other.xlsx"
     written = write_taishan_scenario(path, seed=11)

@@ -27,25 +27,23 @@ from planner.cli.template import template
 from planner.data import Scenario
 from planner.enums import Position, Role
 from planner.io.plans import read_plan
-from planner.io.scenario import (
+from planner.io.reader import read_scenario
+from planner.io.schema import (
     CODE_ALIASES,
     COLUMN_ALIASES,
     SETTINGS_KEY_ALIASES,
     SHEET_ALIASES,
     SHEET_COLUMNS,
-    read_scenario,
-    scenario_rows,
 )
-from planner.io.template import (
-    INSTRUCTIONS_SHEET,
+from planner.io.template import INSTRUCTIONS_SHEET, LISTS_SHEET, write_template
+from planner.io.template_text import (
     KINDS,
-    LISTS_SHEET,
     column_kind,
     column_label,
     data_sheet_name,
     settings_key_label,
-    write_template,
 )
+from planner.io.writer import scenario_rows
 from planner.problems import ScenarioError
 from planner.report.roster import CODES_ZH
 

@@ -2,7 +2,7 @@
 
 Registered on the ``planner`` group in :mod:`planner.cli`; the work is done by
 :func:`planner.examples.generate.generate_scenario` and
-:func:`planner.io.scenario.write_scenario` (atomic).
+:func:`planner.io.writer.write_scenario` (atomic).
 """
 
 from __future__ import annotations

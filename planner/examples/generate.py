@@ -56,8 +56,9 @@ from planner.examples.groups import (
 from planner.examples.naming import Namer
 from planner.examples.presets import PRESETS, Preset
 from planner.examples.rosters import core_keep_of, needs_of_member
-from planner.io.scenario import write_scenario
-from planner.policy import Policy, load_policy
+from planner.io.policy_file import load_policy
+from planner.io.writer import write_scenario
+from planner.policy import Policy
 
 __all__ = [
     "COST_CADRE",

@@ -34,9 +34,10 @@ from planner.examples.rosters import (
     subjects_of,
     with_enough_starters,
 )
-from planner.io.scenario import write_scenario
+from planner.io.policy_file import load_policy
+from planner.io.writer import write_scenario
 from planner.model import domain
-from planner.policy import Policy, load_policy
+from planner.policy import Policy
 
 __all__ = [
     "DEFAULT_SEED",

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from planner.data import Exchange, Plan
+from planner.io.cells import EXPECT_ID, blank, norm, parse_id, parse_whole
 from planner.problems import Problem, ScenarioError
 
 __all__ = [
@@ -54,8 +55,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }
 ROSTER_SHEETS: tuple[str, ...] = ("roster", "交流名单")
 
-YEAR_MIN, YEAR_MAX = 1000, 9999
-EXPECT_ID = "an id (text; a whole number is read as its digits)"
+# A plan's years are only read here; the scenario's horizon bounds them.
+PLAN_YEAR_MIN, PLAN_YEAR_MAX = 1000, 9999
 EXPECT_YEAR = "a four-digit school year as a whole number (e.g. 2022)"
 EXPECT_JSON = (
     'a plan in the contract form {"status": ..., "exchanges": [{"staff_id", "school_id", '
@@ -148,71 +149,31 @@ def write_json(doc: Mapping[str, object], path: str | Path) -> None:
 
 
 # ---------------------------------------------------------------------------
-# Reading: cell and value parsers (raise ValueError)
+# Reading: the year parser of a plan (raises ValueError)
 # ---------------------------------------------------------------------------
-
-# Excel keeps 15 significant digits: a longer number in an id cell has lost some.
-_LONGEST_NUMBER_ID = 10**15
-
-
-def _parse_id(raw: object) -> str:
-    if isinstance(raw, bool) or raw is None:
-        raise ValueError
-    if isinstance(raw, float):
-        if not raw.is_integer():
-            raise ValueError
-        raw = int(raw)
-    if isinstance(raw, int):
-        if abs(raw) >= _LONGEST_NUMBER_ID:
-            raise ValueError
-        return str(raw)
-    if not isinstance(raw, str):
-        raise ValueError
-    text = raw.strip()
-    if not text:
-        raise ValueError
-    return text
-
 
 _YEAR_TEXT = re.compile(r"([+-]?\d+)\s*(?:学年|年)?")
 
 
 def _parse_year(raw: object) -> int:
-    if isinstance(raw, bool) or raw is None:
-        raise ValueError
-    if isinstance(raw, float):
-        if not raw.is_integer():
-            raise ValueError
-        value = int(raw)
-    elif isinstance(raw, int):
-        value = raw
-    elif isinstance(raw, str):
+    """A year ``PLAN_YEAR_MIN..PLAN_YEAR_MAX``: a whole number, or text such as 2022年."""
+    if isinstance(raw, str):
         match = _YEAR_TEXT.fullmatch(unicodedata.normalize("NFKC", raw).strip())
         if match is None:
             raise ValueError
-        value = int(match.group(1))
-    else:
-        raise ValueError
-    if not YEAR_MIN <= value <= YEAR_MAX:
+        raw = match.group(1)
+    value = parse_whole(raw)
+    if not PLAN_YEAR_MIN <= value <= PLAN_YEAR_MAX:
         raise ValueError
     return value
 
 
 _PARSERS = {
-    "staff_id": (_parse_id, EXPECT_ID),
-    "school_id": (_parse_id, EXPECT_ID),
+    "staff_id": (parse_id, EXPECT_ID),
+    "school_id": (parse_id, EXPECT_ID),
     "start_year": (_parse_year, EXPECT_YEAR),
     "end_year": (_parse_year, EXPECT_YEAR),
 }
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _norm(text: object) -> str:
-    """A header or sheet name as compared: NFKC, stripped, lower case, spaces as ``_``."""
-    return re.sub(r"[\s\-]+", "_", unicodedata.normalize("NFKC", str(text)).strip().lower())
 
 
 def _exchange(
@@ -227,7 +188,7 @@ def _exchange(
     for column in PLAN_COLUMNS:
         parser, expected = _PARSERS[column]
         raw = values.get(column)
-        if _blank(raw):
+        if blank(raw):
             problems.append(Problem(sheet, row, column_name[column], raw, f"required: {expected}"))
             continue
         try:
@@ -320,12 +281,12 @@ def _header_map(header: tuple[object, ...]) -> dict[str, tuple[int, str]]:
     """column -> (0-based position, header text) for the contract's columns."""
     found: dict[str, tuple[int, int, str]] = {}  # column -> (alias rank, position, text)
     for position, cell in enumerate(header):
-        if _blank(cell):
+        if blank(cell):
             continue
-        name = _norm(cell)
+        name = norm(cell)
         for column, aliases in COLUMN_ALIASES.items():
             for rank, alias in enumerate(aliases):
-                if name == _norm(alias):
+                if name == norm(alias):
                     best = found.get(column)
                     if best is None or rank < best[0]:
                         found[column] = (rank, position, str(cell).strip())
@@ -344,8 +305,8 @@ def _read_workbook(path: Path) -> Plan:
             source,
         ) from exc
     try:
-        wanted = {_norm(name) for name in ROSTER_SHEETS}
-        sheet_name = next((name for name in wb.sheetnames if _norm(name) in wanted), None)
+        wanted = {norm(name) for name in ROSTER_SHEETS}
+        sheet_name = next((name for name in wb.sheetnames if norm(name) in wanted), None)
         if sheet_name is None:
             raise ScenarioError(
                 [
@@ -366,7 +327,7 @@ def _read_workbook(path: Path) -> Plan:
         columns = _header_map(tuple(header) if header is not None else ())
         missing = [c for c in PLAN_COLUMNS if c not in columns]
         if missing:
-            found = ", ".join(str(c) for c in (header or ()) if not _blank(c)) or "(no header)"
+            found = ", ".join(str(c) for c in (header or ()) if not blank(c)) or "(no header)"
             _raise_missing(source, where, missing, found)
         names = {column: text for column, (_, text) in columns.items()}
         problems: list[Problem] = []
@@ -376,7 +337,7 @@ def _read_workbook(path: Path) -> Plan:
                 column: (values[pos] if pos < len(values) else None)
                 for column, (pos, _) in columns.items()
             }
-            if all(_blank(v) for v in cells.values()):
+            if all(blank(v) for v in cells.values()):
                 continue
             ex = _exchange(cells, where, number, names, problems)
             if ex is not None:

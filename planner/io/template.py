@@ -7,7 +7,8 @@ sheet name, a column, a code or a format:
 
 * headers: the canonical English names (``lang='en'``) or, with
   ``lang='zh'``, Chinese headers chosen from the aliases the reader accepts
-  (:data:`planner.io.scenario.COLUMN_ALIASES`; nothing is defined twice);
+  (:data:`planner.io.schema.COLUMN_ALIASES`; nothing is defined twice;
+  the texts: :mod:`planner.io.template_text`);
 * a first sheet ``instructions`` (填写说明) explaining each sheet, column and
   code, with an example value for every column;
 * drop-down lists on every coded column (role, stage, position, honor,
@@ -20,7 +21,7 @@ sheet name, a column, a code or a format:
 * the text number format ``@`` on id and text columns (``007`` stays
   ``007``; a name typed as ``=x`` stays text).
 
-:func:`planner.io.scenario.read_scenario` reads a filled template as it is:
+:func:`planner.io.reader.read_scenario` reads a filled template as it is:
 it ignores the ``instructions`` and ``lists`` sheets. The file is written
 atomically.
 """
@@ -29,8 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -42,18 +41,28 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.data import Scenario
-from planner.enums import Honor, Position, Role, Stage
-from planner.io.scenario import (
-    CODE_ALIASES,
-    COLUMN_ALIASES,
-    REQUIRED_COLUMNS,
-    REQUIRED_SHEETS,
-    SETTINGS_KEY_ALIASES,
-    SHEET_ALIASES,
-    SHEET_COLUMNS,
-    scenario_rows,
+from planner.io.cells import HORIZON_MAX, YEAR_MAX, YEAR_MIN
+from planner.io.schema import REQUIRED_COLUMNS, REQUIRED_SHEETS, SETTINGS_KEYS, SHEET_COLUMNS
+from planner.io.template_text import (
+    CODE_HELP,
+    CODE_LISTS,
+    DATE_FORMAT,
+    EXAMPLES,
+    KINDS,
+    LABELS,
+    SETTINGS_HELP,
+    SHEET_HELP,
+    YES_NO,
+    Kind,
+    code_label,
+    column_help,
+    column_kind,
+    column_label,
+    data_sheet_name,
+    pick,
+    settings_key_label,
 )
-from planner.io.validation import HORIZON_MAX, YEAR_MAX, YEAR_MIN
+from planner.io.writer import scenario_rows
 from planner.io.xlsx import (
     PAGE_FOOTER,
     TEXT_FORMAT,
@@ -66,19 +75,13 @@ from planner.io.xlsx import (
 from planner.policy import PARAMETERS
 
 __all__ = [
-    "DATE_FORMAT",
     "INSTRUCTIONS_SHEET",
     "LANGS",
     "LISTS_SHEET",
-    "column_label",
-    "data_sheet_name",
-    "settings_key_label",
     "write_template",
 ]
 
 LANGS = ("en", "zh")
-DATE_FORMAT = "yyyy-mm-dd"
-YEAR_FORMAT = "0"
 LISTS_SHEET = "lists"
 INSTRUCTIONS_SHEET: dict[str, str] = {"en": "instructions", "zh": "填写说明"}
 
@@ -87,468 +90,18 @@ MIN_ROWS = 1000
 SPARE_ROWS = 500
 MIN_WIDTH = 12.0
 
-SETTINGS_KEYS: tuple[str, ...] = ("name", "first_year", "horizon")
-
-# ---------------------------------------------------------------------------
-# Chinese names: picked from the reader's alias tables (never redefined here)
-# ---------------------------------------------------------------------------
-
-# Sheet -> the alias of SHEET_ALIASES used as its Chinese name (else the first).
-_ZH_SHEET_PICK: dict[str, str] = {"core_keep": "核心校留校"}
-# (sheet or "*", column) -> the alias of COLUMN_ALIASES used as its Chinese header.
-_ZH_COLUMN_PICK: dict[tuple[str, str], str] = {
-    ("*", "group_id"): "集团编号",
-    ("*", "school_id"): "学校编号",
-    ("groups", "name"): "集团名称",
-    ("schools", "name"): "学校名称",
-    ("*", "founded_year"): "成立学年",
-    ("*", "joined_year"): "加入学年",
-    ("*", "left_year"): "退出学年",
-    ("*", "year"): "学年",
-    ("*", "start_year"): "开始学年",
-    ("*", "end_year"): "结束学年",
-    ("*", "amount"): "金额",
-    ("*", "level_ok"): "水平认定",
-    ("*", "backbone"): "骨干教师",
+# Id columns that the references point at: named range -> (sheet, column).
+ID_RANGES: dict[str, tuple[str, str]] = {
+    "ids_school": ("schools", "school_id"),
+    "ids_group": ("groups", "group_id"),
+    "ids_staff": ("staff", "staff_id"),
 }
-_ZH_SETTINGS_PICK: dict[str, str] = {"name": "方案名称", "horizon": "规划年数"}
-
-assert all(alias in SHEET_ALIASES[s] for s, alias in _ZH_SHEET_PICK.items())
-assert all(alias in COLUMN_ALIASES[c] for (_, c), alias in _ZH_COLUMN_PICK.items())
-assert all(alias in SETTINGS_KEY_ALIASES[k] for k, alias in _ZH_SETTINGS_PICK.items())
 
 
 def _check_lang(lang: str) -> None:
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
 
-
-def data_sheet_name(sheet: str, lang: str = "zh") -> str:
-    """The name of the contract sheet ``sheet`` in the template of ``lang``."""
-    if lang == "en":
-        return sheet
-    return _ZH_SHEET_PICK.get(sheet) or SHEET_ALIASES[sheet][0]
-
-
-def column_label(sheet: str, column: str, lang: str = "zh") -> str:
-    """The header of ``column`` of ``sheet`` in the template of ``lang``."""
-    if lang == "en":
-        return column
-    picked = _ZH_COLUMN_PICK.get((sheet, column)) or _ZH_COLUMN_PICK.get(("*", column))
-    return picked or COLUMN_ALIASES[column][0]
-
-
-def settings_key_label(key: str, lang: str = "zh") -> str:
-    """A key of the ``settings`` sheet in the template of ``lang``."""
-    if lang == "en":
-        return key
-    return _ZH_SETTINGS_PICK.get(key) or SETTINGS_KEY_ALIASES[key][0]
-
-
-def _code_label(enum: type[Enum], code: str, lang: str) -> str:
-    """A coded value as written in ``lang``: Chinese from CODE_ALIASES."""
-    if lang == "en":
-        return code
-    return next(
-        (a for a, v in CODE_ALIASES[enum].items() if v == code and not a.isascii()),
-        code,
-    )
-
-
-_YES_NO: dict[str, tuple[str, str]] = {"en": ("yes", "no"), "zh": ("是", "否")}
-
-# ---------------------------------------------------------------------------
-# Column kinds: what a column holds, its format, its validation, its help
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Kind:
-    """How a kind of column is formatted, validated and explained."""
-
-    number_format: str | None  # of the whole data column
-    fmt: tuple[str, str]  # what to write, (en, zh)
-    list_name: str | None = None  # drop-down from this named range
-    enum: type[Enum] | None = None  # coded values of this enum
-    whole: tuple[int, int | None] | None = None  # whole number lo..hi
-    decimal_min: tuple[float, bool] | None = None  # (minimum, strictly greater)
-    date: bool = False
-
-
-_YEARS_TEXT = f"{YEAR_MIN}..{YEAR_MAX}"
-
-KINDS: dict[str, _Kind] = {
-    "id": _Kind(
-        TEXT_FORMAT,
-        ("an id (text; 007 stays 007)", "编号（文本；007 保持为 007）"),
-    ),
-    "school_ref": _Kind(
-        TEXT_FORMAT,
-        ("a school_id of the schools sheet (drop-down)", "学校表中的学校编号（下拉选择）"),
-        list_name="ids_school",
-    ),
-    "group_ref": _Kind(
-        TEXT_FORMAT,
-        ("a group_id of the groups sheet (drop-down)", "集团表中的集团编号（下拉选择）"),
-        list_name="ids_group",
-    ),
-    "staff_ref": _Kind(
-        TEXT_FORMAT,
-        ("a staff_id of the staff sheet (drop-down)", "教职工表中的工号（下拉选择）"),
-        list_name="ids_staff",
-    ),
-    "text": _Kind(TEXT_FORMAT, ("text", "文本")),
-    "year": _Kind(
-        YEAR_FORMAT,
-        (
-            f"a four-digit school year {_YEARS_TEXT} (2022 = school year 2022-2023)",
-            f"四位数学年 {_YEARS_TEXT}（2022 即 2022—2023 学年）",
-        ),
-        whole=(YEAR_MIN, YEAR_MAX),
-    ),
-    "count": _Kind(YEAR_FORMAT, ("a whole number >= 0", "不小于 0 的整数"), whole=(0, None)),
-    "capacity": _Kind(
-        YEAR_FORMAT,
-        ("a whole number >= 0; blank = no limit", "不小于 0 的整数；空白 = 不限"),
-        whole=(0, None),
-    ),
-    "date": _Kind(
-        DATE_FORMAT,
-        (
-            "a date YYYY-MM-DD, e.g. 1985-03-01 (a date cell)",
-            "日期，格式 YYYY-MM-DD，如 1985-03-01（日期单元格）",
-        ),
-        date=True,
-    ),
-    "bool": _Kind(
-        None,
-        ("yes or no (drop-down); blank = no", "是 或 否（下拉选择）；空白 = 否"),
-        "list_yes_no",
-    ),
-    "role": _Kind(None, ("a school type (drop-down)", "学校类型（下拉选择）"), "list_role", Role),
-    "stage": _Kind(None, ("a stage (drop-down)", "学段（下拉选择）"), "list_stage", Stage),
-    "staff_stage": _Kind(
-        None,
-        ("primary or junior (drop-down)", "小学 或 初中（下拉选择）"),
-        "list_staff_stage",
-        Stage,
-    ),
-    "position": _Kind(
-        None, ("a position (drop-down)", "职务（下拉选择）"), "list_position", Position
-    ),
-    "honor": _Kind(
-        None, ("the highest honor (drop-down)", "最高荣誉（下拉选择）"), "list_honor", Honor
-    ),
-    "priority": _Kind(
-        None, ("a number > 0; blank = 1", "大于 0 的数；空白 = 1"), decimal_min=(0.0, True)
-    ),
-    "amount": _Kind(None, ("an amount >= 0", "不小于 0 的金额"), decimal_min=(0.0, False)),
-    "years": _Kind(
-        TEXT_FORMAT,
-        ("school years separated by commas, e.g. 2023,2024", "学年，用逗号分隔，如 2023,2024"),
-    ),
-    "settings_key": _Kind(
-        TEXT_FORMAT, ("a settings key (drop-down)", "设置项（下拉选择）"), "list_settings_key"
-    ),
-    "policy_key": _Kind(
-        TEXT_FORMAT, ("a policy parameter (drop-down)", "政策参数名（下拉选择）"), "list_policy_key"
-    ),
-    "value": _Kind(None, ("the value of the key", "该项的取值")),
-}
-
-# Column -> kind; (sheet, column) overrides the column's kind.
-_COLUMN_KINDS: dict[str, str] = {
-    "group_id": "group_ref",
-    "school_id": "school_ref",
-    "staff_id": "staff_ref",
-    "preferred_school": "school_ref",
-    "name": "text",
-    "subject": "text",
-    "founded_year": "year",
-    "joined_year": "year",
-    "left_year": "year",
-    "school_since": "year",
-    "year": "year",
-    "start_year": "year",
-    "end_year": "year",
-    "capacity": "capacity",
-    "count": "count",
-    "min_home": "count",
-    "birth_date": "date",
-    "level_ok": "bool",
-    "age_exception": "bool",
-    "volunteer": "bool",
-    "needs_experience": "bool",
-    "backbone": "bool",
-    "role": "role",
-    "stage": "stage",
-    "position": "position",
-    "honor": "honor",
-    "priority": "priority",
-    "amount": "amount",
-    "unavailable": "years",
-    "value": "value",
-}
-_SHEET_KINDS: dict[tuple[str, str], str] = {
-    ("groups", "group_id"): "id",
-    ("schools", "school_id"): "id",
-    ("staff", "staff_id"): "id",
-    ("staff", "stage"): "staff_stage",
-    ("settings", "key"): "settings_key",
-    ("policy", "key"): "policy_key",
-}
-
-
-def column_kind(sheet: str, column: str) -> str:
-    """The kind (a key of :data:`KINDS`) of ``column`` of ``sheet``."""
-    return _SHEET_KINDS.get((sheet, column)) or _COLUMN_KINDS[column]
-
-
-assert all(column_kind(s, c) in KINDS for s, cs in SHEET_COLUMNS.items() for c in cs)
-
-# Id columns that the references point at: named range -> (sheet, column).
-_ID_RANGES: dict[str, tuple[str, str]] = {
-    "ids_school": ("schools", "school_id"),
-    "ids_group": ("groups", "group_id"),
-    "ids_staff": ("staff", "staff_id"),
-}
-
-# ---------------------------------------------------------------------------
-# The help text (en, zh): sheets, columns, codes
-# ---------------------------------------------------------------------------
-
-SHEET_HELP: dict[str, tuple[str, str]] = {
-    "settings": (
-        "the plan: its name, first school year and number of years (one row per key)",
-        "方案：名称、起始学年、规划年数（每项一行）",
-    ),
-    "policy": (
-        "optional: policy parameters that differ from the Taishan 2022 defaults",
-        "可选：与泰山区 2022 年政策默认值不同的政策参数",
-    ),
-    "groups": ("the education groups", "教育集团"),
-    "schools": (
-        "every school of every group, core school included",
-        "各集团的全部学校（含核心校）",
-    ),
-    "staff": ("one row per staff member of a core school", "核心校教职工，每人一行"),
-    "needs": (
-        "what each member school needs: staff of a subject, per year",
-        "成员校各学年各学科需要的交流人数",
-    ),
-    "core_keep": (
-        "optional: staff of a subject a core school must keep at home every year",
-        "可选：核心校每学年某学科至少留校人数",
-    ),
-    "commitments": (
-        "optional: exchanges already decided or under way (kept as they are)",
-        "可选：已确定或正在进行的交流（保持不变）",
-    ),
-    "budget": ("optional: the special fund of each year", "可选：各学年专项经费"),
-    "history": (
-        "optional: past exchanges (exchange experience)",
-        "可选：以往交流记录（计入交流经历）",
-    ),
-}
-
-# (sheet or "*", column) -> meaning (en, zh).
-COLUMN_HELP: dict[tuple[str, str], tuple[str, str]] = {
-    ("*", "key"): ("the setting or parameter", "设置项或参数名"),
-    ("*", "value"): ("its value", "取值"),
-    ("groups", "group_id"): ("the group's id", "集团编号"),
-    ("groups", "name"): ("the group's name", "集团名称"),
-    ("*", "founded_year"): ("school year the group was founded", "集团成立学年"),
-    ("schools", "school_id"): ("the school's id", "学校编号"),
-    ("schools", "name"): ("the school's name", "学校名称"),
-    ("schools", "group_id"): ("the school's group", "所属集团"),
-    ("*", "role"): (
-        "core school, fusion member or alliance member",
-        "核心校、融合型或联合型成员校",
-    ),
-    ("schools", "stage"): (
-        "the school's stage (a nine-year school takes both)",
-        "学校学段（九年一贯制学校两个学段都接收）",
-    ),
-    ("*", "capacity"): (
-        "most exchange staff hosted in one year; blank = no limit",
-        "每学年最多接收交流人数；空白 = 不限",
-    ),
-    ("*", "joined_year"): (
-        "school year it joined; blank = the group's founding",
-        "加入集团的学年；空白 = 集团成立时",
-    ),
-    ("*", "left_year"): (
-        "first school year it is no longer a member; blank = never",
-        "退出集团的第一个学年；空白 = 未退出",
-    ),
-    ("staff", "staff_id"): ("the staff member's id", "工号"),
-    ("staff", "name"): ("name", "姓名"),
-    ("staff", "school_id"): ("the core school where they work", "所在核心校"),
-    ("staff", "subject"): ("subject taught, e.g. 数学", "任教学科，如 数学"),
-    ("staff", "stage"): ("the stage they teach", "任教学段"),
-    ("*", "birth_date"): ("date of birth (for the age rule)", "出生日期（用于年龄条件）"),
-    ("*", "position"): (
-        "teacher, middle-level cadre or senior (school-level) cadre",
-        "教师、中层干部或校级干部",
-    ),
-    ("*", "honor"): ("highest honor held", "获得的最高荣誉"),
-    ("*", "level_ok"): (
-        "certified high teaching or management level",
-        "已认定具有较高教学或管理水平",
-    ),
-    ("*", "age_exception"): ("approved exception to the age limit", "经批准不受年龄限制"),
-    ("*", "volunteer"): ("volunteers for an exchange", "本人自愿交流"),
-    ("*", "preferred_school"): ("preferred receiving school; optional", "意向接收学校；可不填"),
-    ("*", "needs_experience"): (
-        "still needs exchange experience for promotion",
-        "晋升仍需交流经历",
-    ),
-    ("*", "unavailable"): (
-        "school years they cannot go (leave, study...); optional",
-        "不能派出的学年（休假、进修等）；可不填",
-    ),
-    ("*", "backbone"): (
-        "a backbone teacher (national 2014 preset)",
-        "骨干教师（2014 国家政策预设）",
-    ),
-    ("*", "school_since"): (
-        "first school year at this school (tenure preset); optional",
-        "在本校任教起始学年（任期预设）；可不填",
-    ),
-    ("needs", "school_id"): ("the member school that needs staff", "需要交流人员的成员校"),
-    ("*", "year"): ("the school year", "学年"),
-    ("needs", "subject"): ("the subject needed", "需要的学科"),
-    ("needs", "stage"): (
-        "stage; blank = the school's own (required for nine-year schools)",
-        "学段；空白 = 学校本身学段（九年一贯制学校必填）",
-    ),
-    ("*", "count"): ("staff wanted", "需要人数"),
-    ("*", "priority"): ("weight of this need; blank = 1", "该需求的权重；空白 = 1"),
-    ("core_keep", "school_id"): ("a core school", "核心校"),
-    ("core_keep", "subject"): ("the subject", "学科"),
-    ("*", "min_home"): ("staff of the subject who stay home every year", "每学年至少留校人数"),
-    ("commitments", "staff_id"): ("who", "交流人员工号"),
-    ("commitments", "school_id"): ("the receiving school", "接收学校"),
-    ("history", "staff_id"): ("who", "交流人员工号"),
-    ("history", "school_id"): ("the receiving school", "接收学校"),
-    ("*", "start_year"): ("first school year of the exchange", "交流开始学年"),
-    ("*", "end_year"): ("last school year of the exchange (inclusive)", "交流结束学年（含）"),
-    ("*", "amount"): ("the fund of that year", "该学年专项经费"),
-}
-
-SETTINGS_HELP: dict[str, tuple[str, str]] = {
-    "name": ("the scenario's name", "方案名称"),
-    "first_year": ("first school year of the plan", "规划起始学年"),
-    "horizon": (
-        f"number of school years planned, 1..{HORIZON_MAX}",
-        f"规划学年数，1..{HORIZON_MAX}",
-    ),
-}
-
-CODE_HELP: dict[type[Enum], dict[str, tuple[str, str]]] = {
-    Role: {
-        "core": ("the core school, which sends staff", "核心校，派出交流人员"),
-        "fusion": ("fusion member (融合型), receives staff", "融合型成员校，接收交流人员"),
-        "alliance": ("alliance member (联合型)", "联合型成员校"),
-    },
-    Stage: {
-        "primary": ("primary school", "小学"),
-        "junior": ("junior middle school", "初中"),
-        "nine_year": ("nine-year school: both stages", "九年一贯制：小学和初中"),
-    },
-    Position: {
-        "teacher": ("teacher", "教师"),
-        "middle": ("middle-level cadre (a cadre)", "中层干部（计入干部）"),
-        "senior": ("school-level leader (a cadre)", "校级领导（计入干部）"),
-    },
-    Honor: {
-        "none": ("no honor", "无"),
-        "school": ("school level", "校级"),
-        "district": ("district level", "区级"),
-        "city": ("city level", "市级"),
-        "province": ("province level", "省级"),
-        "national": ("national level", "国家级"),
-    },
-}
-
-# Labels of the instructions sheet, key -> (en, zh).
-LABELS: dict[str, tuple[str, str]] = {
-    "title": ("Scenario workbook: how to fill it in", "交流轮岗方案数据表填写说明"),
-    "intro": (
-        "Fill in the sheets below (one row per item, header row unchanged). Drop-downs list the "
-        "allowed codes; ids are text. Sheets marked optional may stay empty. Then run: "
-        "planner validate FILE.xlsx, planner solve FILE.xlsx.",
-        "按下列各表填写（每行一项，勿改表头）。下拉列表给出可选代码；编号为文本。"
-        "标为可选的表可以留空。填好后运行：planner validate 文件.xlsx，planner solve 文件.xlsx。",
-    ),
-    "sheet": ("sheet", "工作表"),
-    "column": ("column", "列名"),
-    "required": ("required", "必填"),
-    "meaning": ("meaning", "说明"),
-    "format": ("format / values", "填写格式 / 可选值"),
-    "example": ("example", "示例"),
-    "yes": ("yes", "是"),
-    "no": ("no", "否"),
-    "optional_sheet": ("optional", "可选"),
-    "codes": ("Codes", "代码说明"),
-    "code": ("code", "代码"),
-    "template_header": ("scenario template", "交流轮岗方案模板"),
-    "list_error_title": ("Not in the list", "不在可选范围"),
-    "list_error": ("Pick a value from the drop-down list.", "请从下拉列表中选择。"),
-    "ref_error": (
-        "Not an id of that sheet (yet). Add it there, or check the spelling.",
-        "该编号尚未在对应工作表中登记，请先登记或检查拼写。",
-    ),
-    "number_error_title": ("Not allowed here", "数值不符合要求"),
-}
-
-_CODE_LISTS: dict[str, tuple[type[Enum], tuple[str, ...]]] = {
-    "list_role": (Role, tuple(r.value for r in Role)),
-    "list_stage": (Stage, tuple(s.value for s in Stage)),
-    "list_staff_stage": (Stage, (Stage.PRIMARY.value, Stage.JUNIOR.value)),
-    "list_position": (Position, tuple(p.value for p in Position)),
-    "list_honor": (Honor, tuple(h.value for h in Honor)),
-}
-
-# Example row of each sheet, canonical values (translated when written).
-EXAMPLES: dict[str, dict[str, object]] = {
-    "settings": {"name": "泰山区 2022 年交流方案", "first_year": 2022, "horizon": 3},
-    "policy": {"key": "term_max", "value": 5},
-    "groups": {"group_id": "G01", "name": "泰安六中教育集团", "founded_year": 2022},
-    "schools": {
-        "school_id": "007", "name": "泰安第六中学", "group_id": "G01", "role": "core",
-        "stage": "junior", "capacity": 3, "joined_year": 2022, "left_year": 2025,
-    },
-    "staff": {
-        "staff_id": "0012", "name": "张三", "school_id": "007", "subject": "数学",
-        "stage": "junior", "birth_date": dt.date(1985, 3, 1), "position": "teacher",
-        "honor": "district", "level_ok": "yes", "age_exception": "no", "volunteer": "yes",
-        "preferred_school": "008", "needs_experience": "no", "unavailable": "2024,2025",
-        "backbone": "no", "school_since": 2010,
-    },
-    "needs": {
-        "school_id": "008", "year": 2022, "subject": "数学", "stage": "junior", "count": 2,
-        "priority": 1.5,
-    },
-    "core_keep": {"school_id": "007", "subject": "数学", "min_home": 4},
-    "commitments": {"staff_id": "0012", "school_id": "008", "start_year": 2022, "end_year": 2023},
-    "budget": {"year": 2022, "amount": 200000},
-    "history": {"staff_id": "0013", "school_id": "008", "start_year": 2019, "end_year": 2020},
-}  # fmt: skip
-
-
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang == "zh" else pair[0]
-
-
-def _column_help(sheet: str, column: str, lang: str) -> str:
-    pair = COLUMN_HELP.get((sheet, column)) or COLUMN_HELP[("*", column)]
-    return _pick(pair, lang)
-
-
-assert all(
-    (s, c) in COLUMN_HELP or ("*", c) in COLUMN_HELP for s, cs in SHEET_COLUMNS.items() for c in cs
-)
 
 # ---------------------------------------------------------------------------
 # Cells
@@ -561,10 +114,10 @@ def _translate(sheet: str, column: str, value: object, lang: str) -> object:
         return None
     kind = KINDS[column_kind(sheet, column)]
     if kind.list_name == "list_yes_no":
-        yes, no = _YES_NO[lang]
+        yes, no = YES_NO[lang]
         return yes if value in ("yes", True) else no
     if kind.enum is not None:
-        return _code_label(kind.enum, str(value), lang)
+        return code_label(kind.enum, str(value), lang)
     if kind.date:
         return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     if sheet == "settings" and column == "key" and value in SETTINGS_KEYS:
@@ -572,7 +125,7 @@ def _translate(sheet: str, column: str, value: object, lang: str) -> object:
     return value
 
 
-def _put(ws: Worksheet, row: int, col: int, value: object, kind: _Kind) -> None:
+def _put(ws: Worksheet, row: int, col: int, value: object, kind: Kind) -> None:
     """One data cell: a date cell, a text cell (ids, text) or a number."""
     if kind.date and isinstance(value, dt.date):
         cell = ws.cell(row=row, column=col)
@@ -591,10 +144,10 @@ def _lists_sheet(wb: Workbook, lang: str) -> dict[str, int]:
     """The hidden ``lists`` sheet and a named range per list; name -> rows used."""
     ws = wb.create_sheet(LISTS_SHEET)
     lists: dict[str, list[str]] = {
-        name: [_code_label(enum, code, lang) for code in codes]
-        for name, (enum, codes) in _CODE_LISTS.items()
+        name: [code_label(enum, code, lang) for code in codes]
+        for name, (enum, codes) in CODE_LISTS.items()
     }
-    lists["list_yes_no"] = list(_YES_NO[lang])
+    lists["list_yes_no"] = list(YES_NO[lang])
     lists["list_settings_key"] = [settings_key_label(k, lang) for k in SETTINGS_KEYS]
     lists["list_policy_key"] = list(PARAMETERS)
     sizes: dict[str, int] = {}
@@ -611,9 +164,9 @@ def _lists_sheet(wb: Workbook, lang: str) -> dict[str, int]:
     return sizes
 
 
-def _validation(kind: _Kind, lang: str, prompt: str) -> DataValidation | None:
-    title = _pick(LABELS["number_error_title"], lang)
-    fmt = _pick(kind.fmt, lang)
+def _validation(kind: Kind, lang: str, prompt: str) -> DataValidation | None:
+    title = pick(LABELS["number_error_title"], lang)
+    fmt = pick(kind.fmt, lang)
     common: dict[str, object] = {
         "allow_blank": True,
         "showErrorMessage": True,
@@ -627,8 +180,8 @@ def _validation(kind: _Kind, lang: str, prompt: str) -> DataValidation | None:
             type="list",
             formula1=f"={kind.list_name}",
             errorStyle="warning" if ref else "stop",
-            errorTitle=_pick(LABELS["list_error_title"], lang),
-            error=_pick(LABELS["ref_error" if ref else "list_error"], lang),
+            errorTitle=pick(LABELS["list_error_title"], lang),
+            error=pick(LABELS["ref_error" if ref else "list_error"], lang),
             **common,
         )
     elif kind.whole is not None:
@@ -679,7 +232,7 @@ def _data_sheet(
         dim.width = max(dim.width or 0.0, MIN_WIDTH)
         if kind.number_format is not None:
             dim.number_format = kind.number_format
-        prompt = f"{_column_help(sheet, column, lang)}: {_pick(kind.fmt, lang)}"
+        prompt = f"{column_help(sheet, column, lang)}: {pick(kind.fmt, lang)}"
         dv = _validation(kind, lang, prompt)
         if dv is not None:
             dv.add(f"{letter}2:{letter}{last_row}")
@@ -691,18 +244,18 @@ def _data_sheet(
 
 def _settings_validations(ws: Worksheet, lang: str, rows: Sequence[Sequence[object]]) -> None:
     """first_year and horizon values: whole numbers, on their own rows."""
-    title = _pick(LABELS["number_error_title"], lang)
+    title = pick(LABELS["number_error_title"], lang)
     for r, values in enumerate(rows, start=2):
         key = values[0]
         if key == "first_year":
             dv = DataValidation(type="whole", operator="between", formula1=str(YEAR_MIN),
                                 formula2=str(YEAR_MAX), allow_blank=True, showErrorMessage=True,
-                                errorTitle=title, error=_pick(KINDS["year"].fmt, lang))  # fmt: skip
+                                errorTitle=title, error=pick(KINDS["year"].fmt, lang))  # fmt: skip
         elif key == "horizon":
             dv = DataValidation(type="whole", operator="between", formula1="1",
                                 formula2=str(HORIZON_MAX), allow_blank=True,
                                 showErrorMessage=True, errorTitle=title,
-                                error=_pick(SETTINGS_HELP["horizon"], lang))  # fmt: skip
+                                error=pick(SETTINGS_HELP["horizon"], lang))  # fmt: skip
         else:
             continue
         dv.add(f"B{r}")
@@ -710,78 +263,90 @@ def _settings_validations(ws: Worksheet, lang: str, rows: Sequence[Sequence[obje
 
 
 def _instructions(wb: Workbook, lang: str) -> Worksheet:
+    """The first sheet: every sheet, column and code explained, with examples."""
     ws = wb.create_sheet(INSTRUCTIONS_SHEET[lang])
     heads = ["sheet", "column", "required", "meaning", "format", "example"]
     for col, key in enumerate(heads, start=1):
-        write_cell(ws, 1, col, _pick(LABELS[key], lang))
+        write_cell(ws, 1, col, pick(LABELS[key], lang))
     row = 2
-    yes, no = _pick(LABELS["yes"], lang), _pick(LABELS["no"], lang)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for sheet, columns in SHEET_COLUMNS.items():
-        name = data_sheet_name(sheet, lang)
-        optional = ""
-        if sheet not in REQUIRED_SHEETS:
-            word = _pick(LABELS["optional_sheet"], lang)
-            optional = f"（{word}）" if lang == "zh" else f" ({word})"
-        write_cell(ws, row, 1, f"{name}{optional}")
-        write_cell(ws, row, 4, _pick(SHEET_HELP[sheet], lang))
-        for col in range(1, 7):
-            ws.cell(row, col).font = Font(bold=True)
-        row += 1
-        example = EXAMPLES[sheet]
-        if sheet == "settings":
-            for key in SETTINGS_KEYS:
-                write_cell(ws, row, 1, name)
-                write_cell(ws, row, 2, settings_key_label(key, lang))
-                write_cell(ws, row, 3, yes)
-                write_cell(ws, row, 4, _pick(SETTINGS_HELP[key], lang))
-                key_kind = {"name": "text", "first_year": "year"}.get(key)
-                write_cell(ws, row, 5, _pick(KINDS[key_kind].fmt, lang) if key_kind else "")
-                write_cell(ws, row, 6, example[key])
-                row += 1
-            continue
-        for column in columns:
-            kind = KINDS[column_kind(sheet, column)]
-            write_cell(ws, row, 1, name)
-            write_cell(ws, row, 2, column_label(sheet, column, lang))
-            write_cell(ws, row, 3, yes if column in REQUIRED_COLUMNS[sheet] else no)
-            write_cell(ws, row, 4, _column_help(sheet, column, lang))
-            fmt = _pick(kind.fmt, lang)
-            if kind.enum is not None and kind.list_name is not None:
-                _, codes = _CODE_LISTS[kind.list_name]
-                fmt += ": " + ", ".join(_code_label(kind.enum, c, lang) for c in codes)
-            elif kind.list_name == "list_yes_no":
-                fmt += ": " + ", ".join(_YES_NO[lang])
-            write_cell(ws, row, 5, fmt)
-            value = _translate(sheet, column, example.get(column), lang)
-            if isinstance(value, dt.date):
-                value = value.isoformat()
-            write_cell(ws, row, 6, value, text=True)
-            row += 1
-    row += 1
-    write_cell(ws, row, 1, _pick(LABELS["codes"], lang))
-    ws.cell(row, 1).font = Font(bold=True)
-    row += 1
-    for enum, meanings in CODE_HELP.items():
-        for code, pair in meanings.items():
-            write_cell(ws, row, 1, enum.__name__.lower())
-            write_cell(ws, row, 2, _code_label(enum, code, lang))
-            write_cell(ws, row, 4, _pick(pair, lang))
-            write_cell(ws, row, 5, code if lang == "zh" else "")
-            row += 1
+    for sheet in SHEET_COLUMNS:
+        row = _sheet_instructions(ws, row, sheet, lang)
+    row = _code_instructions(ws, row + 1, lang)
     style_header(ws, len(heads))
     fit_columns(ws, max_width=50.0)
     for col in (4, 5):
         for r in range(2, row):
             ws.cell(r, col).alignment = wrap
     ws.insert_rows(1, 2)
-    write_cell(ws, 1, 1, _pick(LABELS["title"], lang))
+    write_cell(ws, 1, 1, pick(LABELS["title"], lang))
     ws.cell(1, 1).font = Font(bold=True, size=14)
-    write_cell(ws, 2, 1, _pick(LABELS["intro"], lang))
+    write_cell(ws, 2, 1, pick(LABELS["intro"], lang))
     ws.freeze_panes = "A4"
     ws.auto_filter.ref = None
     ws.print_title_rows = "3:3"
     return ws
+
+
+def _sheet_instructions(ws: Worksheet, row: int, sheet: str, lang: str) -> int:
+    """The rows explaining ``sheet`` from ``row`` on; returns the next free row."""
+    yes, no = pick(LABELS["yes"], lang), pick(LABELS["no"], lang)
+    name = data_sheet_name(sheet, lang)
+    optional = ""
+    if sheet not in REQUIRED_SHEETS:
+        word = pick(LABELS["optional_sheet"], lang)
+        optional = f"（{word}）" if lang == "zh" else f" ({word})"
+    write_cell(ws, row, 1, f"{name}{optional}")
+    write_cell(ws, row, 4, pick(SHEET_HELP[sheet], lang))
+    for col in range(1, 7):
+        ws.cell(row, col).font = Font(bold=True)
+    row += 1
+    example = EXAMPLES[sheet]
+    if sheet == "settings":
+        for key in SETTINGS_KEYS:
+            write_cell(ws, row, 1, name)
+            write_cell(ws, row, 2, settings_key_label(key, lang))
+            write_cell(ws, row, 3, yes)
+            write_cell(ws, row, 4, pick(SETTINGS_HELP[key], lang))
+            key_kind = {"name": "text", "first_year": "year"}.get(key)
+            write_cell(ws, row, 5, pick(KINDS[key_kind].fmt, lang) if key_kind else "")
+            write_cell(ws, row, 6, example[key])
+            row += 1
+        return row
+    for column in SHEET_COLUMNS[sheet]:
+        kind = KINDS[column_kind(sheet, column)]
+        write_cell(ws, row, 1, name)
+        write_cell(ws, row, 2, column_label(sheet, column, lang))
+        write_cell(ws, row, 3, yes if column in REQUIRED_COLUMNS[sheet] else no)
+        write_cell(ws, row, 4, column_help(sheet, column, lang))
+        fmt = pick(kind.fmt, lang)
+        if kind.enum is not None and kind.list_name is not None:
+            _, codes = CODE_LISTS[kind.list_name]
+            fmt += ": " + ", ".join(code_label(kind.enum, c, lang) for c in codes)
+        elif kind.list_name == "list_yes_no":
+            fmt += ": " + ", ".join(YES_NO[lang])
+        write_cell(ws, row, 5, fmt)
+        value = _translate(sheet, column, example.get(column), lang)
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        write_cell(ws, row, 6, value, text=True)
+        row += 1
+    return row
+
+
+def _code_instructions(ws: Worksheet, row: int, lang: str) -> int:
+    """The codes' table from ``row`` on; returns the next free row."""
+    write_cell(ws, row, 1, pick(LABELS["codes"], lang))
+    ws.cell(row, 1).font = Font(bold=True)
+    row += 1
+    for enum, meanings in CODE_HELP.items():
+        for code, pair in meanings.items():
+            write_cell(ws, row, 1, enum.__name__.lower())
+            write_cell(ws, row, 2, code_label(enum, code, lang))
+            write_cell(ws, row, 4, pick(pair, lang))
+            write_cell(ws, row, 5, code if lang == "zh" else "")
+            row += 1
+    return row
 
 
 # ---------------------------------------------------------------------------
@@ -809,7 +374,7 @@ def write_template(path: str | Path, lang: str = "zh", scenario: Scenario | None
     """Write the scenario template to ``path``: empty, or filled from ``scenario``.
 
     ``lang='zh'`` (default) writes Chinese sheet names, headers, codes and
-    instructions (all accepted by :func:`planner.io.scenario.read_scenario`);
+    instructions (all accepted by :func:`planner.io.reader.read_scenario`);
     ``lang='en'`` the contract's canonical names. Reading a template filled
     from ``scenario`` gives back an equal scenario. Written atomically.
     """
@@ -820,13 +385,13 @@ def write_template(path: str | Path, lang: str = "zh", scenario: Scenario | None
         wb.remove(wb.active)
     _instructions(wb, lang)
     header = scenario.name if scenario is not None and scenario.name else None
-    header = header or _pick(LABELS["template_header"], lang)
+    header = header or pick(LABELS["template_header"], lang)
     last_rows: dict[str, int] = {}
     for sheet in SHEET_COLUMNS:
         last_rows[sheet] = max(MIN_ROWS, len(rows[sheet]) + 1 + SPARE_ROWS)
     for sheet in SHEET_COLUMNS:
         _data_sheet(wb, sheet, lang, rows[sheet], last_rows[sheet])
-    for name, (sheet, column) in _ID_RANGES.items():
+    for name, (sheet, column) in ID_RANGES.items():
         letter = get_column_letter(SHEET_COLUMNS[sheet].index(column) + 1)
         title = quote_sheetname(data_sheet_name(sheet, lang))
         ref = f"{title}!${letter}$2:${letter}${last_rows[sheet]}"

@@ -20,28 +20,22 @@ as unknown on top of the row's own problem.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from planner.data import Group, Scenario, School
+from planner.data import Group, Need, Scenario, School
 from planner.enums import Role, Stage
+from planner.io.cells import HORIZON_MAX, YEAR_MAX, YEAR_MIN
+from planner.io.schema import ID_COLUMNS
 from planner.problems import Problem
 
 __all__ = [
-    "HORIZON_MAX",
-    "ID_COLUMNS",
-    "YEAR_MAX",
-    "YEAR_MIN",
     "Finding",
     "Unparsed",
     "duplicate_expected",
     "scenario_findings",
     "scenario_problems",
 ]
-
-YEAR_MIN = 1990
-YEAR_MAX = 2100
-HORIZON_MAX = 20
 
 # In Finding.expected, replaced by where the first occurrence is.
 FIRST = "{first}"
@@ -130,8 +124,7 @@ class Unparsed:
         return group_id in self.incomplete_groups or "schools" in self.sheets
 
 
-# The sheets whose rows carry their own id, and what a row is.
-ID_COLUMNS: dict[str, str] = {"groups": "group_id", "schools": "school_id", "staff": "staff_id"}
+# What a row of each sheet with its own id (ID_COLUMNS) is.
 _NOUNS: dict[str, str] = {"groups": "group", "schools": "school", "staff": "staff member"}
 
 
@@ -150,26 +143,35 @@ def scenario_problems(scenario: Scenario, unparsed: Unparsed | None = None) -> l
 
 def scenario_findings(scenario: Scenario, unparsed: Unparsed | None = None) -> list[Finding]:
     """Every cross-reference problem of ``scenario``, located by item index."""
-    return _Checker(scenario, unparsed or Unparsed()).run()
+    checks = _Checks(scenario, unparsed or Unparsed())
+    for check in _CHECKS:
+        check(checks)
+    return checks.out
 
 
 def _span(first: int, horizon: int) -> str:
     return f"{first}..{first + horizon - 1}"
 
 
-class _Checker:
-    def __init__(self, scenario: Scenario, unparsed: Unparsed) -> None:
-        self.s = scenario
-        self.u = unparsed
-        self.out: list[Finding] = []
+@dataclass
+class _Checks:
+    """What the checks share: the scenario, what could not be built, the
+    first group and school of each id, and the findings so far."""
+
+    s: Scenario
+    u: Unparsed
+    out: list[Finding] = field(default_factory=list)
+    groups: dict[str, Group] = field(default_factory=dict)
+    schools: dict[str, School] = field(default_factory=dict)
+    staff_ids: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
         # First occurrence wins, as the messages say.
-        self.groups: dict[str, Group] = {}
-        for g in scenario.groups:
+        for g in self.s.groups:
             self.groups.setdefault(g.group_id, g)
-        self.schools: dict[str, School] = {}
-        for sc in scenario.schools:
+        for sc in self.s.schools:
             self.schools.setdefault(sc.school_id, sc)
-        self.staff_ids = {st.staff_id for st in scenario.staff}
+        self.staff_ids = {st.staff_id for st in self.s.staff}
 
     def add(
         self,
@@ -182,305 +184,324 @@ class _Checker:
     ) -> None:
         self.out.append(Finding(sheet, index, column, value, expected, first_index))
 
-    def run(self) -> list[Finding]:
-        self.settings()
-        self.duplicates()
-        self.schools_sheet()
-        self.core_schools()
-        self.staff()
-        self.needs()
-        self.core_keep()
-        self.commitments()
-        self.history()
-        self.budget()
-        return self.out
 
-    # -- checks --------------------------------------------------------------
-
-    def settings(self) -> None:
-        if self.u.settings:
-            return
-        s = self.s
-        if not isinstance(s.name, str) or not s.name.strip():
-            self.add("settings", "name", "name", s.name, "the scenario needs a name")
-        if not YEAR_MIN <= s.first_year <= YEAR_MAX:
-            self.add(
-                "settings",
-                "first_year",
-                "first_year",
-                s.first_year,
-                f"first_year: expected a four-digit school year {YEAR_MIN}..{YEAR_MAX}",
-            )
-        if not 1 <= s.horizon <= HORIZON_MAX:
-            self.add(
-                "settings",
-                "horizon",
-                "horizon",
-                s.horizon,
-                f"horizon: expected a whole number of school years 1..{HORIZON_MAX}",
-            )
-
-    def duplicates(self) -> None:
-        kinds: tuple[tuple[str, list[str]], ...] = (
-            ("groups", [g.group_id for g in self.s.groups]),
-            ("schools", [sc.school_id for sc in self.s.schools]),
-            ("staff", [st.staff_id for st in self.s.staff]),
+def _settings(ctx: _Checks) -> None:
+    if ctx.u.settings:
+        return
+    s = ctx.s
+    if not isinstance(s.name, str) or not s.name.strip():
+        ctx.add("settings", "name", "name", s.name, "the scenario needs a name")
+    if not YEAR_MIN <= s.first_year <= YEAR_MAX:
+        ctx.add(
+            "settings",
+            "first_year",
+            "first_year",
+            s.first_year,
+            f"first_year: expected a four-digit school year {YEAR_MIN}..{YEAR_MAX}",
         )
-        for sheet, ids in kinds:
-            first: dict[str, int] = {}
-            for i, item_id in enumerate(ids):
-                if item_id in first:
-                    self.add(
-                        sheet,
-                        i,
-                        ID_COLUMNS[sheet],
-                        item_id,
-                        duplicate_expected(sheet, item_id, FIRST),
-                        first_index=first[item_id],
-                    )
-                else:
-                    first[item_id] = i
+    if not 1 <= s.horizon <= HORIZON_MAX:
+        ctx.add(
+            "settings",
+            "horizon",
+            "horizon",
+            s.horizon,
+            f"horizon: expected a whole number of school years 1..{HORIZON_MAX}",
+        )
 
-    def schools_sheet(self) -> None:
-        for i, sc in enumerate(self.s.schools):
-            if sc.group_id not in self.groups and not self.u.group_exists(sc.group_id):
-                self.add(
-                    "schools",
+
+def _duplicates(ctx: _Checks) -> None:
+    kinds: tuple[tuple[str, list[str]], ...] = (
+        ("groups", [g.group_id for g in ctx.s.groups]),
+        ("schools", [sc.school_id for sc in ctx.s.schools]),
+        ("staff", [st.staff_id for st in ctx.s.staff]),
+    )
+    for sheet, ids in kinds:
+        first: dict[str, int] = {}
+        for i, item_id in enumerate(ids):
+            if item_id in first:
+                ctx.add(
+                    sheet,
                     i,
-                    "group_id",
-                    sc.group_id,
-                    f"school {sc.school_id}: group '{sc.group_id}' is not in sheet groups; "
-                    "use a group_id of the groups sheet",
+                    ID_COLUMNS[sheet],
+                    item_id,
+                    duplicate_expected(sheet, item_id, FIRST),
+                    first_index=first[item_id],
                 )
+            else:
+                first[item_id] = i
 
-    def core_schools(self) -> None:
-        cores: dict[str, list[int]] = {}
-        for i, sc in enumerate(self.s.schools):
-            if sc.role is Role.CORE:
-                cores.setdefault(sc.group_id, []).append(i)
-        seen: set[str] = set()
-        for gi, g in enumerate(self.s.groups):
-            if g.group_id in seen:
-                continue  # a duplicate group row: reported as such
-            seen.add(g.group_id)
-            if g.group_id not in cores and not self.u.group_incomplete(g.group_id):
-                self.add(
-                    "groups",
-                    gi,
-                    "group_id",
-                    g.group_id,
-                    f"group {g.group_id} has no core school; give exactly one of its "
-                    "schools the role core",
-                )
-        for group_id, indexes in cores.items():
-            first = indexes[0]
-            core_id = self.s.schools[first].school_id
-            for i in indexes[1:]:
-                sc = self.s.schools[i]
-                if sc.school_id == core_id:
-                    continue  # the same school twice: reported as a duplicate id
-                self.add(
-                    "schools",
-                    i,
-                    "role",
-                    sc.role.value,
-                    f"school {sc.school_id}: group {group_id} already has core school "
-                    f"{core_id} ({FIRST}); a group has exactly one core school",
-                    first_index=first,
-                )
 
-    def staff(self) -> None:
-        for i, st in enumerate(self.s.staff):
-            school = self.schools.get(st.school_id)
-            if school is None:
-                if not self.u.school_exists(st.school_id):
-                    self.add(
-                        "staff",
-                        i,
-                        "school_id",
-                        st.school_id,
-                        f"staff {st.staff_id}: school '{st.school_id}' is not in sheet "
-                        "schools; use the school_id of the staff member's core school",
-                    )
-            elif school.role is not Role.CORE:
-                self.add(
+def _schools(ctx: _Checks) -> None:
+    for i, sc in enumerate(ctx.s.schools):
+        if sc.group_id not in ctx.groups and not ctx.u.group_exists(sc.group_id):
+            ctx.add(
+                "schools",
+                i,
+                "group_id",
+                sc.group_id,
+                f"school {sc.school_id}: group '{sc.group_id}' is not in sheet groups; "
+                "use a group_id of the groups sheet",
+            )
+
+
+def _core_schools(ctx: _Checks) -> None:
+    cores: dict[str, list[int]] = {}
+    for i, sc in enumerate(ctx.s.schools):
+        if sc.role is Role.CORE:
+            cores.setdefault(sc.group_id, []).append(i)
+    seen: set[str] = set()
+    for gi, g in enumerate(ctx.s.groups):
+        if g.group_id in seen:
+            continue  # a duplicate group row: reported as such
+        seen.add(g.group_id)
+        if g.group_id not in cores and not ctx.u.group_incomplete(g.group_id):
+            ctx.add(
+                "groups",
+                gi,
+                "group_id",
+                g.group_id,
+                f"group {g.group_id} has no core school; give exactly one of its "
+                "schools the role core",
+            )
+    for group_id, indexes in cores.items():
+        first = indexes[0]
+        core_id = ctx.s.schools[first].school_id
+        for i in indexes[1:]:
+            sc = ctx.s.schools[i]
+            if sc.school_id == core_id:
+                continue  # the same school twice: reported as a duplicate id
+            ctx.add(
+                "schools",
+                i,
+                "role",
+                sc.role.value,
+                f"school {sc.school_id}: group {group_id} already has core school "
+                f"{core_id} ({FIRST}); a group has exactly one core school",
+                first_index=first,
+            )
+
+
+def _staff(ctx: _Checks) -> None:
+    for i, st in enumerate(ctx.s.staff):
+        school = ctx.schools.get(st.school_id)
+        if school is None:
+            if not ctx.u.school_exists(st.school_id):
+                ctx.add(
                     "staff",
                     i,
                     "school_id",
                     st.school_id,
-                    f"staff {st.staff_id}: school {st.school_id} is a {school.role.value} "
-                    "member school, not a core school; the staff sheet lists core-school "
-                    "staff only",
+                    f"staff {st.staff_id}: school '{st.school_id}' is not in sheet "
+                    "schools; use the school_id of the staff member's core school",
                 )
-            pref = st.preferred_school
-            if pref is not None and pref not in self.schools and not self.u.school_exists(pref):
-                self.add(
-                    "staff",
-                    i,
-                    "preferred_school",
-                    pref,
-                    f"staff {st.staff_id}: preferred school '{pref}' is not in sheet "
-                    "schools; use a school_id of the schools sheet or leave it blank",
-                )
+        elif school.role is not Role.CORE:
+            ctx.add(
+                "staff",
+                i,
+                "school_id",
+                st.school_id,
+                f"staff {st.staff_id}: school {st.school_id} is a {school.role.value} "
+                "member school, not a core school; the staff sheet lists core-school "
+                "staff only",
+            )
+        pref = st.preferred_school
+        if pref is not None and pref not in ctx.schools and not ctx.u.school_exists(pref):
+            ctx.add(
+                "staff",
+                i,
+                "preferred_school",
+                pref,
+                f"staff {st.staff_id}: preferred school '{pref}' is not in sheet "
+                "schools; use a school_id of the schools sheet or leave it blank",
+            )
 
-    def needs(self) -> None:
-        s = self.s
-        for i, need in enumerate(s.needs):
-            label = f"need at {need.school_id} in {need.year} ({need.subject})"
-            if not self.u.settings and need.year not in s.years:
-                self.add(
-                    "needs",
-                    i,
-                    "year",
-                    need.year,
-                    f"{label}: year {need.year} is outside the plan horizon "
-                    f"{_span(s.first_year, s.horizon)}; use a year of the horizon or "
-                    "change first_year/horizon in settings",
-                )
-            school = self.schools.get(need.school_id)
-            if school is None:
-                if not self.u.school_exists(need.school_id):
-                    self.add(
-                        "needs",
-                        i,
-                        "school_id",
-                        need.school_id,
-                        f"{label}: school '{need.school_id}' is not in sheet schools; "
-                        "use a school_id of the schools sheet",
-                    )
-                continue
-            if school.role is Role.CORE:
-                self.add(
+
+def _needs(ctx: _Checks) -> None:
+    s = ctx.s
+    for i, need in enumerate(s.needs):
+        label = f"need at {need.school_id} in {need.year} ({need.subject})"
+        if not ctx.u.settings and need.year not in s.years:
+            ctx.add(
+                "needs",
+                i,
+                "year",
+                need.year,
+                f"{label}: year {need.year} is outside the plan horizon "
+                f"{_span(s.first_year, s.horizon)}; use a year of the horizon or "
+                "change first_year/horizon in settings",
+            )
+        school = ctx.schools.get(need.school_id)
+        if school is None:
+            if not ctx.u.school_exists(need.school_id):
+                ctx.add(
                     "needs",
                     i,
                     "school_id",
                     need.school_id,
-                    f"{label}: {need.school_id} is a core school; needs are stated by "
-                    "member schools (fusion or alliance)",
+                    f"{label}: school '{need.school_id}' is not in sheet schools; "
+                    "use a school_id of the schools sheet",
                 )
-            else:
-                group = self.groups.get(school.group_id)
-                if group is not None and not self._member(school, group.founded_year, need.year):
-                    joined = (
-                        school.joined_year if school.joined_year is not None else group.founded_year
-                    )
-                    left = f", left {school.left_year}" if school.left_year is not None else ""
-                    self.add(
-                        "needs",
-                        i,
-                        "year",
-                        need.year,
-                        f"{label}: school {need.school_id} is not a member of group "
-                        f"{group.group_id} in {need.year} (joined {joined}{left}); drop the "
-                        "row or fix joined_year/left_year in schools",
-                    )
-            if need.stage is None:
-                if school.stage is Stage.NINE_YEAR:
-                    self.add(
-                        "needs",
-                        i,
-                        "stage",
-                        None,
-                        f"{label}: {need.school_id} is a nine-year school; say which stage "
-                        "is needed (primary or junior)",
-                    )
-            elif not need.stage.teaches() <= school.stage.teaches():
-                self.add(
-                    "needs",
-                    i,
-                    "stage",
-                    need.stage.value,
-                    f"{label}: school {need.school_id} is a {school.stage.value} school and "
-                    f"does not teach {need.stage.value}; use "
-                    + " or ".join(st.value for st in sorted(school.stage.teaches()))
-                    + " or leave it blank",
-                )
+            continue
+        _need_member_school(ctx, i, need, school, label)
+        _need_stage(ctx, i, need, school, label)
 
-    def _member(self, school: School, founded_year: int, year: int) -> bool:
-        joined = school.joined_year if school.joined_year is not None else founded_year
-        return joined <= year and (school.left_year is None or year < school.left_year)
 
-    def core_keep(self) -> None:
-        for i, keep in enumerate(self.s.core_keep):
-            school = self.schools.get(keep.school_id)
-            label = f"core_keep {keep.school_id} {keep.subject}"
-            if school is None:
-                if not self.u.school_exists(keep.school_id):
-                    self.add(
-                        "core_keep",
-                        i,
-                        "school_id",
-                        keep.school_id,
-                        f"{label}: school '{keep.school_id}' is not in sheet schools; use "
-                        "the school_id of a core school",
-                    )
-            elif school.role is not Role.CORE:
-                self.add(
+def _need_member_school(ctx: _Checks, i: int, need: Need, school: School, label: str) -> None:
+    """A need is stated by a member school (not the core), in a year it is a member."""
+    if school.role is Role.CORE:
+        ctx.add(
+            "needs",
+            i,
+            "school_id",
+            need.school_id,
+            f"{label}: {need.school_id} is a core school; needs are stated by "
+            "member schools (fusion or alliance)",
+        )
+        return
+    group = ctx.groups.get(school.group_id)
+    if group is not None and not _member(school, group.founded_year, need.year):
+        joined = school.joined_year if school.joined_year is not None else group.founded_year
+        left = f", left {school.left_year}" if school.left_year is not None else ""
+        ctx.add(
+            "needs",
+            i,
+            "year",
+            need.year,
+            f"{label}: school {need.school_id} is not a member of group "
+            f"{group.group_id} in {need.year} (joined {joined}{left}); drop the "
+            "row or fix joined_year/left_year in schools",
+        )
+
+
+def _need_stage(ctx: _Checks, i: int, need: Need, school: School, label: str) -> None:
+    """A need's stage is one the school teaches; a nine-year school must name it."""
+    if need.stage is None:
+        if school.stage is Stage.NINE_YEAR:
+            ctx.add(
+                "needs",
+                i,
+                "stage",
+                None,
+                f"{label}: {need.school_id} is a nine-year school; say which stage "
+                "is needed (primary or junior)",
+            )
+    elif not need.stage.teaches() <= school.stage.teaches():
+        ctx.add(
+            "needs",
+            i,
+            "stage",
+            need.stage.value,
+            f"{label}: school {need.school_id} is a {school.stage.value} school and "
+            f"does not teach {need.stage.value}; use "
+            + " or ".join(st.value for st in sorted(school.stage.teaches()))
+            + " or leave it blank",
+        )
+
+
+def _core_keep(ctx: _Checks) -> None:
+    for i, keep in enumerate(ctx.s.core_keep):
+        school = ctx.schools.get(keep.school_id)
+        label = f"core_keep {keep.school_id} {keep.subject}"
+        if school is None:
+            if not ctx.u.school_exists(keep.school_id):
+                ctx.add(
                     "core_keep",
                     i,
                     "school_id",
                     keep.school_id,
-                    f"{label}: {keep.school_id} is a {school.role.value} member school, not "
-                    "a core school; core_keep applies to core schools only",
+                    f"{label}: school '{keep.school_id}' is not in sheet schools; use "
+                    "the school_id of a core school",
                 )
+        elif school.role is not Role.CORE:
+            ctx.add(
+                "core_keep",
+                i,
+                "school_id",
+                keep.school_id,
+                f"{label}: {keep.school_id} is a {school.role.value} member school, not "
+                "a core school; core_keep applies to core schools only",
+            )
 
-    def history(self) -> None:
-        """Past exchanges: only their years are checked; staff who have left
-        and schools no longer in the scenario may appear."""
-        for i, h in enumerate(self.s.history):
-            if h.start_year > h.end_year:
-                self.add(
-                    "history",
-                    i,
-                    "end_year",
-                    h.end_year,
-                    f"past exchange of {h.staff_id}: end_year {h.end_year} is before start_year "
-                    f"{h.start_year}; end_year is the last school year served (inclusive)",
-                )
 
-    def commitments(self) -> None:
-        for i, c in enumerate(self.s.commitments):
-            label = f"commitment of {c.staff_id} at {c.school_id}"
-            if c.staff_id not in self.staff_ids and not self.u.staff_exists(c.staff_id):
-                self.add(
-                    "commitments",
-                    i,
-                    "staff_id",
-                    c.staff_id,
-                    f"{label}: staff '{c.staff_id}' is not in sheet staff; use a staff_id "
-                    "of the staff sheet",
-                )
-            if c.school_id not in self.schools and not self.u.school_exists(c.school_id):
-                self.add(
-                    "commitments",
-                    i,
-                    "school_id",
-                    c.school_id,
-                    f"{label}: school '{c.school_id}' is not in sheet schools; use a "
-                    "school_id of the schools sheet",
-                )
-            if c.start_year > c.end_year:
-                self.add(
-                    "commitments",
-                    i,
-                    "end_year",
-                    c.end_year,
-                    f"{label}: end_year {c.end_year} is before start_year {c.start_year}; "
-                    "end_year is the last school year served (inclusive)",
-                )
+def _commitments(ctx: _Checks) -> None:
+    for i, c in enumerate(ctx.s.commitments):
+        label = f"commitment of {c.staff_id} at {c.school_id}"
+        if c.staff_id not in ctx.staff_ids and not ctx.u.staff_exists(c.staff_id):
+            ctx.add(
+                "commitments",
+                i,
+                "staff_id",
+                c.staff_id,
+                f"{label}: staff '{c.staff_id}' is not in sheet staff; use a staff_id "
+                "of the staff sheet",
+            )
+        if c.school_id not in ctx.schools and not ctx.u.school_exists(c.school_id):
+            ctx.add(
+                "commitments",
+                i,
+                "school_id",
+                c.school_id,
+                f"{label}: school '{c.school_id}' is not in sheet schools; use a "
+                "school_id of the schools sheet",
+            )
+        if c.start_year > c.end_year:
+            ctx.add(
+                "commitments",
+                i,
+                "end_year",
+                c.end_year,
+                f"{label}: end_year {c.end_year} is before start_year {c.start_year}; "
+                "end_year is the last school year served (inclusive)",
+            )
 
-    def budget(self) -> None:
-        first: dict[int, int] = {}
-        for i, b in enumerate(self.s.budget):
-            if b.year in first:
-                self.add(
-                    "budget",
-                    i,
-                    "year",
-                    b.year,
-                    f"budget year {b.year} appears twice (first in {FIRST}); give one "
-                    "amount per year",
-                    first_index=first[b.year],
-                )
-            else:
-                first[b.year] = i
+
+def _history(ctx: _Checks) -> None:
+    """Past exchanges: only their years are checked; staff who have left
+    and schools no longer in the scenario may appear."""
+    for i, h in enumerate(ctx.s.history):
+        if h.start_year > h.end_year:
+            ctx.add(
+                "history",
+                i,
+                "end_year",
+                h.end_year,
+                f"past exchange of {h.staff_id}: end_year {h.end_year} is before start_year "
+                f"{h.start_year}; end_year is the last school year served (inclusive)",
+            )
+
+
+def _budget(ctx: _Checks) -> None:
+    first: dict[int, int] = {}
+    for i, b in enumerate(ctx.s.budget):
+        if b.year in first:
+            ctx.add(
+                "budget",
+                i,
+                "year",
+                b.year,
+                f"budget year {b.year} appears twice (first in {FIRST}); give one amount per year",
+                first_index=first[b.year],
+            )
+        else:
+            first[b.year] = i
+
+
+def _member(school: School, founded_year: int, year: int) -> bool:
+    """Whether ``school`` is a member of its group (founded ``founded_year``) in ``year``."""
+    joined = school.joined_year if school.joined_year is not None else founded_year
+    return joined <= year and (school.left_year is None or year < school.left_year)
+
+
+# Every check, in the order its findings are reported.
+_CHECKS: tuple[Callable[[_Checks], None], ...] = (
+    _settings,
+    _duplicates,
+    _schools,
+    _core_schools,
+    _staff,
+    _needs,
+    _core_keep,
+    _commitments,
+    _history,
+    _budget,
+)

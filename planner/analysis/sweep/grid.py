@@ -9,7 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.policy import MODELS_DIR, PARAMETERS, load_policy
+from planner.io.policy_file import MODELS_DIR, load_policy
+from planner.policy import PARAMETERS
 from planner.problems import ScenarioError
 
 __all__ = [

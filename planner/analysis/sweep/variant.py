@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner import api
-from planner.io.scenario import read_scenario
+from planner.io.reader import read_scenario
 from planner.model.solve import SolveParams
 from planner.problems import ScenarioError
 from planner.report.kpi import KPI_COLUMNS

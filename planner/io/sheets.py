@@ -1,0 +1,259 @@
+"""A scenario workbook's sheets as tables of cells (no values parsed yet).
+
+:func:`read_tables` opens the workbook read-only, finds the contract's sheets
+under their canonical or Chinese names, maps each header row to the
+canonical columns and keeps the data rows that are not blank. A
+:class:`Row` then parses its cells by the sheet's :data:`~planner.io.schema.FIELDS`,
+recording a :class:`~planner.problems.Problem` for each bad cell.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planner.io.cells import blank, norm, parse_id
+from planner.io.schema import (
+    COLUMN_ALIASES,
+    COLUMNS_BY_NAME,
+    REQUIRED,
+    REQUIRED_COLUMNS,
+    REQUIRED_SHEETS,
+    SHEET_ALIASES,
+    SHEET_COLUMNS,
+    SHEETS_BY_NAME,
+    Field,
+    also_accepted,
+)
+from planner.problems import Problem, ScenarioError
+
+__all__ = ["Row", "Table", "read_tables"]
+
+# What openpyxl gives for a cell holding an Excel error (a broken formula).
+_EXCEL_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+)
+
+
+@dataclass
+class Table:
+    """One sheet as read: header mapping and the non-blank data rows."""
+
+    sheet: str  # canonical name
+    title: str  # as in the workbook
+    index: dict[str, int]  # canonical column -> position in a row
+    labels: dict[str, str]  # canonical column -> header as written
+    rows: list[tuple[int, tuple[Any, ...]]]  # Excel row number, values
+    missing: set[str] = field(default_factory=set)  # required columns not found
+
+    def label(self, column: str) -> str:
+        return self.labels.get(column, column)
+
+
+class Row:
+    """Reads the cells of one row, recording a problem for each bad cell."""
+
+    def __init__(self, table: Table, row: int, values: tuple[Any, ...], out: list[Problem]):
+        self.table = table
+        self.row = row
+        self.values = values
+        self.out = out
+        self.ok = True
+
+    def raw(self, column: str) -> Any:
+        i = self.table.index.get(column)
+        if i is None or i >= len(self.values):
+            return None
+        value = self.values[i]
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    def fail(self, column: str, value: Any, expected: str) -> None:
+        self.ok = False
+        self.out.append(
+            Problem(self.table.title, self.row, self.table.label(column), value, expected)
+        )
+
+    def parse(self, fields_: Sequence[Field]) -> dict[str, Any]:
+        """Every field of the row (the dataclass's keyword arguments)."""
+        values: dict[str, Any] = {}
+        index = self.table.index
+        row = self.values
+        width = len(row)
+        for f in fields_:
+            i = index.get(f.column)
+            raw = row[i] if i is not None and i < width else None
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                if f.default is REQUIRED:
+                    self.fail(f.column, None, f"{f.column} is required here: expected {f.expected}")
+                    values[f.column] = None
+                else:
+                    values[f.column] = f.default
+                continue
+            if raw.__class__ is str and raw in _EXCEL_ERRORS:
+                self.fail(f.column, raw, f"{f.column}: an Excel error value; expected {f.expected}")
+                values[f.column] = None
+                continue
+            try:
+                values[f.column] = f.parse(raw)
+            except (ValueError, TypeError) as exc:
+                detail = f"; {exc}" if str(exc) else ""
+                self.fail(f.column, raw, f"{f.column}: expected {f.expected}{detail}")
+                values[f.column] = None
+        return values
+
+    def readable_id(self, column: str) -> str | None:
+        raw = self.raw(column)
+        if raw is None:
+            return None
+        try:
+            return parse_id(raw)
+        except ValueError:
+            return None
+
+
+def _unreadable(path: Path, exc: Exception) -> ScenarioError:
+    return ScenarioError(
+        [
+            Problem(
+                path.name,
+                None,
+                None,
+                str(path),
+                f"cannot open it as an .xlsx workbook ({type(exc).__name__}: {exc}); "
+                "save the scenario as an Excel .xlsx file",
+            )
+        ],
+        source=str(path),
+    )
+
+
+def read_tables(path: Path, problems: list[Problem]) -> dict[str, Table]:
+    """The contract's sheets of the workbook at ``path``, by canonical name.
+
+    Sheets of other names are ignored; a sheet given twice, a missing
+    required sheet or column is appended to ``problems``. A file that is not
+    a readable workbook raises :class:`ScenarioError`.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    # What a missing, foreign or damaged file raises (SyntaxError: bad XML).
+    broken = (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError,
+              TypeError, SyntaxError)  # fmt: skip
+    tables: dict[str, Table] = {}
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except broken as exc:
+        raise _unreadable(path, exc) from None
+    try:
+        for ws in wb.worksheets:
+            sheet = SHEETS_BY_NAME.get(norm(ws.title))
+            if sheet is None:
+                continue  # not a sheet of the contract (notes, about, ...): ignored
+            if sheet in tables:
+                problems.append(
+                    Problem(
+                        ws.title,
+                        None,
+                        None,
+                        ws.title,
+                        f"sheets '{tables[sheet].title}' and '{ws.title}' both hold "
+                        f"{sheet}; keep one of them (the first one is read)",
+                    )
+                )
+                continue
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()  # stated dimensions may be wrong: read every row
+            rows = list(ws.iter_rows(values_only=True))
+            tables[sheet] = _read_table(sheet, ws.title, rows, problems)
+    except broken as exc:
+        raise _unreadable(path, exc) from None
+    finally:
+        wb.close()
+    _missing_sheets(tables, problems)
+    return tables
+
+
+def _missing_sheets(tables: dict[str, Table], problems: list[Problem]) -> None:
+    for sheet in SHEET_COLUMNS:
+        if sheet in REQUIRED_SHEETS and sheet not in tables:
+            columns = ", ".join(SHEET_COLUMNS[sheet])
+            problems.append(
+                Problem(
+                    sheet,
+                    None,
+                    None,
+                    None,
+                    f"the workbook has no sheet '{sheet}'{also_accepted(SHEET_ALIASES[sheet])}; "
+                    f"add it with the header row {columns}",
+                )
+            )
+
+
+def _read_table(
+    sheet: str, title: str, rows: Iterable[tuple[Any, ...]], problems: list[Problem]
+) -> Table:
+    table = Table(sheet, title, {}, {}, [])
+    iterator = iter(rows)
+    header = next(iterator, ())
+    if sheet not in REQUIRED_SHEETS and all(blank(cell) for cell in header):
+        rest = list(iterator)
+        if all(blank(v) for values in rest for v in values):
+            return table  # an empty optional sheet: as if it were not there
+        iterator = iter(rest)
+    _read_header(table, header, problems)
+    # A row is blank when every column of the contract is blank (an extra
+    # column may hold a remark or a total).
+    positions = sorted(table.index.values())
+    for number, values in enumerate(iterator, start=2):
+        width = len(values)
+        for i in positions:
+            v = values[i] if i < width else None
+            if v is not None and not (isinstance(v, str) and not v.strip()):
+                table.rows.append((number, values))
+                break
+    return table
+
+
+def _read_header(table: Table, header: Iterable[Any], problems: list[Problem]) -> None:
+    """Map the header row to canonical columns; note the required ones missing."""
+    sheet, title = table.sheet, table.title
+    lookup = COLUMNS_BY_NAME[sheet]
+    for position, cell in enumerate(header):
+        if cell is None or not str(cell).strip():
+            continue
+        column = lookup.get(norm(cell))
+        if column is None:
+            continue  # extra column: ignored
+        if column in table.index:
+            problems.append(
+                Problem(
+                    title,
+                    1,
+                    str(cell).strip(),
+                    str(cell).strip(),
+                    f"columns '{table.labels[column]}' and '{str(cell).strip()}' both mean "
+                    f"{column}; keep one of them",
+                )
+            )
+            continue
+        table.index[column] = position
+        table.labels[column] = str(cell).strip()
+    for column in SHEET_COLUMNS[sheet]:
+        if column in REQUIRED_COLUMNS[sheet] and column not in table.index:
+            table.missing.add(column)
+            problems.append(
+                Problem(
+                    title,
+                    1,
+                    column,
+                    None,
+                    f"the header row has no column '{column}'"
+                    f"{also_accepted(COLUMN_ALIASES.get(column, ()))}; add it",
+                )
+            )
