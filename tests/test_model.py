@@ -28,7 +28,7 @@ from planner.data import (
     Scenario,
     Staff,
 )
-from planner.model.constraints import required_count
+from planner.model.quantities import required_count
 from planner.model.solve import SolveParams, solve
 from planner.policy import Policy
 from planner.results import SolveResult, SolveStatus

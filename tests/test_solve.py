@@ -10,13 +10,14 @@ from decimal import Decimal
 import pytest
 from conftest import staff as make_staff
 
-import planner.model.solve as solve_module
+import planner.model.pool as pool_module
 from planner.audit import audit
 from planner.data import BudgetRow, Group, Need, Scenario, School
 from planner.enums import Role, Stage
 from planner.examples.generate import generate_scenario
-from planner.model.diagnose import locked_cost, quota_cost_floor
-from planner.model.solve import SolveParams, independent_parts, solve, split_by_group, split_fund
+from planner.model.decompose import independent_parts, split_by_group
+from planner.model.quantities import locked_cost, quota_cost_floor, split_fund
+from planner.model.solve import SolveParams, solve
 from planner.policy import Policy
 from planner.results import SolveResult, SolveStatus
 
@@ -183,8 +184,8 @@ def test_broken_worker_processes_fall_back_to_this_process(
     district: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = checked(district, SolveParams(processes=1))
-    monkeypatch.setattr(solve_module, "_in_process", _die)
-    monkeypatch.setattr(solve_module, "_process_context", lambda: mp.get_context("fork"))
+    monkeypatch.setattr(pool_module, "_in_process", _die)
+    monkeypatch.setattr(pool_module, "_process_context", lambda: mp.get_context("fork"))
     lines: list[str] = []
     fallen = checked(district, SolveParams(processes=2, log=lines.append))
     assert "solver processes failed; solving the groups in this process" in lines

@@ -13,24 +13,23 @@ and quota rules named in ``relax`` can take a shortfall instead of failing.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from ortools.sat.python import cp_model
 
-from planner.data import Scenario, Staff
+from planner.data import Scenario
 from planner.model import domain
+from planner.model.quantities import money_scale, quota_base, required_count
 from planner.model.variables import Candidate, Variables
+from planner.rules import Rule
 
 
 @dataclass(frozen=True)
 class RuleInstance:
     """One rule applied to one place and time, e.g. TEACHER-QUOTA G1 2022."""
 
-    rule: str
+    rule: Rule
     group_id: str | None = None
     year: int | None = None
     scope: str | None = None  # a school, a subject, a staff member
@@ -49,33 +48,6 @@ class Posted:
     switch: cp_model.IntVar | None  # assumption literal (track mode)
     shortfall: cp_model.IntVar | None  # slack (relaxed rules)
     scale: int = 1  # unit of the shortfall (money is scaled to integers)
-
-
-def required_count(ratio: Decimal, headcount: int) -> int:
-    """ceil(ratio x headcount) in exact decimal arithmetic (0.15 x 120 = 18)."""
-    return math.ceil(ratio * headcount)
-
-
-def quota_base(scenario: Scenario, staff: list[Staff], year: int) -> int:
-    """TEACHER-QUOTA's base: the core school's headcount (Taishan), or with
-    ratio_base 'eligible' the staff who may start an exchange that year
-    (AGE, HONOR, LEVEL, and available that year: national 2014 guidance)."""
-    policy = scenario.policy
-    if policy.ratio_base == "headcount":
-        return len(staff)
-    return sum(
-        1 for p in staff if domain.eligible_to_start(p, year, policy) and year not in p.unavailable
-    )
-
-
-def money_scale(values: Iterable[Decimal]) -> int:
-    """Smallest power of ten making every amount an integer."""
-    digits = 0
-    for value in values:
-        exponent = value.normalize().as_tuple().exponent
-        if isinstance(exponent, int) and exponent < 0:
-            digits = max(digits, -exponent)
-    return 10**digits
 
 
 class Constraints:
@@ -166,7 +138,7 @@ class Constraints:
             if ex.term not in lengths:
                 self._fail(
                     RuleInstance(
-                        "TERM",
+                        Rule.TERM,
                         group,
                         ex.start_year,
                         ex.staff_id,
@@ -177,7 +149,7 @@ class Constraints:
             if not domain.membership(scenario, lk.staff, lk.school, ex.years()):
                 self._fail(
                     RuleInstance(
-                        "MEMBERSHIP",
+                        Rule.MEMBERSHIP,
                         group,
                         ex.start_year,
                         ex.staff_id,
@@ -188,7 +160,7 @@ class Constraints:
             if not domain.available(lk.staff, ex.years()):
                 self._fail(
                     RuleInstance(
-                        "AVAILABLE",
+                        Rule.AVAILABLE,
                         group,
                         ex.start_year,
                         ex.staff_id,
@@ -214,7 +186,7 @@ class Constraints:
                 if count > 1:
                     self._fail(
                         RuleInstance(
-                            "ONE-PLACE",
+                            Rule.ONE_PLACE,
                             group,
                             year,
                             staff_id,
@@ -255,7 +227,7 @@ class Constraints:
             if len(cands) > 1:
                 self.model.add_at_most_one(c.var for c in cands)
 
-    def _quota(self, rule: str, cadres_only: bool) -> None:
+    def _quota(self, rule: Rule, cadres_only: bool) -> None:
         scenario = self.scenario
         policy = scenario.policy
         for group in scenario.groups:
@@ -297,11 +269,11 @@ class Constraints:
 
     def teacher_quota(self) -> None:
         """TEACHER-QUOTA: staff starting from the core school each year >= ratio x headcount."""
-        self._quota("TEACHER-QUOTA", cadres_only=False)
+        self._quota(Rule.TEACHER_QUOTA, cadres_only=False)
 
     def cadre_quota(self) -> None:
         """CADRE-QUOTA: cadres (middle, senior) starting each year >= the cadre minimum."""
-        self._quota("CADRE-QUOTA", cadres_only=True)
+        self._quota(Rule.CADRE_QUOTA, cadres_only=True)
 
     def backbone_share(self) -> None:
         """BACKBONE-SHARE: backbone teachers are at least backbone_min_share of
@@ -330,7 +302,7 @@ class Constraints:
                     cp_model.LinearExpr.sum([c.var for c in cands]) + len(locked)
                 )
                 instance = RuleInstance(
-                    "BACKBONE-SHARE",
+                    Rule.BACKBONE_SHARE,
                     group.group_id,
                     year,
                     None,
@@ -354,7 +326,7 @@ class Constraints:
                 continue  # already on a committed exchange
             group = self.scenario.school_by_id[person.school_id].group_id
             instance = RuleInstance(
-                "TENURE",
+                Rule.TENURE,
                 group,
                 first,
                 person.staff_id,
@@ -382,7 +354,7 @@ class Constraints:
                 if not cands and locked <= school.capacity:
                     continue
                 instance = RuleInstance(
-                    "CAPACITY",
+                    Rule.CAPACITY,
                     school.group_id,
                     year,
                     school.school_id,
@@ -412,7 +384,7 @@ class Constraints:
                 ]
                 limit = len(people) - unavailable - keep.min_home
                 instance = RuleInstance(
-                    "CORE-KEEP",
+                    Rule.CORE_KEEP,
                     school.group_id,
                     year,
                     f"{keep.school_id}/{keep.subject}",
@@ -454,5 +426,5 @@ class Constraints:
                 + locked
             )
             most = locked + sum(cost[c.staff.is_cadre] for c in cands)
-            instance = RuleInstance("BUDGET", None, row.year, None, f"fund {row.amount}")
+            instance = RuleInstance(Rule.BUDGET, None, row.year, None, f"fund {row.amount}")
             self._at_most(instance, spend, int(row.amount * scale), most, scale)

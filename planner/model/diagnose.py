@@ -21,10 +21,10 @@ from ortools.sat.python import cp_model
 
 from planner.audit import audit
 from planner.data import Plan, Scenario, Staff
-from planner.model import domain
-from planner.model.constraints import RuleInstance, quota_base, required_count
-from planner.model.solve import build_model
-from planner.rules import MONOTONE_FOR_LOCKED
+from planner.model.constraints import RuleInstance
+from planner.model.levels import build_model
+from planner.model.quantities import locked_cost, quota_cost_floor, quota_required, starters
+from planner.rules import MONOTONE_FOR_LOCKED, Rule
 
 
 @dataclass(frozen=True)
@@ -43,70 +43,8 @@ class Conflict:
         return self.message
 
 
-def _quota_required(scenario: Scenario, group_id: str, year: int, cadres: bool) -> int:
-    policy = scenario.policy
-    group = scenario.group_by_id[group_id]
-    if year < group.founded_year or year not in scenario.years:
-        return 0
-    first = year == group.founded_year
-    if cadres:
-        return policy.cadre_min_first_year if first else policy.cadre_min_later_years
-    staff = scenario.staff_of(scenario.core_school(group_id).school_id)
-    ratio = policy.ratio_first_year if first else policy.ratio_later_years
-    return required_count(ratio, quota_base(scenario, staff, year))
-
-
-def _exclusions(scenario: Scenario, person: Staff, year: int) -> list[str]:
-    """Rule ids that keep ``person`` from starting any exchange in ``year``."""
-    policy = scenario.policy
-    reasons = []
-    if not domain.age(person, year, policy):
-        reasons.append("AGE")
-    if not domain.honor(person, policy):
-        reasons.append("HONOR")
-    if not domain.level(person, policy):
-        reasons.append("LEVEL")
-    home = scenario.school_by_id[person.school_id]
-    members = scenario.members(home.group_id)
-    fits = False
-    for length in domain.term(policy):
-        years = range(year, year + length)
-        if not domain.available(person, years):
-            continue
-        if any(domain.membership(scenario, person, school, years) for school in members):
-            fits = True
-            break
-    if not fits:
-        unavailable = not any(
-            domain.available(person, range(year, year + n)) for n in domain.term(policy)
-        )
-        reasons.append("AVAILABLE" if unavailable else "MEMBERSHIP")
-    return reasons
-
-
-def _starters(
-    scenario: Scenario, group_id: str, year: int, cadres: bool
-) -> tuple[list[Staff], dict[str, int]]:
-    """Who could start in ``year``, and how many each rule excludes."""
-    core = scenario.core_school(group_id)
-    locked_busy = {c.staff_id for c in scenario.commitments if c.covers(year)}
-    pool: list[Staff] = []
-    excluded: dict[str, int] = {}
-    for person in scenario.staff_of(core.school_id):
-        if cadres and not person.is_cadre:
-            continue
-        reasons = _exclusions(scenario, person, year)
-        if person.staff_id in locked_busy:
-            reasons.append("ONE-PLACE")
-        for rule in reasons:
-            excluded[rule] = excluded.get(rule, 0) + 1
-        if not reasons:
-            pool.append(person)
-    return pool, excluded
-
-
-def _excluded_text(excluded: dict[str, int]) -> str:
-    order = ["AGE", "HONOR", "LEVEL", "AVAILABLE", "MEMBERSHIP", "ONE-PLACE"]
+def _excluded_text(excluded: dict[Rule, int]) -> str:
+    order = [Rule.AGE, Rule.HONOR, Rule.LEVEL, Rule.AVAILABLE, Rule.MEMBERSHIP, Rule.ONE_PLACE]
     parts = [f"{rule} excludes {excluded[rule]}" for rule in order if excluded.get(rule)]
     return f" ({', '.join(parts)})" if parts else ""
 
@@ -118,10 +56,10 @@ def precheck(scenario: Scenario) -> list[Conflict]:
     for group in scenario.groups:
         gid, gname = group.group_id, group.name
         for cadres in (False, True):
-            rule = "CADRE-QUOTA" if cadres else "TEACHER-QUOTA"
+            rule = Rule.CADRE_QUOTA if cadres else Rule.TEACHER_QUOTA
             who = "cadres" if cadres else "staff"
             for year in scenario.years:
-                required = _quota_required(scenario, gid, year, cadres)
+                required = quota_required(scenario, gid, year, cadres)
                 if required <= 0:
                     continue
                 locked = sum(
@@ -132,7 +70,7 @@ def precheck(scenario: Scenario) -> list[Conflict]:
                     == scenario.core_school(gid).school_id
                     and (not cadres or scenario.staff_by_id[c.staff_id].is_cadre)
                 )
-                pool, excluded = _starters(scenario, gid, year, cadres)
+                pool, excluded = starters(scenario, gid, year, cadres)
                 possible = len(pool) + locked
                 if possible < required:
                     conflicts.append(
@@ -159,7 +97,7 @@ def _locked_conflicts(scenario: Scenario) -> list[Conflict]:
         return []
     report = audit(scenario, Plan.of(scenario.commitments))
     return [
-        Conflict((v.rule, "LOCKED"), v.group_id, v.year, f"LOCKED commitments break {v}")
+        Conflict((v.rule, Rule.LOCKED), v.group_id, v.year, f"{Rule.LOCKED} commitments break {v}")
         for v in report.violations
         if v.rule in MONOTONE_FOR_LOCKED
     ]
@@ -169,7 +107,7 @@ def _core_keep_vs_quota(
     scenario: Scenario,
     gid: str,
     year: int,
-    rule: str,
+    rule: Rule,
     required: int,
     pool: list[Staff],
     locked: int,
@@ -196,11 +134,11 @@ def _core_keep_vs_quota(
     name = scenario.group_by_id[gid].name
     return [
         Conflict(
-            (rule, "CORE-KEEP"),
+            (rule, Rule.CORE_KEEP),
             gid,
             year,
-            f"{rule} + CORE-KEEP {name} {year}: {required} must start, CORE-KEEP lets only "
-            f"{possible} eligible staff go ({'; '.join(limits)})",
+            f"{rule} + {Rule.CORE_KEEP} {name} {year}: {required} must start, "
+            f"{Rule.CORE_KEEP} lets only {possible} eligible staff go ({'; '.join(limits)})",
             required,
             possible,
         )
@@ -213,15 +151,15 @@ def _window_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
     out: list[Conflict] = []
     years = list(scenario.years)
     for cadres in (False, True):
-        rule = "CADRE-QUOTA" if cadres else "TEACHER-QUOTA"
+        rule = Rule.CADRE_QUOTA if cadres else Rule.TEACHER_QUOTA
         for i in range(len(years)):
             window = years[i : i + min(term_min, len(years) - i)]
             if len(window) < 2:
                 continue
-            required = sum(_quota_required(scenario, gid, y, cadres) for y in window)
+            required = sum(quota_required(scenario, gid, y, cadres) for y in window)
             people: set[str] = set()
             for year in window:
-                people |= {p.staff_id for p in _starters(scenario, gid, year, cadres)[0]}
+                people |= {p.staff_id for p in starters(scenario, gid, year, cadres)[0]}
             locked = sum(
                 1
                 for c in scenario.commitments
@@ -230,17 +168,18 @@ def _window_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
                 == scenario.core_school(gid).school_id
             )
             single_ok = all(
-                len(_starters(scenario, gid, y, cadres)[0])
-                >= _quota_required(scenario, gid, y, cadres)
+                len(starters(scenario, gid, y, cadres)[0])
+                >= quota_required(scenario, gid, y, cadres)
                 for y in window
             )
             if single_ok and len(people) + locked < required:
                 out.append(
                     Conflict(
-                        (rule, "TERM", "ONE-PLACE"),
+                        (rule, Rule.TERM, Rule.ONE_PLACE),
                         gid,
                         window[0],
-                        f"{rule} + TERM {scenario.group_by_id[gid].name} {window[0]}-{window[-1]}: "
+                        f"{rule} + {Rule.TERM} {scenario.group_by_id[gid].name} "
+                        f"{window[0]}-{window[-1]}: "
                         f"{required} starts needed in these years, but exchanges last at least "
                         f"{term_min} years and only {len(people) + locked} different people "
                         "are eligible",
@@ -262,55 +201,23 @@ def _capacity_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
         places = sum(s.capacity or 0 for s in receivers if scenario.is_member(s, year))
         # Starters of the last term_min - 1 years are still away this year.
         must_be_away = sum(
-            _quota_required(scenario, gid, y, False)
+            quota_required(scenario, gid, y, False)
             for y in range(year - policy.term_min + 1, year + 1)
         )
         if must_be_away > places:
             out.append(
                 Conflict(
-                    ("TEACHER-QUOTA", "CAPACITY"),
+                    (Rule.TEACHER_QUOTA, Rule.CAPACITY),
                     gid,
                     year,
-                    f"TEACHER-QUOTA + CAPACITY {scenario.group_by_id[gid].name} {year}: at least "
-                    f"{must_be_away} staff must be on exchange, "
+                    f"{Rule.TEACHER_QUOTA} + {Rule.CAPACITY} {scenario.group_by_id[gid].name} "
+                    f"{year}: at least {must_be_away} staff must be on exchange, "
                     f"member schools host at most {places}",
                     must_be_away,
                     places,
                 )
             )
     return out
-
-
-def quota_cost_floor(scenario: Scenario, group_id: str, year: int) -> Decimal:
-    """The least the group's quotas can cost in ``year``: the cheapest
-    staff for every start the quotas require in the years whose shortest
-    exchange still runs in ``year`` (TERM's minimum). A lower bound."""
-    policy = scenario.policy
-    spend = Decimal(0)
-    for y in range(year - policy.term_min + 1, year + 1):
-        staff = _quota_required(scenario, group_id, y, False)
-        cadres = _quota_required(scenario, group_id, y, True)
-        if not staff and not cadres:
-            continue
-        pool = _starters(scenario, group_id, y, False)[0]
-        cheapest = min(
-            (policy.cost_per_year(p.is_cadre) for p in pool), default=policy.cost_teacher
-        )
-        others = max(staff - cadres, 0)
-        spend += cadres * policy.cost_cadre + others * cheapest
-    return spend
-
-
-def locked_cost(scenario: Scenario, year: int, group_id: str | None = None) -> Decimal:
-    """What the commitments (of ``group_id``'s staff, or all) cost in ``year``."""
-    policy = scenario.policy
-    group_of = {s.school_id: s.group_id for s in scenario.schools}
-    total = Decimal(0)
-    for c in scenario.commitments:
-        person = scenario.staff_by_id[c.staff_id]
-        if c.covers(year) and group_id in (None, group_of.get(person.school_id)):
-            total += policy.cost_per_year(person.is_cadre)
-    return total
 
 
 def _budget_conflicts(scenario: Scenario) -> list[Conflict]:
@@ -324,10 +231,10 @@ def _budget_conflicts(scenario: Scenario) -> list[Conflict]:
         if spend > row.amount:
             out.append(
                 Conflict(
-                    ("BUDGET", "TEACHER-QUOTA", "CADRE-QUOTA"),
+                    (Rule.BUDGET, Rule.TEACHER_QUOTA, Rule.CADRE_QUOTA),
                     None,
                     row.year,
-                    f"BUDGET {row.year}: the quotas alone cost at least {spend}, "
+                    f"{Rule.BUDGET} {row.year}: the quotas alone cost at least {spend}, "
                     f"the fund is {row.amount} "
                     f"(short by {spend - row.amount})",
                 )

@@ -22,8 +22,10 @@ from decimal import Decimal
 from ortools.sat.python import cp_model
 
 from planner.data import Need
-from planner.model.constraints import Constraints, money_scale
+from planner.model.constraints import Constraints
+from planner.model.quantities import money_scale
 from planner.model.variables import Variables
+from planner.rules import Rule
 
 FAIR_SCALE = 10_000  # fairness in basis points of the coverage ratio
 
@@ -170,7 +172,7 @@ class Objective:
     def shortfall(self) -> Goal | None:
         """SHORTFALL: total staff by which relaxed count rules (quotas,
         CAPACITY, CORE-KEEP) fail; relaxed runs only."""
-        return self._slack_goal("SHORTFALL", lambda rule: rule != "BUDGET")
+        return self._slack_goal("SHORTFALL", lambda rule: rule != Rule.BUDGET)
 
     def overspend(self) -> Goal | None:
         """OVERSPEND: total money by which relaxed BUDGET rows are exceeded.
@@ -178,7 +180,7 @@ class Objective:
         Kept apart from SHORTFALL (staff and money do not add up) and
         minimised right after it.
         """
-        return self._slack_goal("OVERSPEND", lambda rule: rule == "BUDGET")
+        return self._slack_goal("OVERSPEND", lambda rule: rule == Rule.BUDGET)
 
     def _slack_goal(self, name: str, keep: Callable[[str], bool]) -> Goal | None:
         posted = [

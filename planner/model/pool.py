@@ -1,0 +1,100 @@
+"""Runs a stage's tasks: in this process, or in a pool of processes.
+
+Results never depend on which: every task is solved on its own
+(:func:`planner.model.levels.run_task`). Processes that fail to start or die
+fall back to solving in this process, with the same tasks and so the same
+plan.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.context
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+
+from planner.model.levels import Constrain, Outcome, Task, run_task
+from planner.model.params import Logger
+from planner.model.quantities import part_size
+
+
+def _in_process(task: Task) -> Outcome:
+    """A task in a worker process (module level, so it can be pickled)."""
+    return run_task(task)
+
+
+class Runner:
+    """Runs a stage's tasks: in this process, or in a pool of processes.
+
+    Results never depend on which: every task is solved on its own.
+    """
+
+    def __init__(self, processes: int, log: Logger | None, constrain: Constrain | None) -> None:
+        self.processes = processes
+        self.log = log
+        self.constrain = constrain
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Runner:
+        if self.processes > 1:
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.processes, mp_context=_process_context()
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            if exc[0] is not None:  # interrupted: do not wait for solves nobody reads
+                for process in list(getattr(self.pool, "_processes", {}).values()):
+                    process.terminate()
+            self.pool.shutdown(wait=exc[0] is None, cancel_futures=True)
+
+    def run(self, tasks: list[Task]) -> list[Outcome]:
+        if self.pool is None:
+            sizes = [part_size(t.scenario) for t in tasks]
+            return [
+                run_task(
+                    replace(t, rescue_share=sizes[k] / sum(sizes[k:])), self.log, self.constrain
+                )
+                for k, t in enumerate(tasks)
+            ]
+        # Largest first keeps the processes evenly busy.
+        ordered = sorted(tasks, key=lambda t: -len(t.scenario.staff))
+        sizes = [part_size(t.scenario) for t in ordered]
+        ordered = [
+            replace(t, rescue_share=min(1.0, self.processes * sizes[k] / sum(sizes[k:])))
+            for k, t in enumerate(ordered)
+        ]
+        try:
+            futures = {t.index: self.pool.submit(_in_process, t) for t in ordered}
+            outcomes = [futures[t.index].result() for t in tasks]
+        except BrokenProcessPool:
+            # A worker could not start or died (e.g. a script without the
+            # ``if __name__ == "__main__":`` guard under spawn): solve here
+            # instead; the tasks, and so the plan, are the same.
+            if self.log is not None:
+                self.log("solver processes failed; solving the groups in this process")
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+            return self.run(tasks)
+        if self.log is not None:
+            for outcome in outcomes:
+                for line in outcome.log:
+                    self.log(line)
+        return outcomes
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """fork where it is safe (POSIX, no other thread in this process): no
+    start-up cost; else spawn, a fresh interpreter per worker."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def default_processes(parts: int) -> int:
+    """One process per core, at most one per independent part."""
+    return max(1, min(parts, os.cpu_count() or 1))

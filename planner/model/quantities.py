@@ -1,0 +1,202 @@
+"""Pure quantities of a scenario: plain arithmetic, no solver.
+
+What a quota requires, who could start an exchange and what rules keep the
+others from it, what commitments and quotas cost at least, how a shared
+fund is split among groups and how time and work are shared among parts.
+The model (:mod:`planner.model.constraints`), the pre-checks
+(:mod:`planner.model.diagnose`) and the decomposition
+(:mod:`planner.model.decompose`) all count with these; nothing here imports
+OR-Tools.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_FLOOR, Decimal
+
+from planner.data import BudgetRow, Exchange, Scenario, Staff
+from planner.model import domain
+from planner.rules import Rule
+
+
+def required_count(ratio: Decimal, headcount: int) -> int:
+    """ceil(ratio x headcount) in exact decimal arithmetic (0.15 x 120 = 18)."""
+    return math.ceil(ratio * headcount)
+
+
+def quota_base(scenario: Scenario, staff: list[Staff], year: int) -> int:
+    """TEACHER-QUOTA's base: the core school's headcount (Taishan), or with
+    ratio_base 'eligible' the staff who may start an exchange that year
+    (AGE, HONOR, LEVEL, and available that year: national 2014 guidance)."""
+    policy = scenario.policy
+    if policy.ratio_base == "headcount":
+        return len(staff)
+    return sum(
+        1 for p in staff if domain.eligible_to_start(p, year, policy) and year not in p.unavailable
+    )
+
+
+def money_scale(values: Iterable[Decimal]) -> int:
+    """Smallest power of ten making every amount an integer."""
+    digits = 0
+    for value in values:
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < 0:
+            digits = max(digits, -exponent)
+    return 10**digits
+
+
+def quota_required(scenario: Scenario, group_id: str, year: int, cadres: bool) -> int:
+    """How many must start from the group's core school in ``year``:
+    CADRE-QUOTA's minimum with ``cadres``, else TEACHER-QUOTA's count."""
+    policy = scenario.policy
+    group = scenario.group_by_id[group_id]
+    if year < group.founded_year or year not in scenario.years:
+        return 0
+    first = year == group.founded_year
+    if cadres:
+        return policy.cadre_min_first_year if first else policy.cadre_min_later_years
+    staff = scenario.staff_of(scenario.core_school(group_id).school_id)
+    ratio = policy.ratio_first_year if first else policy.ratio_later_years
+    return required_count(ratio, quota_base(scenario, staff, year))
+
+
+def exclusions(scenario: Scenario, person: Staff, year: int) -> list[Rule]:
+    """Rule ids that keep ``person`` from starting any exchange in ``year``."""
+    policy = scenario.policy
+    reasons = []
+    if not domain.age(person, year, policy):
+        reasons.append(Rule.AGE)
+    if not domain.honor(person, policy):
+        reasons.append(Rule.HONOR)
+    if not domain.level(person, policy):
+        reasons.append(Rule.LEVEL)
+    home = scenario.school_by_id[person.school_id]
+    members = scenario.members(home.group_id)
+    fits = False
+    for length in domain.term(policy):
+        years = range(year, year + length)
+        if not domain.available(person, years):
+            continue
+        if any(domain.membership(scenario, person, school, years) for school in members):
+            fits = True
+            break
+    if not fits:
+        unavailable = not any(
+            domain.available(person, range(year, year + n)) for n in domain.term(policy)
+        )
+        reasons.append(Rule.AVAILABLE if unavailable else Rule.MEMBERSHIP)
+    return reasons
+
+
+def starters(
+    scenario: Scenario, group_id: str, year: int, cadres: bool
+) -> tuple[list[Staff], dict[Rule, int]]:
+    """Who could start in ``year``, and how many each rule excludes."""
+    core = scenario.core_school(group_id)
+    locked_busy = {c.staff_id for c in scenario.commitments if c.covers(year)}
+    pool: list[Staff] = []
+    excluded: dict[Rule, int] = {}
+    for person in scenario.staff_of(core.school_id):
+        if cadres and not person.is_cadre:
+            continue
+        reasons = exclusions(scenario, person, year)
+        if person.staff_id in locked_busy:
+            reasons.append(Rule.ONE_PLACE)
+        for rule in reasons:
+            excluded[rule] = excluded.get(rule, 0) + 1
+        if not reasons:
+            pool.append(person)
+    return pool, excluded
+
+
+def quota_cost_floor(scenario: Scenario, group_id: str, year: int) -> Decimal:
+    """The least the group's quotas can cost in ``year``: the cheapest
+    staff for every start the quotas require in the years whose shortest
+    exchange still runs in ``year`` (TERM's minimum). A lower bound."""
+    policy = scenario.policy
+    spend = Decimal(0)
+    for y in range(year - policy.term_min + 1, year + 1):
+        staff = quota_required(scenario, group_id, y, False)
+        cadres = quota_required(scenario, group_id, y, True)
+        if not staff and not cadres:
+            continue
+        pool = starters(scenario, group_id, y, False)[0]
+        cheapest = min(
+            (policy.cost_per_year(p.is_cadre) for p in pool), default=policy.cost_teacher
+        )
+        others = max(staff - cadres, 0)
+        spend += cadres * policy.cost_cadre + others * cheapest
+    return spend
+
+
+def locked_cost(scenario: Scenario, year: int, group_id: str | None = None) -> Decimal:
+    """What the commitments (of ``group_id``'s staff, or all) cost in ``year``."""
+    policy = scenario.policy
+    group_of = {s.school_id: s.group_id for s in scenario.schools}
+    total = Decimal(0)
+    for c in scenario.commitments:
+        person = scenario.staff_by_id[c.staff_id]
+        if c.covers(year) and group_id in (None, group_of.get(person.school_id)):
+            total += policy.cost_per_year(person.is_cadre)
+    return total
+
+
+def split_fund(
+    scenario: Scenario, groups: list[Scenario], plans: list[list[Exchange]]
+) -> list[list[BudgetRow]] | None:
+    """Each group's share of every budget row, so that the shares add up to
+    at most the fund: first what the group's quotas and commitments cost at
+    least, then the rest in proportion to what the group's ``plans`` (made
+    without the fund) spend beyond that. None if the floors alone overspend.
+    """
+    policy = scenario.policy
+    unit = Decimal(1) / money_scale(
+        [policy.cost_teacher, policy.cost_cadre, *(b.amount for b in scenario.budget)]
+    )
+    cadre = {p.staff_id: p.is_cadre for p in scenario.staff}
+    shares: list[list[BudgetRow]] = [[] for _ in groups]
+    for row in scenario.budget:
+        floors, wants = [], []
+        for part, plan in zip(groups, plans, strict=True):
+            gid = part.groups[0].group_id
+            floors.append(locked_cost(part, row.year, gid) + quota_cost_floor(part, gid, row.year))
+            spend = sum(
+                (policy.cost_per_year(cadre[e.staff_id]) for e in plan if e.covers(row.year)),
+                Decimal(0),
+            )
+            wants.append(max(spend - floors[-1], Decimal(0)))
+        spare = row.amount - sum(floors, Decimal(0))
+        if spare < 0:
+            return None
+        total = sum(wants, Decimal(0))
+        for k, (floor, want) in enumerate(zip(floors, wants, strict=True)):
+            extra = spare * want / total if total else spare / len(groups)
+            amount = ((floor + extra) / unit).to_integral_value(rounding=ROUND_FLOOR) * unit
+            shares[k].append(BudgetRow(row.year, max(amount, Decimal(0))))
+    return shares
+
+
+def part_size(scenario: Scenario) -> int:
+    """How big a part is, for sharing time and work among parts."""
+    return len(scenario.staff) + 1
+
+
+def time_and_work_shares(
+    parts: Sequence[Scenario], processes: int, seconds: float, work: float | None
+) -> list[tuple[float, float | None]]:
+    """Each part's seconds and deterministic work out of ``seconds`` and
+    ``work``. Time is shared by size, and with several processes a part may
+    use its share times the processes running beside it; work is shared by
+    size alone, as if the parts ran one after the other, so that it is the
+    same on any number of processes."""
+    sizes = [part_size(p) for p in parts]
+    total = sum(sizes)
+    return [
+        (
+            seconds * min(1.0, processes * size / total),
+            None if work is None else work * size / total,
+        )
+        for size in sizes
+    ]
