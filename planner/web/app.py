@@ -256,7 +256,8 @@ def explain_in_process(
     scenario = build_scenario(workbook, settings, prev)
     plan = Plan.of(Exchange(*e) for e in exchanges)
     expl = api.explain(scenario, plan, staff_id, SolveParams(time_limit=10, processes=1))
-    return _plain(views.explanation_document(expl, lang))
+    names = {s.school_id: s.name for s in scenario.schools}
+    return _plain(views.explanation_document(expl, lang, names))
 
 
 def create_app(

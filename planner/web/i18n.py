@@ -165,6 +165,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "draft": ("草稿", "draft"),
     "published": ("已发布", "published"),
     "select_plan": ("查看", "View"),
+    "optimal": ("最优", "optimal"),
+    "feasible": ("可行（未证明最优）", "feasible (not proven optimal)"),
+    "age": ("岁", "years old"),
 }
 
 

@@ -22,6 +22,7 @@ ENUM_ZH = {
     "middle": "中层干部",
     "vice_principal": "副校长",
     "principal": "校长",
+    "senior": "校级干部",
     "primary": "小学",
     "junior": "初中",
 }
@@ -252,6 +253,9 @@ def person_checks(scenario: Scenario, report: Any, staff_id: str, lang: str = "z
         "school": home.name if home else person.school_id,
         "subject": person.subject,
         "position": person.position.value,
+        "position_text": ENUM_ZH.get(person.position.value, person.position.value)
+        if lang == "zh"
+        else person.position.value,
         "age": person.age_at(scenario.first_year),
         "honor": person.honor.value,
         "level_ok": person.level_ok,
@@ -261,13 +265,21 @@ def person_checks(scenario: Scenario, report: Any, staff_id: str, lang: str = "z
     }
 
 
-def explanation_document(expl: Any, lang: str = "zh") -> dict[str, Any]:
-    """``planner.api.explain``'s answer with Chinese sentences made from its fields."""
+def explanation_document(
+    expl: Any, lang: str = "zh", names: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """``planner.api.explain``'s answer with Chinese sentences made from its
+    fields; ``names``: school names by id."""
     doc = expl.to_json()
+    names = names or {}
+
+    def at(e: Any) -> str:
+        return f"{names.get(e.school_id, e.school_id)} {e.start_year}–{e.end_year}"
+
     sentences: list[str] = []
     if lang == "zh":
         if expl.placed:
-            where = "、".join(f"{e.school_id} {e.start_year}–{e.end_year}" for e in expl.exchanges)
+            where = "、".join(at(e) for e in expl.exchanges)
             sentences.append(f"{expl.name} 被派往 {where}。")
             if expl.alternative_coverage is not None:
                 loss = expl.coverage - expl.alternative_coverage
@@ -285,9 +297,7 @@ def explanation_document(expl: Any, lang: str = "zh") -> dict[str, Any]:
                 sentences.append(f"{year} 年不能开始交流：{names}。")
             if expl.alternative_coverage is not None:
                 cost = expl.coverage - expl.alternative_coverage
-                where = "、".join(
-                    f"{e.school_id} {e.start_year}–{e.end_year}" for e in expl.alternative_exchanges
-                )
+                where = "、".join(at(e) for e in expl.alternative_exchanges)
                 sentences.append(
                     f"此人可以派出；强制派出（{where}）的最佳方案覆盖 "
                     f"{num(expl.alternative_coverage)}（现为 {num(expl.coverage)}，"

@@ -180,7 +180,7 @@
     const low = v.coverage.schools.find((s) => s.lowest);
     $("#plan-head").innerHTML =
       `<b>${esc(L.plan)} #${esc(v.plan.id)}</b> · ${esc(v.plan.scenario_name)} · ${v.plan.from_year}–${v.plan.to_year} · ` +
-      `${esc(L[v.plan.status] || v.plan.status)} · ${esc(v.status)}<br>` +
+      `${esc(L[v.plan.status] || v.plan.status)} · ${esc(L[v.status] || v.status)}<br>` +
       `${esc(L.coverage_total)} <b>${esc(fmt(v.coverage_total))}</b>` +
       (o.coverage_bound !== undefined ? ` / ${esc(o.coverage_bound)}` : "") +
       ` · ${esc(L.fairness)} <b>${esc(fmt(o.fairness))}</b>` +
@@ -255,7 +255,7 @@
       const ex = p.explanation;
       const sentences = ex ? (LANG === "zh" && ex.sentences_zh.length ? ex.sentences_zh : ex.sentences) : [p.explanation_error];
       box.innerHTML = `<button type="button" class="close">×</button><h2>${esc(p.name)} <small>${esc(p.staff_id)}</small></h2>` +
-        `<p>${esc(p.school)} · ${esc(p.subject)} · ${esc(p.position)} · ${esc(p.age)}</p>` +
+        `<p>${esc(p.school)} · ${esc(p.subject)} · ${esc(p.position_text || p.position)} · ${esc(p.age)} ${esc(L.age)}</p>` +
         sentences.map((s) => `<p>${esc(s)}</p>`).join("") +
         (p.checks.length ? `<h3>${esc(L.checks)}</h3><table class="grid"><thead><tr><th>${esc(L.rule)}</th><th>${esc(L.year)}</th><th>${esc(L.required)}</th><th>${esc(L.achieved)}</th><th>${esc(L.status)}</th></tr></thead><tbody>` +
           p.checks.map((c) => `<tr class="${c.status === "ok" ? "" : "bad"}"><td>${esc(c.name)}</td><td>${esc(c.year)}</td><td class="num">${esc(fmt(c.required))}</td><td class="num">${esc(fmt(c.achieved))}</td><td>${esc(L[c.status] || c.status)}</td></tr>`).join("") + "</tbody></table>" : "") +
