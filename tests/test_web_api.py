@@ -14,11 +14,14 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
 
-import test_web_support as support  # noqa: E402
-from fastapi.testclient import TestClient  # noqa: E402
+import test_web_support as support
+from fastapi.testclient import TestClient
 
-from planner import api  # noqa: E402
-from planner.web.app import create_app  # noqa: E402
+from planner import api
+from planner.web.app import create_app
+
+STORY22 = support.STORY[2022].read_bytes()
+TAISHAN = support.TAISHAN.read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +35,7 @@ def client(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def story(client: TestClient) -> dict:
     """story-2022 uploaded and solved once: its scenario, job and plan ids."""
-    r = client.post("/api/scenarios", files={"file": ("story.xlsx", support.STORY[2022].read_bytes())})
+    r = client.post("/api/scenarios", files={"file": ("story.xlsx", STORY22)})
     assert r.status_code == 201, r.text
     sid = r.json()["id"]
     r = client.post(f"/api/scenarios/{sid}/solve", json={"time_limit": 30})
@@ -84,7 +87,7 @@ def test_unknown_route_and_method_are_json(client: TestClient) -> None:
 
 
 def test_upload_answers_the_contract(client: TestClient, story: dict) -> None:
-    r = client.post("/api/scenarios", files={"file": ("x.xlsx", support.STORY[2022].read_bytes())})
+    r = client.post("/api/scenarios", files={"file": ("x.xlsx", STORY22)})
     assert r.status_code == 201
     doc = r.json()
     assert doc["id"] == story["scenario"]  # the same bytes are kept once
@@ -134,7 +137,7 @@ def test_upload_content_checks(client: TestClient) -> None:
     # A path as file name changes nothing: the name is only a label.
     r = client.post(
         "/api/scenarios",
-        files={"file": ("../../etc/passwd", support.STORY[2022].read_bytes())},
+        files={"file": ("../../etc/passwd", STORY22)},
     )
     assert r.status_code == 201
 
@@ -170,8 +173,12 @@ def test_solve_errors(client: TestClient, story: dict) -> None:
     assert_json_error(client.post("/api/scenarios/424242/solve", json={}), 404)
     assert_json_error(client.post(f"/api/scenarios/{sid}/solve", json={"time_limit": -1}), 422)
     assert_json_error(
-        client.post(f"/api/scenarios/{sid}/solve", content=b"{not json",
-                    headers={"content-type": "application/json"}), 422
+        client.post(
+            f"/api/scenarios/{sid}/solve",
+            content=b"{not json",
+            headers={"content-type": "application/json"},
+        ),
+        422,
     )
     body = assert_json_error(
         client.post(f"/api/scenarios/{sid}/solve", json={"policy": {"max_age": "old"}}), 422
@@ -186,7 +193,9 @@ def test_solve_errors(client: TestClient, story: dict) -> None:
     )
     assert_json_error(client.post(f"/api/scenarios/{sid}/solve", json={"from_year": 2023}), 422)
     assert_json_error(
-        client.post(f"/api/scenarios/{sid}/solve", json={"previous_plan": "999", "from_year": 2023}),
+        client.post(
+            f"/api/scenarios/{sid}/solve", json={"previous_plan": "999", "from_year": 2023}
+        ),
         404,
     )
     assert_json_error(
@@ -221,12 +230,14 @@ def test_failed_solve_leaves_the_server_up(client: TestClient, story: dict) -> N
 def test_cancel_ends_the_solver_processes(tmp_path: Path) -> None:
     app = create_app(f"sqlite:///{tmp_path / 'a.db'}", processes=2)
     with TestClient(app, raise_server_exceptions=False) as c:
-        sid = c.post("/api/scenarios", files={"file": ("t.xlsx", support.TAISHAN.read_bytes())}).json()["id"]
+        sid = c.post("/api/scenarios", files={"file": ("t.xlsx", TAISHAN)}).json()["id"]
         job_id = c.post(f"/api/scenarios/{sid}/solve", json={"time_limit": 120}).json()["job"]
         job = app.state.bench().jobs.get(job_id)
         deadline = time.monotonic() + 60
         # Wait until CP-SAT's worker processes run beside the job process.
-        while time.monotonic() < deadline and (job.pid is None or len(support.group_alive(job.pid)) < 2):
+        while time.monotonic() < deadline and (
+            job.pid is None or len(support.group_alive(job.pid)) < 2
+        ):
             time.sleep(0.1)
         workers = support.group_alive(job.pid)
         assert len(workers) >= 2, workers
@@ -240,7 +251,7 @@ def test_cancel_ends_the_solver_processes(tmp_path: Path) -> None:
         # Cancelling again is harmless; the server goes on and solves again.
         assert c.delete(f"/api/jobs/{job_id}").status_code == 202
         assert c.get("/api/health").json()["ok"]
-        small = c.post("/api/scenarios", files={"file": ("s.xlsx", support.STORY[2022].read_bytes())})
+        small = c.post("/api/scenarios", files={"file": ("s.xlsx", STORY22)})
         job2 = c.post(f"/api/scenarios/{small.json()['id']}/solve", json={}).json()["job"]
         assert support.wait_job(c, job2)["state"] == "done"
 
@@ -312,9 +323,7 @@ def test_pins_bans_publish_superseded_and_replan(client: TestClient, story: dict
     r = client.post(f"/api/plans/{second}/publish", json={"by": "王老师", "note": "2022 学年方案"})
     assert r.status_code == 200, r.text
     assert r.json()["version"] >= 1
-    body = assert_json_error(
-        client.post(f"/api/plans/{first}/publish", json={"by": "李老师"}), 409
-    )
+    body = assert_json_error(client.post(f"/api/plans/{first}/publish", json={"by": "李老师"}), 409)
     assert body["code"] == "superseded"
     assert_json_error(client.post("/api/plans/999999/publish", json={}), 404)
     assert_json_error(client.post(f"/api/plans/{second}/publish", json={"by": 5}), 422)

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 import test_web_support as support
 
 from planner import api
@@ -31,7 +30,8 @@ ARGS = [
 ]
 
 pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (apt-get install chromium)"
+    not Path(CHROMIUM).exists(),
+    reason="Debian's chromium is not installed (apt-get install chromium)",
 )
 
 
@@ -58,9 +58,7 @@ def test_upload_solve_pin_publish_download(tmp_path: Path) -> None:
             # 2. Solve with live progress.
             page.click("button[data-tab=solve]")
             page.click("#solve-btn")
-            page.wait_for_function(
-                "document.querySelector('#p-level').textContent.trim() !== '—'"
-            )
+            page.wait_for_function("document.querySelector('#p-level').textContent.trim() !== '—'")
             assert page.is_enabled("#stop-btn")
             page.screenshot(path=str(support.ARTIFACTS / "2-progress.png"), full_page=True)
 

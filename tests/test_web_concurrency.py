@@ -75,4 +75,7 @@ def test_requests_while_solving(tmp_path: Path) -> None:
     assert slowest < 30, slowest
     assert loaded_plan["exchanges"] == quiet_plan["exchanges"]
     assert loaded_plan["objective"] == quiet_plan["objective"]
-    print(f"\n{rounds} rounds of 20 job reads + 5 uploads during the solve; slowest round {slowest:.2f}s")
+    print(
+        f"\n{rounds} rounds of 20 job reads + 5 uploads during the solve; "
+        f"slowest round {slowest:.2f}s"
+    )

@@ -18,7 +18,7 @@ import logging
 import multiprocessing
 import threading
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -329,12 +329,23 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
-            {"sheet": "request", "row": None, "column": ".".join(map(str, e.get("loc", ()))),
-             "value": None, "expected": e.get("msg", ""), "fix": e.get("msg", "")}
+            {
+                "sheet": "request",
+                "row": None,
+                "column": ".".join(map(str, e.get("loc", ()))),
+                "value": None,
+                "expected": e.get("msg", ""),
+                "fix": e.get("msg", ""),
+            }
             for e in exc.errors()
         ]
-        return error(request, 422, "invalid_body", problems, detail=problems[0]["expected"]
-                     if problems else "")
+        return error(
+            request,
+            422,
+            "invalid_body",
+            problems,
+            detail=problems[0]["expected"] if problems else "",
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -395,8 +406,14 @@ def create_app(
         try:
             check_workbook_bytes(data)
         except NotAWorkbook as exc:
-            problem = {"sheet": None, "row": None, "column": None, "value": file_name,
-                       "expected": "an .xlsx workbook", "fix": "save as .xlsx"}
+            problem = {
+                "sheet": None,
+                "row": None,
+                "column": None,
+                "value": file_name,
+                "expected": "an .xlsx workbook",
+                "fix": "save as .xlsx",
+            }
             raise ApiError(422, "not_xlsx", [problem], detail=str(exc)) from None
         wb = bench()
         scenario = await run_in_threadpool(load_bytes, data)  # ScenarioError -> 422
@@ -430,9 +447,18 @@ def create_app(
         wb = bench()
         scenario = await run_in_threadpool(wb.scenario, sid)
         facts = summary(scenario)
-        return _plain({"id": scenario_id, "name": scenario.name, "first_year": scenario.first_year,
-                       "horizon": scenario.horizon, "staff": len(scenario.staff),
-                       "schools": len(scenario.schools), "problems": [], "summary": facts})
+        return _plain(
+            {
+                "id": scenario_id,
+                "name": scenario.name,
+                "first_year": scenario.first_year,
+                "horizon": scenario.horizon,
+                "staff": len(scenario.staff),
+                "schools": len(scenario.schools),
+                "problems": [],
+                "summary": facts,
+            }
+        )
 
     @app.post("/api/scenarios/{scenario_id}/solve", status_code=202)
     async def solve(scenario_id: str, request: Request) -> JSONResponse:
@@ -448,9 +474,7 @@ def create_app(
             )
         # Check the settings against the workbook now (422 with problems),
         # not minutes later in the job.
-        await run_in_threadpool(
-            wb.scenario, sid, settings
-        )
+        await run_in_threadpool(wb.scenario, sid, settings)
         try:
             job = wb.jobs.start(
                 str(sid), {"workbook": data, "settings": settings, "previous": previous}
@@ -502,6 +526,8 @@ def create_app(
     async def cancel(job_id: str) -> JSONResponse:
         find_job(job_id)
         job = await run_in_threadpool(bench().jobs.cancel, job_id)
+        if job is None:
+            raise ApiError(404, "no_job", id=job_id[:40])
         return JSONResponse(job.snapshot(), 202)
 
     # -- plans ---------------------------------------------------------------
@@ -528,9 +554,16 @@ def create_app(
             {
                 "valid": report.valid,
                 "violations": [
-                    {"rule": v.rule, "message": v.message, "group_id": v.group_id,
-                     "year": v.year, "staff_id": v.staff_id, "school_id": v.school_id,
-                     "subject": v.subject, "amount": v.amount}
+                    {
+                        "rule": v.rule,
+                        "message": v.message,
+                        "group_id": v.group_id,
+                        "year": v.year,
+                        "staff_id": v.staff_id,
+                        "school_id": v.school_id,
+                        "subject": v.subject,
+                        "amount": v.amount,
+                    }
                     for v in report.violations
                 ],
                 "coverage": report.total_coverage,
@@ -600,7 +633,12 @@ def create_app(
         body = await _json_body(request)
         by = body.get("by") or ""
         note = body.get("note") or ""
-        if not isinstance(by, str) or not isinstance(note, str) or len(by) > 200 or len(note) > 4000:
+        if (
+            not isinstance(by, str)
+            or not isinstance(note, str)
+            or len(by) > 200
+            or len(note) > 4000
+        ):
             raise ApiError(422, "invalid_body", detail="by, note: text")
         expected = body.get("expected_head")
         if expected is not None and not isinstance(expected, int):
@@ -610,10 +648,18 @@ def create_app(
         pub = await run_in_threadpool(
             lambda: wb.archive.publish(pid, by=by.strip() or "—", note=note, expected_head=expected)
         )
-        return _plain({"plan": str(pid), "version": pub.version, "from_year": pub.from_year,
-                       "to_year": pub.to_year, "published_by": pub.published_by,
-                       "published_at": pub.published_at, "note": pub.note,
-                       "supersedes_version": pub.supersedes_version})
+        return _plain(
+            {
+                "plan": str(pid),
+                "version": pub.version,
+                "from_year": pub.from_year,
+                "to_year": pub.to_year,
+                "published_by": pub.published_by,
+                "published_at": pub.published_at,
+                "note": pub.note,
+                "supersedes_version": pub.supersedes_version,
+            }
+        )
 
     return app
 
@@ -671,7 +717,7 @@ async def _parse_upload(body: bytes, request: Request) -> tuple[bytes | None, st
     if not content_type.startswith("multipart/form-data"):
         return None, None
 
-    async def replay() -> AsyncIterator[bytes]:
+    async def replay() -> AsyncGenerator[bytes, None]:
         yield body
 
     try:
@@ -706,11 +752,27 @@ def _solve_settings(wb: Workbench, scenario_id: int, body: dict[str, Any]) -> di
     problems: list[dict[str, Any]] = []
 
     def bad(column: str, value: Any, expected: str) -> None:
-        problems.append({"sheet": "request", "row": None, "column": column, "value": value,
-                         "expected": expected, "fix": expected})
+        problems.append(
+            {
+                "sheet": "request",
+                "row": None,
+                "column": column,
+                "value": value,
+                "expected": expected,
+                "fix": expected,
+            }
+        )
 
-    known = {"time_limit", "policy", "allow_shortfall", "previous_plan", "from_year",
-             "preset", "pins", "bans"}
+    known = {
+        "time_limit",
+        "policy",
+        "allow_shortfall",
+        "previous_plan",
+        "from_year",
+        "preset",
+        "pins",
+        "bans",
+    }
     for key in body:
         if key not in known:
             bad(key, None, "unknown field; known: " + ", ".join(sorted(known)))
@@ -740,8 +802,11 @@ def _solve_settings(wb: Workbench, scenario_id: int, body: dict[str, Any]) -> di
         elif isinstance(shortfall, list) and all(r in RELAXABLE for r in shortfall):
             settings["allow_shortfall"] = sorted(set(shortfall))
         else:
-            bad("allow_shortfall", str(shortfall)[:100],
-                '"all" or a list of ' + ", ".join(sorted(RELAXABLE)))
+            bad(
+                "allow_shortfall",
+                str(shortfall)[:100],
+                '"all" or a list of ' + ", ".join(sorted(RELAXABLE)),
+            )
     for key in ("pins", "bans"):
         value = body.get(key)
         if value is None:
@@ -784,8 +849,13 @@ def _roster(wb: Workbench, plan_id: int, lang: str) -> bytes:
         context["plan"],
         {k: dec(v) for k, v in (doc.get("objective") or {}).items()},
         shortfalls=[
-            Shortfall(s["rule"], s.get("group_id"), s.get("year"), s.get("scope"),
-                      Decimal(str(s["amount"])))
+            Shortfall(
+                s["rule"],
+                s.get("group_id"),
+                s.get("year"),
+                s.get("scope"),
+                Decimal(str(s["amount"])),
+            )
             for s in doc.get("shortfalls") or []
         ],
     )
@@ -804,5 +874,12 @@ def _change(doc: dict[str, Any]) -> Any:
             return None
         return Exchange(doc["staff_id"], e["school_id"], e["start_year"], e["end_year"])
 
-    return api.Change(doc["kind"], doc["staff_id"], doc.get("group_id"), doc["year"],
-                      ex(doc.get("before")), ex(doc.get("after")), doc.get("reason", ""))
+    return api.Change(
+        doc["kind"],
+        doc["staff_id"],
+        doc.get("group_id"),
+        doc["year"],
+        ex(doc.get("before")),
+        ex(doc.get("after")),
+        doc.get("reason", ""),
+    )

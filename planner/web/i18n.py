@@ -24,7 +24,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No file in the request: upload the .xlsx scenario workbook in the form field 'file'.",
     ),
     "not_xlsx": (
-        "上传的文件不是 Excel 工作簿（.xlsx）：{detail}。请在 Excel 或 WPS 中另存为 .xlsx 后再上传。",
+        "上传的文件不是 Excel 工作簿（.xlsx）：{detail}。"
+        "请在 Excel 或 WPS 中另存为 .xlsx 后再上传。",
         "The upload is not an Excel workbook (.xlsx): {detail}. Save it as .xlsx in Excel "
         "or WPS and upload it again.",
     ),

@@ -166,8 +166,12 @@ def _child(spec: dict[str, Any], conn: Any) -> None:
             return
         if not outcome.result.status.has_plan:
             problems = [
-                {"rule": ",".join(c.rules), "group_id": c.group_id, "year": c.year,
-                 "message": c.message}
+                {
+                    "rule": ",".join(c.rules),
+                    "group_id": c.group_id,
+                    "year": c.year,
+                    "message": c.message,
+                }
                 for c in outcome.conflicts
             ]
             send("failed", f"no_plan:{outcome.result.status.value}", problems)
@@ -259,9 +263,10 @@ class JobManager:
                     return
                 process.start()
                 with contextlib.suppress(OSError):
-                    os.setpgid(process.pid, process.pid)
-                self._update(job, process=process, pid=process.pid, state="running",
-                             started=time.time())
+                    os.setpgid(process.pid or 0, process.pid or 0)
+                self._update(
+                    job, process=process, pid=process.pid, state="running", started=time.time()
+                )
             writer.close()
             try:
                 self._relay(job, reader, process)
@@ -317,9 +322,7 @@ class JobManager:
     def _died(self, job: Job, process: Any) -> None:
         process.join(timeout=1)
         with self.lock:
-            self._finish(
-                job, "failed", error=f"died:{process.exitcode}"
-            )
+            self._finish(job, "failed", error=f"died:{process.exitcode}")
 
     @staticmethod
     def _kill(job: Job) -> None:

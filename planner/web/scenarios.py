@@ -109,9 +109,7 @@ def preset_file(preset: str | None) -> Path | None:
     if not preset:
         return None
     if preset not in PRESETS:
-        raise ScenarioError(
-            [_problem("policy", "preset", preset, "one of " + ", ".join(PRESETS))]
-        )
+        raise ScenarioError([_problem("policy", "preset", preset, "one of " + ", ".join(PRESETS))])
     return models_dir() / f"{preset}.yaml"
 
 

@@ -42,14 +42,15 @@ def coverage_table(scenario: Scenario, report: Any) -> dict[str, Any]:
         key = (c.need.school_id, c.need.year)
         need[key] += c.need.count
         got[key] += c.covered
-    schools = []
+    schools: list[dict[str, Any]] = []
     for school_id in sorted({k[0] for k in need}, key=lambda s: _school_order(scenario, s)):
         school = scenario.school_by_id.get(school_id)
-        years = []
+        years: list[dict[str, Any]] = []
         for year in scenario.years:
             n, g = need.get((school_id, year), 0), got.get((school_id, year), 0)
-            years.append({"year": year, "need": n, "covered": g,
-                          "share": round(g / n, 4) if n else None})
+            years.append(
+                {"year": year, "need": n, "covered": g, "share": round(g / n, 4) if n else None}
+            )
         total_n = sum(y["need"] for y in years)
         total_g = sum(y["covered"] for y in years)
         schools.append(
@@ -63,7 +64,7 @@ def coverage_table(scenario: Scenario, report: Any) -> dict[str, Any]:
                 "years": years,
             }
         )
-    shares = [s["share"] for s in schools if s["share"] is not None]
+    shares: list[float] = [s["share"] for s in schools if s["share"] is not None]
     lowest = min(shares) if shares else None
     for s in schools:
         s["lowest"] = lowest is not None and s["share"] == lowest
@@ -99,10 +100,11 @@ def coverage_svg(table: dict[str, Any], lang: str = "zh") -> str:
         y = top + i * row_h
         share = s["share"] or 0.0
         color = "#d64541" if s["lowest"] else "#3b7dd8"
-        label = f'{s["name"]}'
+        label = f"{s['name']}"
         emphasis = ' fill="#d64541" font-weight="bold"' if s["lowest"] else ""
         out.append(
-            f'<g class="school{" lowest" if s["lowest"] else ""}" data-school="{escape(s["school_id"])}">'
+            f'<g class="school{" lowest" if s["lowest"] else ""}" '
+            f'data-school="{escape(s["school_id"])}">'
             f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end">{escape(label)}</text>'
             f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="{row_h - 8}" fill="#eef1f5"/>'
             f'<rect x="{label_w}" y="{y + 4}" width="{bar_w * share:.1f}" height="{row_h - 8}" '
@@ -116,7 +118,7 @@ def coverage_svg(table: dict[str, Any], lang: str = "zh") -> str:
                 fill, text = "#ffffff", "–"
             else:
                 fill = _heat(cell["share"])
-                text = f'{cell["share"] * 100:.0f}%'
+                text = f"{cell['share'] * 100:.0f}%"
             out.append(
                 f'<rect x="{x + 2}" y="{y + 3}" width="{cell_w - 4}" height="{row_h - 6}" '
                 f'fill="{fill}" stroke="#c8ced6"><title>{cell["covered"]}/{cell["need"]}</title>'
@@ -271,10 +273,10 @@ def explanation_document(
     """``planner.api.explain``'s answer with Chinese sentences made from its
     fields; ``names``: school names by id."""
     doc = expl.to_json()
-    names = names or {}
+    school_names: dict[str, str] = names or {}
 
     def at(e: Any) -> str:
-        return f"{names.get(e.school_id, e.school_id)} {e.start_year}–{e.end_year}"
+        return f"{school_names.get(e.school_id, e.school_id)} {e.start_year}–{e.end_year}"
 
     sentences: list[str] = []
     if lang == "zh":
@@ -293,8 +295,8 @@ def explanation_document(
                 )
         else:
             for year, codes in sorted(expl.ineligible.items()):
-                names = "、".join(rule_name(c) for c in codes)
-                sentences.append(f"{year} 年不能开始交流：{names}。")
+                rules = "、".join(rule_name(c) for c in codes)
+                sentences.append(f"{year} 年不能开始交流：{rules}。")
             if expl.alternative_coverage is not None:
                 cost = expl.coverage - expl.alternative_coverage
                 where = "、".join(at(e) for e in expl.alternative_exchanges)
