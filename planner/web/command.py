@@ -1,0 +1,43 @@
+"""``planner serve``: the workbench on http://127.0.0.1:8000 (a standalone
+click command; the CLI registers it on its main group)."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("serve")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind; another than 127.0.0.1 must be asked for.",
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--db",
+    "db",
+    default=None,
+    metavar="URL",
+    help="Plan archive: SQLite file or postgresql+psycopg://... "
+    "(default: $PLANNER_DB or the per-user archive).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of the page and messages (the page has a switch).",
+)
+@click.option("--max-upload-mb", default=20.0, show_default=True, type=click.FloatRange(0.1, 500))
+def serve(host: str, port: int, db: str | None, lang: str, max_upload_mb: float) -> None:
+    """Start the planner's workbench in the browser (集团化办学教师交流规划工作台)."""
+    import uvicorn
+
+    from planner.web.app import create_app
+
+    app = create_app(db, lang=lang, max_upload_bytes=int(max_upload_mb * 2**20))
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: serving on {host}: reachable from other machines", err=True)
+    click.echo(f"planner workbench: http://{host}:{port}/  (Ctrl+C to stop)")
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
