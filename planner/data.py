@@ -1,7 +1,7 @@
 """The data model: plain dataclasses, no solver and no spreadsheet in sight.
 
 Everything the CP-SAT model, the audit and the reports need is here, in the
-terms of ``shared/spec/scenario-format.md``. Entities check their own values
+terms of ``docs/scenario-format.en.md``. Entities check their own values
 when they are made and raise ``ValueError`` naming the bad id; references
 between entities (a staff member's school, a need's school, ...) are checked
 by :func:`planner.io.validation.scenario_problems`, which names the bad id too.

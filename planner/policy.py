@@ -1,6 +1,6 @@
 """Policy rule sets as data.
 
-A policy is the parameter set of the rules in ``shared/spec/rules.md``. The
+A policy is the parameter set of the rules in ``docs/rules.en.md``. The
 Taishan 2022 defaults live in ``models/taishan-2022.yaml``; a scenario's
 ``policy`` sheet overrides single keys; ``--policy FILE`` picks another file
 (reading those files and sheets: :mod:`planner.io.policy_file`). Every value

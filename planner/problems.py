@@ -13,7 +13,7 @@ class Problem:
 
     ``row`` is the Excel row number (1-based, the header is row 1) when the
     problem comes from a workbook, else None. ``rule`` names a rule id of
-    ``shared/spec/rules.md`` where the problem is a rule conflict.
+    ``docs/rules.en.md`` where the problem is a rule conflict.
     """
 
     sheet: str

@@ -75,7 +75,7 @@ class SolveResult:
 class Violation:
     """One broken rule instance, with a sentence for the planner."""
 
-    rule: str  # rule id of shared/spec/rules.md
+    rule: str  # rule id of docs/rules.en.md
     message: str
     group_id: str | None = None
     year: int | None = None

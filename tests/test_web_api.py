@@ -1,4 +1,4 @@
-"""The workbench's HTTP API (shared/spec/http-api.md) with httpx against the
+"""The workbench's HTTP API (docs/http-api.md) with httpx against the
 ASGI app: every endpoint, every error status, JSON errors only."""
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ group lives in its own module and is registered here:
 * :mod:`planner.cli.check`: ``validate``, ``check``, ``explain``, ``diff``;
 * :mod:`planner.cli.solve`: ``solve``, ``replan``;
 * :mod:`planner.cli.archive`: ``publish``, ``plans``, ``ledger``, ``archive``;
+* :mod:`planner.web.command`: ``serve`` (the workbench in the browser);
 * :mod:`planner.cli.template`, :mod:`planner.cli.generate`,
   :mod:`planner.cli.sweep`: the command of that name.
 
@@ -30,6 +31,7 @@ from planner.cli.generate import generate
 from planner.cli.solve import replan, solve
 from planner.cli.sweep import sweep
 from planner.cli.template import template
+from planner.web.command import serve
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -49,7 +51,7 @@ def main() -> None:
     """Plan teacher and cadre rotations in education groups (集团化办学).
 
     Reads a scenario workbook, builds an OR-Tools CP-SAT model of the
-    policy's rules (rule ids of shared/spec/rules.md) and writes an audited
+    policy's rules (rule ids as in docs/rules.zh.md) and writes an audited
     roster. Without a SCENARIO, commands use the built-in Taishan scenario.
     """
 
@@ -68,5 +70,6 @@ for _command in (
     plans,
     ledger,
     archive,
+    serve,
 ):
     main.add_command(_command)

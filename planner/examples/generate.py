@@ -1,7 +1,7 @@
 """Synthetic scenarios of any size, for benchmarks and tests.
 
 ``generate_scenario("city", groups=40, seed=1)`` makes a reproducible scenario
-in the contract format of ``shared/spec/scenario-format.md``: education groups
+in the contract format of ``docs/scenario-format.en.md``: education groups
 with a junior, primary or nine-year core school and two to six fusion and
 alliance members; core-school rosters (subjects by stage, ages 23-59, honours,
 positions, certified level, volunteers and preferred members, staff needing

@@ -10,7 +10,7 @@ Only ``random.Random(seed)`` is used, and only in a fixed order, so the same
 seed always gives the same :class:`~planner.data.Scenario`.
 
 The numbers are chosen so that the scenario is feasible under every hard rule
-of ``shared/spec/rules.md`` with the Taishan defaults: each core school has
+of ``docs/rules.en.md`` with the Taishan defaults: each core school has
 enough eligible staff (AGE, HONOR, LEVEL) for the 15 % first-year and 5 %
 later-year quotas, at least two eligible cadres, member capacities that admit
 everyone the quotas force to be away at once, and core-keep limits that leave

@@ -1,4 +1,4 @@
-"""Read and check a scenario workbook of ``shared/spec/scenario-format.md``.
+"""Read and check a scenario workbook of ``docs/scenario-format.en.md``.
 
 :func:`read_scenario` reads every sheet and column of the contract (plus
 the Chinese sheet names, header aliases and coded-value aliases of

@@ -1,4 +1,4 @@
-"""The scenario workbook's layout (``shared/spec/scenario-format.md``) as data.
+"""The scenario workbook's layout (``docs/scenario-format.en.md``) as data.
 
 Sheets and their columns in canonical order, the sheets and columns that
 must be there, the Chinese (and spelling) aliases accepted on reading for

@@ -1,7 +1,7 @@
 """The fill-in scenario workbook (``planner template``).
 
 :func:`write_template` writes every sheet of the scenario contract
-(``shared/spec/scenario-format.md``) with its header row, empty or filled
+(``docs/scenario-format.en.md``) with its header row, empty or filled
 from a :class:`~planner.data.Scenario`, so that a planner never has to guess a
 sheet name, a column, a code or a format:
 

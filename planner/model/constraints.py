@@ -1,4 +1,4 @@
-"""The hard rules of ``shared/spec/rules.md`` that tie exchanges together.
+"""The hard rules of ``docs/rules.en.md`` that tie exchanges together.
 
 One method per rule family, named by its rule id and called in one ordered
 :meth:`Constraints.add_constraints`. TERM, AGE, HONOR, LEVEL, MEMBERSHIP and

@@ -1,5 +1,5 @@
 """The workbench's ASGI application (``create_app``): the HTTP API of
-``shared/spec/http-api.md`` and the page built on it.
+``docs/http-api.md`` and the page built on it.
 
 Uploads are kept in the plan archive's database, downloads are made in
 memory or in temporary files this module names; no path in a request ever
