@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.analysis.explain import Explanation, explain
+from planner.analysis.explain import Explanation, explain, find_staff
 from planner.analysis.replan import Change, ReplanInput, diff_plans, explain_changes, prepare_replan
 from planner.audit import audit
 from planner.data import Exchange, Plan, Scenario
@@ -36,6 +36,7 @@ __all__ = [
     "check_plan",
     "diff_plans",
     "explain",
+    "find_staff",
     "load_scenario",
     "plan_document",
     "precheck",

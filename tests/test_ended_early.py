@@ -115,13 +115,17 @@ def test_leave_story_on_the_command_line(tmp_path: Path) -> None:
     assert read_plan(roster) == read_plan(after)
     ledger = openpyxl.load_workbook(roster)["教职工"]
     head = [c.value for c in ledger[1]]
-    years = {r[0]: r[head.index("累计交流年数")] for r in ledger.iter_rows(min_row=2, values_only=True)}
+    years = {
+        r[0]: r[head.index("累计交流年数")] for r in ledger.iter_rows(min_row=2, values_only=True)
+    }
     assert (years["S1"], years["S3"]) == (1, 2)
 
 
 def test_term_minimum_does_not_apply_to_an_ended_early_exchange() -> None:
     scenario, _ = leave_story()
-    scenario = replace(scenario, staff=[replace(p, unavailable=frozenset()) for p in scenario.staff])
+    scenario = replace(
+        scenario, staff=[replace(p, unavailable=frozenset()) for p in scenario.staff]
+    )
     short = Exchange("S3", "M1", 2024, 2024)
     early = replace(short, ended_early=True, reason="left")
     assert short != early  # cut short is another exchange than planned
@@ -152,7 +156,9 @@ def test_model_keeps_an_ended_early_commitment() -> None:
 
 
 def test_ended_early_json_round_trip_and_errors() -> None:
-    plan = Plan.of([Exchange("S1", "M1", 2024, 2024, True, "请假"), Exchange("S3", "M1", 2025, 2026)])
+    plan = Plan.of(
+        [Exchange("S1", "M1", 2024, 2024, True, "请假"), Exchange("S3", "M1", 2025, 2026)]
+    )
     doc = plan_to_json("optimal", plan, {"coverage": Decimal(3)})
     assert doc["exchanges"][0]["ended_early"] is True and doc["exchanges"][0]["reason"] == "请假"
     assert "ended_early" not in doc["exchanges"][1]

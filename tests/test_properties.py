@@ -217,9 +217,7 @@ def test_replanned_plans_claim_the_coverage_the_audit_recomputes(
     changed = dataclasses.replace(
         scenario,
         staff=[
-            dataclasses.replace(p, unavailable=p.unavailable | later)
-            if p.staff_id == leaver
-            else p
+            dataclasses.replace(p, unavailable=p.unavailable | later) if p.staff_id == leaver else p
             for p in scenario.staff
         ],
     )

@@ -39,8 +39,8 @@ from planner.problems import Problem, ScenarioError
 __all__ = [
     "PLAN_COLUMNS",
     "ROSTER_SHEETS",
-    "json_value",
     "exchange_document",
+    "json_value",
     "plan_from_document",
     "plan_to_json",
     "read_plan",

@@ -45,7 +45,7 @@ from planner.archive import (
     Superseded,
     plan_of_document,
 )
-from planner.data import Plan, Scenario
+from planner.data import Scenario
 from planner.problems import ScenarioError
 from planner.rules import RELAXABLE
 from planner.web import i18n, views
