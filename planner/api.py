@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.analysis.explain import Explanation, explain
+from planner.analysis.explain import Explanation, explain, find_staff
 from planner.analysis.replan import Change, ReplanInput, diff_plans, explain_changes, prepare_replan
 from planner.audit import audit
 from planner.data import Exchange, Plan, Scenario
@@ -36,6 +36,7 @@ __all__ = [
     "check_plan",
     "diff_plans",
     "explain",
+    "find_staff",
     "load_scenario",
     "plan_document",
     "precheck",
@@ -57,6 +58,9 @@ class Outcome:
     result: SolveResult
     report: AuditReport | None  # None when there is no plan
     conflicts: list[Conflict] = field(default_factory=list)  # why there is none
+    # A replan's whole plan: the solve of the years from --from-year it
+    # completes (its consistency is the solve's).
+    part: Outcome | None = None
 
     @property
     def consistent(self) -> bool:
@@ -73,6 +77,8 @@ class Outcome:
         if self.report is None:
             return True
         claimed = self.result.objective.get("coverage")
+        if self.part is not None:
+            return self.part.consistent and claimed == self.report.total_coverage
         broken = sorted(
             (v.rule, v.group_id or "", v.year or 0, v.amount) for v in self.report.violations
         )
@@ -236,18 +242,50 @@ class ReplanOutcome:
 
 
 def replan_scenario(
-    scenario: Scenario, previous: Plan, from_year: int, params: SolveParams | None = None
+    scenario: Scenario,
+    previous: Plan,
+    from_year: int,
+    params: SolveParams | None = None,
+    lang: str = "zh",
 ) -> ReplanOutcome:
-    """Replan from ``from_year``: the past fixed, the published plan kept where it can be."""
-    prepared = prepare_replan(scenario, previous, from_year)
-    outcome = solve_scenario(prepared.scenario, params)
-    changes: list[Change] = []
-    if outcome.result.status.has_plan:
-        before = Plan.of(e for e in previous.exchanges if e.end_year >= from_year)
-        changes = explain_changes(
-            diff_plans(before, outcome.result.plan, prepared.scenario), prepared
-        )
+    """Replan from ``from_year``: the past fixed, the published plan kept where it can be.
+
+    The outcome is the whole plan over ``scenario``'s horizon (past, under
+    way and new exchanges), audited against ``scenario``: its coverage is
+    the whole listed plan's; the solve's, from ``from_year``, is
+    ``coverage_from_year``. Reasons and notes are in ``lang``.
+    """
+    prepared = prepare_replan(scenario, previous, from_year, lang)
+    part = solve_scenario(prepared.scenario, params)
+    if not part.result.status.has_plan:
+        return ReplanOutcome(prepared, part, [])
+    outcome = _whole_plan(scenario, prepared, part)
+    before = Plan.of(e for e in previous.exchanges if e.end_year >= from_year)
+    after = Plan.of(
+        e for e in outcome.result.plan.exchanges if e.end_year >= from_year or e.ended_early
+    )
+    changes = explain_changes(diff_plans(before, after, prepared.scenario), prepared)
+    changes = [c for c in changes if c.before is not None or c.after not in prepared.past]
     return ReplanOutcome(prepared, outcome, changes)
+
+
+def _whole_plan(scenario: Scenario, prepared: ReplanInput, part: Outcome) -> Outcome:
+    """The replan's whole plan: the past listed with the solve's plan, audited
+    against the whole scenario; ``coverage`` (and its bound) over every
+    listed exchange, the solve's figures beside them as ``..._from_year``."""
+    plan = Plan.of([*prepared.past, *part.result.plan.exchanges])
+    report = audit(scenario, plan)
+    objective = dict(part.result.objective)
+    part_coverage = objective.get("coverage")
+    objective["coverage"] = report.total_coverage
+    objective["coverage_from_year"] = part_coverage
+    bound = objective.get("coverage_bound")
+    if bound is not None and part_coverage is not None:
+        # The years before from_year are fixed: their coverage is a constant.
+        objective["coverage_bound"] = bound + report.total_coverage - part_coverage
+        objective["coverage_bound_from_year"] = bound
+    result = dataclasses.replace(part.result, plan=plan, objective=objective)
+    return Outcome(scenario, result, report, part.conflicts, part=part)
 
 
 def check_plan(scenario: Scenario, plan: Plan | str | Path) -> AuditReport:

@@ -157,12 +157,21 @@ class CoreKeep:
 
 @dataclass(frozen=True)
 class Exchange:
-    """One staff member serving at one member school, inclusive years."""
+    """One staff member serving at one member school, inclusive years.
+
+    An exchange that *ended early* (``rules.md``, "Ended early") keeps its
+    staff, school and start; ``end_year`` is the last year actually served,
+    ``ended_early`` is set and ``reason`` says why. It is a different exchange
+    from the planned one (``ended_early`` takes part in equality); the reason
+    is only its wording and does not.
+    """
 
     staff_id: str
     school_id: str
     start_year: int
     end_year: int
+    ended_early: bool = False
+    reason: str = field(default="", compare=False)
 
     @property
     def term(self) -> int:

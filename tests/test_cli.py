@@ -212,7 +212,7 @@ def test_replan_and_diff_commands(tmp_path: Path) -> None:
         "--quiet",
     )
     assert code == EXIT_OK, out
-    assert "cut short to end in 2023: A2 leaves its group in 2024" in out
+    assert "ended early, last year served 2023: A2 leaves its group in 2024" in out
     before = json.loads(p22.read_text(encoding="utf-8"))["exchanges"]
     if any(e["staff_id"] == "A0-003" and e["end_year"] >= 2023 for e in before):
         assert "A0-003 is no longer on the staff list" in out

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from planner.data import Exchange, Plan, Scenario
 from planner.model import domain
+from planner.model.solve import goal_order
 from planner.rules import Rule
 
 
@@ -48,9 +49,16 @@ class ReplanInput:
     from_year: int
     previous: Plan
     messages: list[str] = field(default_factory=list)
-    # published exchange -> why it must go; exchange under way -> why cut short
+    # published exchange -> why it must go; exchange under way -> why it ended
+    # early (or was dropped: its person or school is gone)
     forced: dict[Exchange, str] = field(default_factory=dict)
     cut: dict[Exchange, str] = field(default_factory=dict)
+    # exchange under way -> the same exchange ended early
+    ended: dict[Exchange, Exchange] = field(default_factory=dict)
+    # exchanges of the previous plan over before from_year (ended early ones
+    # included): fact, listed in the new plan and counted in the ledger
+    past: list[Exchange] = field(default_factory=list)
+    lang: str = "zh"
 
 
 def diff_plans(before: Plan, after: Plan, scenario: Scenario | None = None) -> list[Change]:
@@ -102,130 +110,204 @@ def diff_plans(before: Plan, after: Plan, scenario: Scenario | None = None) -> l
     return sorted(changes, key=lambda c: (c.group_id or "", c.year, c.staff_id, c.kind))
 
 
-def _why_impossible(scenario: Scenario, ex: Exchange) -> str | None:
+# Every sentence a replan writes, by language (whole sentences, one place).
+TEXTS: dict[str, dict[str, str]] = {
+    "zh": {
+        "left_staff": "{staff} 已不在教师名单中",
+        "school_gone": "学校 {school} 已不在方案数据中",
+        "unavailable": "{year}年起不可派（{staff} 标注不可派的学年：{years}）",
+        "left_group": "{school} {year}年起退出集团",
+        "not_receiving": "{school} 不接收 {home} 的交流教师",
+        "ineligible": "{staff} 不再符合 {year} 年开始交流的条件（{rule}）",
+        "term": "任期 {term} 年，不在 {lo} 至 {hi} 年之内（{rule}）",
+        "locked": "已定交流（{rule}），方案数据中的承诺",
+        "chosen": "由优化选定（目标顺序：{order}）",
+        "replaces": "接替 {staff}：{why}",
+        "dropped": "{exchange} 已删除：{why}",
+        "must_change": "已发布的 {exchange} 必须调整：{why}",
+        "ended": "进行中的 {exchange} 提前结束，最后一学年为 {end}：{why}",
+    },
+    "en": {
+        "left_staff": "{staff} is no longer on the staff list",
+        "school_gone": "school {school} is no longer in the scenario",
+        "unavailable": "unavailable from {year} ({staff} is marked unavailable in {years})",
+        "left_group": "{school} leaves its group in {year}",
+        "not_receiving": "{school} does not receive staff from {home}",
+        "ineligible": "{staff} is no longer eligible to start in {year} ({rule})",
+        "term": "{term} years is outside {lo}..{hi} ({rule})",
+        "locked": "{rule}: a commitment of the scenario",
+        "chosen": "chosen by the optimiser (goals in order: {order})",
+        "replaces": "replaces {staff}, {why}",
+        "dropped": "{exchange} dropped: {why}",
+        "must_change": "published {exchange} must change: {why}",
+        "ended": "under way {exchange} ended early, last year served {end}: {why}",
+    },
+}
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    """The sentence ``key`` in ``lang`` (``zh`` unless ``en``), filled in."""
+    return TEXTS["en" if lang == "en" else "zh"][key].format(**values)
+
+
+def _show(ex: Exchange) -> str:
+    return f"{ex.staff_id} {ex.school_id} {ex.start_year}-{ex.end_year}"
+
+
+def _why_impossible(scenario: Scenario, ex: Exchange, lang: str = "zh") -> str | None:
     """Why the rules no longer allow a published exchange, or None."""
     person = scenario.staff_by_id.get(ex.staff_id)
     school = scenario.school_by_id.get(ex.school_id)
     if person is None:
-        return f"{ex.staff_id} is no longer on the staff list"
+        return text(lang, "left_staff", staff=ex.staff_id)
     if school is None:
-        return f"school {ex.school_id} is no longer in the scenario"
+        return text(lang, "school_gone", school=ex.school_id)
     policy = scenario.policy
     years = ex.years()
     if not domain.available(person, years):
         gone = sorted(y for y in years if y in person.unavailable)
-        return f"{Rule.AVAILABLE}: {ex.staff_id} is unavailable in {', '.join(map(str, gone))}"
+        shown = "、".join(map(str, gone)) if lang != "en" else ", ".join(map(str, gone))
+        return text(lang, "unavailable", staff=ex.staff_id, year=gone[0], years=shown)
     if not domain.membership(scenario, person, school, years):
         out = [y for y in years if not scenario.is_member(school, y)]
         if out:
-            years_out = ", ".join(map(str, out))
-            return f"{Rule.MEMBERSHIP}: {ex.school_id} is not a member in {years_out}"
-        return f"{Rule.MEMBERSHIP}: {ex.school_id} does not receive staff from {person.school_id}"
+            return text(lang, "left_group", school=ex.school_id, year=out[0])
+        return text(lang, "not_receiving", school=ex.school_id, home=person.school_id)
     for rule, ok in (
         (Rule.AGE, domain.age(person, ex.start_year, policy)),
         (Rule.HONOR, domain.honor(person, policy)),
         (Rule.LEVEL, domain.level(person, policy)),
     ):
         if not ok:
-            return f"{rule}: {ex.staff_id} is no longer eligible to start in {ex.start_year}"
-    if ex.term not in domain.term(policy):
-        return f"{Rule.TERM}: {ex.term} years is outside {policy.term_min}..{policy.term_max}"
+            return text(lang, "ineligible", staff=ex.staff_id, year=ex.start_year, rule=rule)
+    lengths = domain.term_of(policy, ex.ended_early)
+    if ex.term not in lengths:
+        lo, hi = lengths.start, lengths.stop - 1
+        return text(lang, "term", term=ex.term, lo=lo, hi=hi, rule=Rule.TERM)
     return None
 
 
-def prepare_replan(scenario: Scenario, previous: Plan, from_year: int) -> ReplanInput:
+def prepare_replan(
+    scenario: Scenario, previous: Plan, from_year: int, lang: str = "zh"
+) -> ReplanInput:
     """The scenario for replanning from ``from_year`` with ``previous`` published.
 
-    Raises ValueError if ``from_year`` is outside the scenario's horizon.
+    Exchanges over before ``from_year`` go to the ledger (``history``) and to
+    ``past``; those under way become commitments, ended early where the new
+    data say so; those starting in ``from_year`` or later are the published
+    plan. Raises ValueError if ``from_year`` is outside the horizon.
     """
     if from_year not in scenario.years:
         raise ValueError(
             f"--from-year {from_year} is outside the scenario's horizon "
             f"{scenario.years.start}-{scenario.years.stop - 1}"
         )
-    out = ReplanInput(scenario, from_year, previous)
+    out = ReplanInput(scenario, from_year, previous, lang=lang)
     fixed: list[Exchange] = []
-    past: list[Exchange] = []
     published: list[Exchange] = []
     locked = set(scenario.commitments)
     for ex in previous.exchanges:
         if ex in locked:
             continue  # a commitment stays as it is in every plan
         if ex.staff_id not in scenario.staff_by_id or ex.school_id not in scenario.school_by_id:
-            reason = _why_impossible(scenario, ex) or "unknown"
-            out.messages.append(
-                f"{ex.staff_id} {ex.school_id} {ex.start_year}-{ex.end_year} dropped: {reason}"
-            )
-            if ex.start_year >= from_year:
-                out.forced[ex] = reason
+            reason = _why_impossible(scenario, ex, lang) or "?"
+            out.messages.append(text(lang, "dropped", exchange=_show(ex), why=reason))
+            if ex.end_year >= from_year:
+                (out.forced if ex.start_year >= from_year else out.cut)[ex] = reason
             continue
         if ex.start_year >= from_year:
             published.append(ex)
-            why = _why_impossible(scenario, ex)
+            why = _why_impossible(scenario, ex, lang)
             if why:
                 out.forced[ex] = why
-                out.messages.append(
-                    f"published {ex.staff_id} {ex.school_id} {ex.start_year}-{ex.end_year} "
-                    f"must change: {why}"
-                )
-            continue
-        if ex.end_year < from_year:
-            past.append(ex)
-            continue
-        fixed.append(_cut_short(scenario, ex, from_year, out))
-    years_left = scenario.years.stop - from_year
+                out.messages.append(text(lang, "must_change", exchange=_show(ex), why=why))
+        elif ex.end_year < from_year:
+            out.past.append(ex)
+        else:
+            kept = _end_early(scenario, ex, from_year, out)
+            (fixed if kept.end_year >= from_year else out.past).append(kept)
     prepared = replace(
         scenario,
         first_year=from_year,
-        horizon=years_left,
+        horizon=scenario.years.stop - from_year,
         needs=[n for n in scenario.needs if n.year >= from_year],
         commitments=sorted(
             set(scenario.commitments) | set(fixed), key=lambda e: (e.start_year, e.staff_id)
         ),
         published=published,
-        history=[*scenario.history, *past],
+        history=[*scenario.history, *out.past],
     )
     out.scenario = prepared
     return out
 
 
-def _cut_short(scenario: Scenario, ex: Exchange, from_year: int, out: ReplanInput) -> Exchange:
-    """An exchange under way, ended early where its school left the group or
-    its person became unavailable (纳新与退出: exchanges cut short)."""
+def _end_early(scenario: Scenario, ex: Exchange, from_year: int, out: ReplanInput) -> Exchange:
+    """An exchange under way, ended early where its school leaves the group or
+    its person becomes unavailable (纳新与退出): it keeps its staff, school and
+    start, ends with the last year served and says why (rules.md "Ended early")."""
     person = scenario.staff_by_id[ex.staff_id]
     school = scenario.school_by_id[ex.school_id]
-    end = ex.end_year
     for year in range(from_year, ex.end_year + 1):
-        if not scenario.is_member(school, year) or year in person.unavailable:
-            end = year - 1
-            why = (
-                f"{ex.school_id} leaves its group in {year}"
-                if not scenario.is_member(school, year)
-                else f"{ex.staff_id} is unavailable in {year}"
-            )
-            out.messages.append(
-                f"under way {ex.staff_id} {ex.school_id} {ex.start_year}-{ex.end_year} "
-                f"cut short to end in {end}: {why}"
-            )
-            out.cut[ex] = f"cut short: {why}"
-            break
-    return replace(ex, end_year=end)
+        if scenario.is_member(school, year) and year not in person.unavailable:
+            continue
+        if not scenario.is_member(school, year):
+            why = text(out.lang, "left_group", school=ex.school_id, year=year)
+        else:
+            gone = sorted(y for y in person.unavailable if year <= y <= ex.end_year)
+            sep = ", " if out.lang == "en" else "、"
+            shown = sep.join(map(str, gone))
+            why = text(out.lang, "unavailable", staff=ex.staff_id, year=year, years=shown)
+        kept = replace(ex, end_year=year - 1, ended_early=True, reason=why)
+        out.messages.append(text(out.lang, "ended", exchange=_show(ex), end=year - 1, why=why))
+        out.cut[ex] = why
+        out.ended[ex] = kept
+        return kept
+    return ex
 
 
 def explain_changes(changes: list[Change], prepared: ReplanInput) -> list[Change]:
-    """Attach a reason to each change: forced by the new data, or chosen."""
+    """Attach to each change the reason that names its cause: the new data
+    that forced it, the commitment it keeps, the person it replaces (and why
+    they left), or else the optimiser's choice with the actual goal order."""
+    lang = prepared.lang
+    scenario = prepared.scenario
+    why_gone = {**prepared.forced, **prepared.cut}
+    gone = [c for c in changes if c.before is not None and c.before in why_gone]
+    replaced: set[int] = set()
+    order = "、".join(goal_order(scenario)) if lang != "en" else ", ".join(goal_order(scenario))
     out = []
     for change in changes:
-        reason = None
-        if change.before is not None:
-            reason = prepared.forced.get(change.before) or prepared.cut.get(change.before)
-        if reason is None and change.after in prepared.scenario.commitments:
-            reason = f"{Rule.LOCKED}: a commitment of the scenario"
+        reason = why_gone.get(change.before) if change.before is not None else None
+        if reason is None and change.after in scenario.commitments:
+            reason = text(lang, "locked", rule=Rule.LOCKED)
+        if reason is None and change.after is not None:
+            other = _replaced(scenario, change.after, gone, replaced)
+            if other is not None and other.before is not None:
+                reason = text(lang, "replaces", staff=other.staff_id, why=why_gone[other.before])
         if reason is None:
-            reason = (
-                "chosen by the optimiser (goals in order: "
-                + ", ".join(prepared.scenario.policy.objective_order)
-                + ")"
-            )
+            reason = text(lang, "chosen", order=order)
         out.append(replace(change, reason=reason))
     return out
+
+
+def _replaced(
+    scenario: Scenario, new: Exchange, gone: list[Change], used: set[int]
+) -> Change | None:
+    """The first change not yet matched whose forced-out exchange ``new``
+    stands in for: same school, a year in common, the same subject where
+    the person who left is still known. Marks it used."""
+    person = scenario.staff_by_id.get(new.staff_id)
+    for i, change in enumerate(gone):
+        old = change.before
+        if i in used or old is None or change.staff_id == new.staff_id:
+            continue
+        if old.school_id != new.school_id or not set(old.years()) & set(new.years()):
+            continue
+        if change.after is not None and change.after.covers(max(old.start_year, new.start_year)):
+            continue  # the person still serves there that year (an exchange ended later)
+        left = scenario.staff_by_id.get(old.staff_id)
+        if left is not None and person is not None and left.subject != person.subject:
+            continue
+        used.add(i)
+        return change
+    return None

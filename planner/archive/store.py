@@ -173,7 +173,9 @@ def _exchange_list(document: Any) -> list[Exchange]:
             raise BadInput(
                 "bad_document", detail=f"exchanges[{i}]: years must be whole numbers, start <= end"
             )
-        out.append(Exchange(staff_id, school_id, start, end))
+        early = item.get("ended_early", False) is True
+        reason = item.get("reason", "") if early else ""
+        out.append(Exchange(staff_id, school_id, start, end, early, str(reason or "")))
     return out
 
 

@@ -40,13 +40,19 @@ def plan_reference(ctx: AuditContext, ex: Exchange) -> None:
 
 
 def term(ctx: AuditContext, ex: Exchange) -> None:
-    """TERM: an exchange lasts between term_min and term_max whole school years."""
-    lo, hi = ctx.policy.term_min, ctx.policy.term_max
+    """TERM: an exchange lasts between term_min and term_max whole school years.
+
+    An exchange that ended early (``rules.md``, "Ended early") is exempt from
+    the minimum: it lasts 1 to term_max years; the maximum still holds.
+    """
+    lo, hi = (1 if ex.ended_early else ctx.policy.term_min), ctx.policy.term_max
     length = ex.end_year - ex.start_year + 1
     off = lo - length if length < lo else (length - hi if length > hi else 0)
     ok = off == 0
     if ex.end_year < ex.start_year:
         note = f"ends in {ex.end_year}, before it starts in {ex.start_year}"
+    elif ex.ended_early and ok:
+        note = f"ended early after {plural(length, 'year')} (no minimum), at most {hi}"
     else:
         note = "" if ok else f"term {plural(length, 'year')}, allowed {lo}..{hi}"
     breach = None

@@ -21,6 +21,7 @@ from planner.cli.common import (
     EXIT_VIOLATIONS,
     InputError,
     fail_input,
+    lang_option,
     policy_option,
     scenario_argument,
     time_limit_option,
@@ -87,43 +88,50 @@ def check(scenario: Path, plan: Path, policy_file: Path | None) -> None:
 @click.command()
 @click.argument("scenario", type=_FILE)
 @click.argument("plan", type=_FILE)
-@click.argument("staff_id")
+@click.argument("staff")
 @policy_option()
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
 @time_limit_option()
 @workers_option()
+@lang_option()
 def explain(
     scenario: Path,
     plan: Path,
-    staff_id: str,
+    staff: str,
     policy_file: Path | None,
     as_json: bool,
     time_limit: float,
     workers: int,
+    lang: str,
 ) -> None:
-    """Why STAFF_ID is (or is not) in PLAN, and what the alternative costs."""
+    """Why STAFF (a staff id or an exact name) is (or is not) in PLAN.
+
+    For a placed person: the years served and what each serves; for an
+    ineligible one: their values against the limits; for an eligible one
+    left at home: who went instead and which rule or goal decided.
+    """
     try:
         loaded = api.load_scenario(scenario, policy_file)
         the_plan = api.read_plan(plan)
     except ScenarioError as exc:
         fail_input(exc)
-    if staff_id not in loaded.staff_by_id:
-        raise InputError(f"staff_id {staff_id!r} is not on the staff sheet of {scenario}")
+    found = api.find_staff(loaded, staff)
+    if not found:
+        raise InputError(f"{staff!r} is neither a staff_id nor a name on the staff sheet")
+    if len(found) > 1:
+        people = ", ".join(f"{i} {loaded.staff_by_id[i].school_id}" for i in found)
+        raise InputError(f"{staff!r} names {len(found)} staff: {people}; give the staff_id")
     result = api.explain(
-        loaded, the_plan, staff_id, SolveParams(time_limit=time_limit, workers=workers)
+        loaded, the_plan, found[0], SolveParams(time_limit=time_limit, workers=workers), lang
     )
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
-    state = "placed" if result.placed else "not placed"
-    click.echo(f"{result.staff_id} {result.name}: {state}; plan coverage {result.coverage}")
-    for ex in result.exchanges:
-        click.echo(f"  exchange {ex.school_id} {ex.start_year}-{ex.end_year}")
+    for sentence in result.sentences[:1] if result.placed else ():
+        click.echo(sentence)
     for line in result.serves:
-        click.echo(f"  serves {line}")
-    for year, reasons in sorted(result.ineligible.items()):
-        click.echo(f"  {year}: ineligible by {', '.join(reasons)}")
-    for sentence in result.sentences:
+        click.echo(f"  {line}")
+    for sentence in result.sentences[1:] if result.placed else result.sentences:
         click.echo(sentence)
 
 

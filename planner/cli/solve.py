@@ -173,7 +173,7 @@ def replan(
         fail_input(exc)
     params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet)
     try:
-        done = api.replan_scenario(loaded, previous_plan, from_year, params)
+        done = api.replan_scenario(loaded, previous_plan, from_year, params, lang)
     except ValueError as exc:
         fail_input(exc)
     for message in done.prepared.messages:

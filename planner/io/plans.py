@@ -25,19 +25,21 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any, NoReturn
 
 from planner.data import Exchange, Plan
-from planner.io.cells import EXPECT_ID, blank, norm, parse_id, parse_whole
+from planner.io.cells import EXPECT_ID, blank, norm, parse_bool, parse_id, parse_whole
 from planner.problems import Problem, ScenarioError
 
 __all__ = [
     "PLAN_COLUMNS",
     "ROSTER_SHEETS",
+    "exchange_document",
     "json_value",
     "plan_from_document",
     "plan_to_json",
@@ -53,10 +55,16 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "start_year": ("start_year", "开始学年"),
     "end_year": ("end_year", "结束学年"),
 }
+# Optional roster columns: an exchange that ended early, and why.
+EARLY_ALIASES: dict[str, tuple[str, ...]] = {
+    "ended_early": ("ended_early", "提前结束"),
+    "reason": ("reason", "原因"),
+}
 ROSTER_SHEETS: tuple[str, ...] = ("roster", "交流名单")
 
 # A plan's years are only read here; the scenario's horizon bounds them.
 PLAN_YEAR_MIN, PLAN_YEAR_MAX = 1000, 9999
+EXPECT_BOOL = "yes or no (是/否, true/false, 1/0)"
 EXPECT_YEAR = "a four-digit school year as a whole number (e.g. 2022)"
 EXPECT_JSON = (
     'a plan in the contract form {"status": ..., "exchanges": [{"staff_id", "school_id", '
@@ -107,15 +115,7 @@ def plan_to_json(
     """
     doc: dict[str, Any] = {
         "status": str(json_value(result_status)),
-        "exchanges": [
-            {
-                "staff_id": ex.staff_id,
-                "school_id": ex.school_id,
-                "start_year": ex.start_year,
-                "end_year": ex.end_year,
-            }
-            for ex in plan.exchanges
-        ],
+        "exchanges": [exchange_document(ex) for ex in plan.exchanges],
         "objective": {str(k): json_value(v) for k, v in objective.items()},
     }
     if extra:
@@ -124,6 +124,21 @@ def plan_to_json(
             raise ValueError(f"extra keys would replace the contract's keys: {', '.join(clash)}")
         for key, value in extra.items():
             doc[str(key)] = json_value(value)
+    return doc
+
+
+def exchange_document(ex: Exchange) -> dict[str, Any]:
+    """One exchange of the JSON form; ``ended_early`` and ``reason`` only for
+    an exchange that ended early."""
+    doc: dict[str, Any] = {
+        "staff_id": ex.staff_id,
+        "school_id": ex.school_id,
+        "start_year": ex.start_year,
+        "end_year": ex.end_year,
+    }
+    if ex.ended_early:
+        doc["ended_early"] = True
+        doc["reason"] = ex.reason
     return doc
 
 
@@ -237,11 +252,35 @@ def plan_from_document(doc: object, source: str = "plan") -> Plan:
             continue
         names = {column: f"{where}.{column}" for column in PLAN_COLUMNS}
         ex = _exchange(item, source, None, names, problems)
-        if ex is not None:
-            exchanges.append(ex)
+        early = _ended_early(item, source, where, problems)
+        if ex is not None and early is not None:
+            exchanges.append(early(ex))
     if problems:
         raise ScenarioError(problems, source)
     return Plan.of(exchanges)
+
+
+def _ended_early(
+    item: Mapping[str, Any], source: str, where: str, problems: list[Problem]
+) -> Callable[[Exchange], Exchange] | None:
+    """How to mark the exchange of ``item`` ended early (``ended_early``,
+    ``reason``), or None after appending a problem."""
+    flag = item.get("ended_early", False)
+    reason = item.get("reason", "")
+    if not isinstance(flag, bool):
+        problems.append(
+            Problem(source, None, f"{where}.ended_early", flag, "true or false (or absent)")
+        )
+        return None
+    if not isinstance(reason, str) or (reason and not flag):
+        expected = (
+            "text (the reason the exchange ended early)"
+            if flag
+            else 'absent: a reason goes only with "ended_early": true'
+        )
+        problems.append(Problem(source, None, f"{where}.reason", reason, expected))
+        return None
+    return lambda ex: replace(ex, ended_early=flag, reason=reason.strip()) if flag else ex
 
 
 def _read_json(path: Path) -> Plan:
@@ -284,7 +323,7 @@ def _header_map(header: tuple[object, ...]) -> dict[str, tuple[int, str]]:
         if blank(cell):
             continue
         name = norm(cell)
-        for column, aliases in COLUMN_ALIASES.items():
+        for column, aliases in (COLUMN_ALIASES | EARLY_ALIASES).items():
             for rank, alias in enumerate(aliases):
                 if name == norm(alias):
                     best = found.get(column)
@@ -337,16 +376,38 @@ def _read_workbook(path: Path) -> Plan:
                 column: (values[pos] if pos < len(values) else None)
                 for column, (pos, _) in columns.items()
             }
-            if all(blank(v) for v in cells.values()):
+            if all(blank(cells.get(c)) for c in PLAN_COLUMNS):
                 continue
             ex = _exchange(cells, where, number, names, problems)
             if ex is not None:
-                exchanges.append(ex)
+                exchanges.append(_roster_early(ex, cells, where, number, names, problems))
         if problems:
             raise ScenarioError(problems, source)
         return Plan.of(exchanges)
     finally:
         wb.close()
+
+
+def _roster_early(
+    ex: Exchange,
+    cells: Mapping[str, object],
+    sheet: str,
+    row: int,
+    names: Mapping[str, str],
+    problems: list[Problem],
+) -> Exchange:
+    """``ex`` marked ended early where the roster's 提前结束 cell says yes."""
+    raw = cells.get("ended_early")
+    if blank(raw):
+        return ex
+    try:
+        early = parse_bool(raw)
+    except ValueError:
+        problems.append(Problem(sheet, row, names["ended_early"], raw, f"expected {EXPECT_BOOL}"))
+        return ex
+    reason = cells.get("reason")
+    text = "" if blank(reason) else str(reason).strip()
+    return replace(ex, ended_early=True, reason=text) if early else ex
 
 
 def _raise_missing(source: str, where: str, missing: list[str], found: str) -> NoReturn:

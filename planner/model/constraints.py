@@ -128,12 +128,13 @@ class Constraints:
 
         They are constants of the model, so they always appear; what can fail
         is a commitment that itself breaks TERM, MEMBERSHIP or AVAILABLE,
-        which hold for every exchange, locked ones too.
+        which hold for every exchange, locked ones too (a commitment that
+        ended early is exempt from TERM's minimum, not its maximum).
         """
         scenario = self.scenario
-        lengths = domain.term(scenario.policy)
         for lk in self.vars.locked:
             ex = lk.exchange
+            lengths = domain.term_of(scenario.policy, ex.ended_early)
             group = scenario.school_by_id[lk.staff.school_id].group_id
             if ex.term not in lengths:
                 self._fail(

@@ -21,6 +21,13 @@ def term(policy: Policy) -> range:
     return range(policy.term_min, policy.term_max + 1)
 
 
+def term_of(policy: Policy, ended_early: bool) -> range:
+    """TERM for one exchange: one that ended early ("Ended early" in
+    ``rules.md``) is exempt from the minimum, never from the maximum."""
+    lengths = term(policy)
+    return range(1, lengths.stop) if ended_early else lengths
+
+
 def age(staff: Staff, start_year: int, policy: Policy) -> bool:
     """AGE: at most max_age full years on 1 September of the start year,
     unless an approved exception is recorded."""

@@ -129,6 +129,8 @@ HEADERS: dict[str, tuple[str, str]] = {
     "honor": ("honor", "荣誉"),
     "volunteer": ("volunteer", "自愿"),
     "locked": ("locked", "已定交流"),
+    "ended_early": ("ended_early", "提前结束"),
+    "end_reason": ("reason", "原因"),
     # by_school
     "member_school_id": ("school_id", "学校编号"),
     "member_school_name": ("school_name", "学校名称"),

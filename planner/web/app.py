@@ -45,7 +45,7 @@ from planner.archive import (
     Superseded,
     plan_of_document,
 )
-from planner.data import Plan, Scenario
+from planner.data import Scenario
 from planner.problems import ScenarioError
 from planner.rules import RELAXABLE
 from planner.web import i18n, views
@@ -182,7 +182,10 @@ class Workbench:
             info = self.plan_info(plan_id)
             document = self.archive.plan_document(plan_id)
             settings = dict(info.settings)
-            scenario = self.scenario(info.scenario_id, settings)
+            # A replan's document lists the whole plan (past included): it is
+            # audited against the whole scenario, as ``planner check`` does.
+            whole = {k: v for k, v in settings.items() if k != "previous_plan"}
+            scenario = self.scenario(info.scenario_id, whole)
             plan = plan_of_document(document)
             report = api.check_plan(scenario, plan)
             return {
@@ -224,11 +227,8 @@ class Workbench:
         future = pool.submit(
             explain_in_process,
             self.workbook(info.scenario_id),
-            context["settings"],
-            self.archive.plan_document(int(context["settings"]["previous_plan"]))
-            if context["settings"].get("previous_plan") is not None
-            else None,
-            [list(e.key()) for e in context["plan"].exchanges],
+            {k: v for k, v in context["settings"].items() if k != "previous_plan"},
+            context["document"],
             staff_id,
             lang,
         )
@@ -243,18 +243,16 @@ class Workbench:
 def explain_in_process(
     workbook: bytes,
     settings: dict[str, Any],
-    previous: dict[str, Any] | None,
-    exchanges: list[list[Any]],
+    document: dict[str, Any],
     staff_id: str,
     lang: str,
 ) -> dict[str, Any]:
-    """``planner.api.explain`` in a worker process (it re-solves)."""
-    from planner.data import Exchange
+    """``planner.api.explain`` in a worker process (it re-solves): the plan
+    of ``document`` against the whole scenario (a replan's lists the past)."""
     from planner.model.solve import SolveParams
 
-    prev = plan_of_document(previous) if previous is not None else None
-    scenario = build_scenario(workbook, settings, prev)
-    plan = Plan.of(Exchange(*e) for e in exchanges)
+    scenario = build_scenario(workbook, settings)
+    plan = plan_of_document(document)
     expl = api.explain(scenario, plan, staff_id, SolveParams(time_limit=10, processes=1))
     names = {s.school_id: s.name for s in scenario.schools}
     return _plain(views.explanation_document(expl, lang, names))

@@ -42,6 +42,8 @@ class RosterRow:
     honor: Honor | None
     volunteer: bool | None
     locked: bool
+    ended_early: bool  # ended before its planned end (rules.md "Ended early")
+    end_reason: str  # why it ended early; blank otherwise
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,8 @@ def roster_rows(scenario: Scenario, plan: Plan) -> list[RosterRow]:
                 honor=person.honor if person else None,
                 volunteer=person.volunteer if person else None,
                 locked=ex.key() in locked,
+                ended_early=ex.ended_early,
+                end_reason=ex.reason,
             )
         )
     return rows
