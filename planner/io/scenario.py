@@ -31,6 +31,7 @@ from planner.data import (
     BudgetRow,
     Commitment,
     CoreKeep,
+    DocumentSettings,
     Exchange,
     Group,
     Need,
@@ -64,6 +65,7 @@ __all__ = [
     "COLUMN_ALIASES",
     "REQUIRED_COLUMNS",
     "REQUIRED_SHEETS",
+    "DOCUMENT_KEYS",
     "SETTINGS_KEY_ALIASES",
     "SHEET_ALIASES",
     "SHEET_COLUMNS",
@@ -183,10 +185,26 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 SETTINGS_KEYS: tuple[str, ...] = ("name", "first_year", "horizon")
+# Optional settings of the official documents (planner notices): fields of
+# planner.data.DocumentSettings.
+DOCUMENT_KEYS: tuple[str, ...] = (
+    "bureau",
+    "doc_prefix",
+    "doc_number",
+    "doc_date",
+    "report_date",
+    "cc",
+)
 SETTINGS_KEY_ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("名称", "方案名称"),
     "first_year": ("起始学年", "首学年", "第一学年"),
     "horizon": ("年数", "规划年数", "学年数"),
+    "bureau": ("教育局", "发文机关"),
+    "doc_prefix": ("发文字号前缀", "文号前缀"),
+    "doc_number": ("文号", "发文序号"),
+    "doc_date": ("成文日期", "发文日期"),
+    "report_date": ("报到日期",),
+    "cc": ("抄送",),
 }
 
 # Coded values: Chinese (and spelling) aliases of each enum's values.
@@ -624,6 +642,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.tables: dict[str, _Table] = {}
         self.unparsed = Unparsed()
+        self.documents = DocumentSettings()  # the optional settings of planner notices
         # Excel row of each built item, per canonical sheet (settings: by key).
         self.rows: dict[str, dict[int | str, int]] = {}
         # Per id sheet: (Excel row, id, built?) of every row with a readable id.
@@ -881,6 +900,12 @@ class _Reader:
             "name": (_parse_text, "the scenario's name"),
             "first_year": (_parse_year, f"the first school year of the plan: {EXPECT_YEAR}"),
             "horizon": (_parse_int_range(1, HORIZON_MAX), EXPECT_HORIZON),
+            "bureau": (_parse_text, "the bureau's name (text)"),
+            "doc_prefix": (_parse_text, "the prefix of the document number (text)"),
+            "doc_number": (_parse_text, "the running number of the document (text)"),
+            "doc_date": (_parse_date, EXPECT_DATE),
+            "report_date": (_parse_date, EXPECT_DATE),
+            "cc": (_parse_text, "who gets copies (text)"),
         }
         values: dict[str, Any] = {}
         for key, value in raw.items():
@@ -891,7 +916,8 @@ class _Reader:
                         rows[key],
                         table.label("key"),
                         key,
-                        "unknown settings key; known keys: " + ", ".join(SETTINGS_KEYS),
+                        "unknown settings key; known keys: "
+                        + ", ".join((*SETTINGS_KEYS, *DOCUMENT_KEYS)),
                     )
                 )
                 continue
@@ -912,6 +938,7 @@ class _Reader:
                 )
                 continue
             values[key] = parsed
+        self.documents = DocumentSettings(**{k: values[k] for k in DOCUMENT_KEYS if k in values})
         for key in SETTINGS_KEYS:
             if key not in rows:
                 _parse, expected = parsers[key]
@@ -1005,6 +1032,7 @@ class _Reader:
             commitments=self.items("commitments", Commitment),
             budget=self.items("budget", BudgetRow),
             history=self.items("history", Exchange),
+            documents=self.documents,
         )
         self.duplicates_of_unbuilt_rows()
         for finding in scenario_findings(scenario, self.unparsed):
@@ -1123,6 +1151,15 @@ def _policy_rows(policy: Policy) -> list[tuple[object, ...]]:
     ]
 
 
+def _document_rows(documents: DocumentSettings) -> list[tuple[object, ...]]:
+    """The document settings that are set, as settings rows (dates as ISO text)."""
+    return [
+        (key, _cell(getattr(documents, key)))
+        for key in DOCUMENT_KEYS
+        if getattr(documents, key) is not None
+    ]
+
+
 def scenario_rows(scenario: Scenario) -> dict[str, list[tuple[object, ...]]]:
     """The cells of every sheet of ``scenario`` (canonical column order and codes)."""
 
@@ -1134,6 +1171,7 @@ def scenario_rows(scenario: Scenario) -> dict[str, list[tuple[object, ...]]]:
             ("name", scenario.name),
             ("first_year", scenario.first_year),
             ("horizon", scenario.horizon),
+            *_document_rows(scenario.documents),
         ],
         "policy": _policy_rows(scenario.policy),
         "groups": attrs(scenario.groups, SHEET_COLUMNS["groups"]),

@@ -46,6 +46,7 @@ from planner.enums import Honor, Position, Role, Stage
 from planner.io.scenario import (
     CODE_ALIASES,
     COLUMN_ALIASES,
+    DOCUMENT_KEYS,
     REQUIRED_COLUMNS,
     REQUIRED_SHEETS,
     SETTINGS_KEY_ALIASES,
@@ -88,6 +89,8 @@ SPARE_ROWS = 500
 MIN_WIDTH = 12.0
 
 SETTINGS_KEYS: tuple[str, ...] = ("name", "first_year", "horizon")
+# Optional settings keys (the official documents of planner notices).
+OPTIONAL_SETTINGS_KEYS: tuple[str, ...] = DOCUMENT_KEYS
 
 # ---------------------------------------------------------------------------
 # Chinese names: picked from the reader's alias tables (never redefined here)
@@ -112,6 +115,7 @@ _ZH_COLUMN_PICK: dict[tuple[str, str], str] = {
     ("*", "backbone"): "骨干教师",
 }
 _ZH_SETTINGS_PICK: dict[str, str] = {"name": "方案名称", "horizon": "规划年数"}
+# (settings keys without a pick: the first alias, 教育局, 发文字号前缀, 文号, ...)
 
 assert all(alias in SHEET_ALIASES[s] for s, alias in _ZH_SHEET_PICK.items())
 assert all(alias in COLUMN_ALIASES[c] for (_, c), alias in _ZH_COLUMN_PICK.items())
@@ -443,6 +447,38 @@ SETTINGS_HELP: dict[str, tuple[str, str]] = {
         f"number of school years planned, 1..{HORIZON_MAX}",
         f"规划学年数，1..{HORIZON_MAX}",
     ),
+    "bureau": (
+        "optional, official documents: the issuing bureau (e.g. 泰山区教育和体育局)",
+        "选填，公文用：发文机关名称（如 泰山区教育和体育局）",
+    ),
+    "doc_prefix": (
+        "optional, official documents: prefix of the document number (泰山教体发)",
+        "选填，公文用：发文字号前缀（如 泰山教体发）",
+    ),
+    "doc_number": (
+        "optional, official documents: running number; the year comes from the plan",
+        "选填，公文用：发文序号（如 15，年份取方案起始学年）",
+    ),
+    "doc_date": (
+        "optional, official documents: date the document is signed",
+        "选填，公文用：成文日期",
+    ),
+    "report_date": (
+        "optional, official documents: date the teachers report to the receiving school",
+        "选填，公文用：到接收学校报到日期",
+    ),
+    "cc": (
+        "optional, official documents: who gets copies (抄送)",
+        "选填，公文用：抄送单位",
+    ),
+}
+_SETTINGS_EXAMPLES: dict[str, object] = {
+    "bureau": "泰山区教育和体育局",
+    "doc_prefix": "泰山教体发",
+    "doc_number": "15",
+    "doc_date": "2022-08-20",
+    "report_date": "2022-08-29",
+    "cc": "区委教育工委",
 }
 
 CODE_HELP: dict[type[Enum], dict[str, tuple[str, str]]] = {
@@ -567,7 +603,10 @@ def _translate(sheet: str, column: str, value: object, lang: str) -> object:
         return _code_label(kind.enum, str(value), lang)
     if kind.date:
         return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    if sheet == "settings" and column == "key" and value in SETTINGS_KEYS:
+    if sheet == "settings" and column == "key" and value in (
+        *SETTINGS_KEYS,
+        *OPTIONAL_SETTINGS_KEYS,
+    ):
         return settings_key_label(str(value), lang)
     return value
 
@@ -595,7 +634,9 @@ def _lists_sheet(wb: Workbook, lang: str) -> dict[str, int]:
         for name, (enum, codes) in _CODE_LISTS.items()
     }
     lists["list_yes_no"] = list(_YES_NO[lang])
-    lists["list_settings_key"] = [settings_key_label(k, lang) for k in SETTINGS_KEYS]
+    lists["list_settings_key"] = [
+        settings_key_label(k, lang) for k in (*SETTINGS_KEYS, *OPTIONAL_SETTINGS_KEYS)
+    ]
     lists["list_policy_key"] = list(PARAMETERS)
     sizes: dict[str, int] = {}
     for col, (name, values) in enumerate(lists.items(), start=1):
@@ -738,6 +779,15 @@ def _instructions(wb: Workbook, lang: str) -> Worksheet:
                 key_kind = {"name": "text", "first_year": "year"}.get(key)
                 write_cell(ws, row, 5, _pick(KINDS[key_kind].fmt, lang) if key_kind else "")
                 write_cell(ws, row, 6, example[key])
+                row += 1
+            for key in OPTIONAL_SETTINGS_KEYS:
+                write_cell(ws, row, 1, name)
+                write_cell(ws, row, 2, settings_key_label(key, lang))
+                write_cell(ws, row, 3, no)
+                write_cell(ws, row, 4, _pick(SETTINGS_HELP[key], lang))
+                key_kind = "date" if key.endswith("_date") else "text"
+                write_cell(ws, row, 5, _pick(KINDS[key_kind].fmt, lang))
+                write_cell(ws, row, 6, _SETTINGS_EXAMPLES[key], text=True)
                 row += 1
             continue
         for column in columns:
