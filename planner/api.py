@@ -107,9 +107,7 @@ def unique_path(path: str | Path) -> Path:
     return target
 
 
-def default_outputs(
-    scenario: str | Path | None, today: dt.date | None = None
-) -> tuple[Path, Path]:
+def default_outputs(scenario: str | Path | None, today: dt.date | None = None) -> tuple[Path, Path]:
     """Where ``planner solve`` writes without ``--out``/``--json``: beside the
     scenario as ``NAME-方案-YYYYMMDD.xlsx`` and ``.json`` (the built-in scenario:
     the current folder), never over an existing file (``-2``, ``-3``, ...
@@ -225,6 +223,7 @@ def write_outputs(
     json_path: str | Path | None = None,
     lang: str = "zh",
     changes: list[Change] | None = None,
+    source: str | None = None,
 ) -> list[Path]:
     """Write the roster workbook and/or the JSON plan.
 
@@ -245,10 +244,16 @@ def write_outputs(
                 outcome.report,
                 lang=lang,
                 changes=changes,
+                source=source,
             )
         else:
             write_diagnosis(
-                Path(roster), outcome.scenario, outcome.result, outcome.conflicts, lang=lang
+                Path(roster),
+                outcome.scenario,
+                outcome.result,
+                outcome.conflicts,
+                lang=lang,
+                source=source,
             )
         written.append(Path(roster))
     if json_path is not None:

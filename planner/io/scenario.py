@@ -63,9 +63,9 @@ from planner.problems import Problem, ScenarioError
 __all__ = [
     "CODE_ALIASES",
     "COLUMN_ALIASES",
+    "DOCUMENT_KEYS",
     "REQUIRED_COLUMNS",
     "REQUIRED_SHEETS",
-    "DOCUMENT_KEYS",
     "SETTINGS_KEY_ALIASES",
     "SHEET_ALIASES",
     "SHEET_COLUMNS",

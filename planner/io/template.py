@@ -603,9 +603,14 @@ def _translate(sheet: str, column: str, value: object, lang: str) -> object:
         return _code_label(kind.enum, str(value), lang)
     if kind.date:
         return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    if sheet == "settings" and column == "key" and value in (
-        *SETTINGS_KEYS,
-        *OPTIONAL_SETTINGS_KEYS,
+    if (
+        sheet == "settings"
+        and column == "key"
+        and value
+        in (
+            *SETTINGS_KEYS,
+            *OPTIONAL_SETTINGS_KEYS,
+        )
     ):
         return settings_key_label(str(value), lang)
     return value

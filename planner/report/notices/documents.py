@@ -11,7 +11,7 @@ from enum import Enum
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
+from openpyxl.styles import Alignment, Border, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -210,9 +210,7 @@ def _imprint(ws: Worksheet, row: int, values: DocumentValues, lang: str) -> int:
     return row + 1
 
 
-def _top_bottom():  # type: ignore[no-untyped-def]
-    from openpyxl.styles import Border, Side
-
+def _top_bottom() -> Border:
     side = Side(style="thin")
     return Border(top=side, bottom=side)
 
@@ -301,9 +299,7 @@ def _table_row(
     ws.row_dimensions[row].height = row_height(TABLE_PT, lines)
 
 
-def _box_border():  # type: ignore[no-untyped-def]
-    from openpyxl.styles import Border, Side
-
+def _box_border() -> Border:
     side = Side(style="thin")
     return Border(left=side, right=side, top=side, bottom=side)
 
@@ -347,7 +343,10 @@ def _letter(
     at = row + 6
     facts: list[list[tuple[str, str]]] = [
         [(text("f_name", lang), name), (text("f_staff_id", lang), r.staff_id)],
-        [(text("f_subject", lang), r.subject or ""), (text("f_position", lang), _code(r.position, lang))],
+        [
+            (text("f_subject", lang), r.subject or ""),
+            (text("f_position", lang), _code(r.position, lang)),
+        ],
         [(text("f_home", lang), home)],
         [(text("f_school", lang), notice.school)],
         [(text("f_group", lang), notice.group)],
@@ -397,8 +396,12 @@ def _index_sheet(wb: Workbook, scenario: Scenario, lang: str) -> Worksheet:
     return ws
 
 
-def _index_rows(ws: Worksheet, entries: Sequence[tuple[str, str, str, int, str]], lang: str) -> None:
-    heads = [text(k, lang) for k in ("ix_no", "ix_kind", "ix_group", "ix_school", "ix_count", "ix_sheet")]
+def _index_rows(
+    ws: Worksheet, entries: Sequence[tuple[str, str, str, int, str]], lang: str
+) -> None:
+    heads = [
+        text(k, lang) for k in ("ix_no", "ix_kind", "ix_group", "ix_school", "ix_count", "ix_sheet")
+    ]
     _table_row(ws, 2, heads, _INDEX_WIDTHS, bold=True)
     for i, (kind, group, school, n, sheet) in enumerate(entries, start=1):
         _table_row(ws, 2 + i, [i, kind, group, school, n, sheet], _INDEX_WIDTHS)

@@ -34,7 +34,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "请你校于{report_date}前做好接收和工作安排，交流期间按规定对交流教师进行管理和考核；"
         "交流期满，由你校出具考核意见报区教育局。",
     ),
-    "annex_note": ("Annex: exchange teachers received by {school}", "附件：{school}接收交流教师名单"),
+    "annex_note": (
+        "Annex: exchange teachers received by {school}",
+        "附件：{school}接收交流教师名单",
+    ),
     "signature": ("{bureau}", "{bureau}"),
     "seal": ("(seal)", "（盖章）"),
     "cc": ("Copies to: {cc}", "抄送：{cc}。"),
