@@ -454,11 +454,12 @@ def _write_notices(
         ]
         for number, page in enumerate(pages, start=1):
             more = _pick(NOTICE_LABELS["continued"], lang).format(page=number, pages=len(pages))
-            write_cell(ws, r, 1, title + (more if len(pages) > 1 else ""))
+            write_cell(ws, r, 1, title)
             ws.cell(r, 1).font = NOTICE_TITLE_FONT
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
             r += 1
-            write_cell(ws, r, 1, _pick(NOTICE_LABELS["count"], lang).format(n=len(block)))
+            count = _pick(NOTICE_LABELS["count"], lang).format(n=len(block))
+            write_cell(ws, r, 1, count + (more if len(pages) > 1 else ""))
             r += 1
             for c, key in enumerate(NOTICE_COLUMNS, start=1):
                 write_cell(ws, r, c, header(key, lang))

@@ -25,7 +25,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Under the rules on teacher exchange in education groups, {n} teacher(s) of "
         "{sending} ({group}) will serve at your school from {years}, as listed in the "
         "annex.",
-        "根据集团化办学教师交流轮岗有关规定，经研究，{group}{sending}{n}名教师"
+        "根据集团化办学教师交流轮岗有关规定，经研究，{group}核心校{sending}{n}名教师"
         "自{years}到你校交流，名单见附件。",
     ),
     "notice_body2": (
