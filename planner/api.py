@@ -7,6 +7,7 @@ can do from the command line can be done from Python with the same result.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ __all__ = [
     "Outcome",
     "ReplanOutcome",
     "check_plan",
+    "default_outputs",
     "diff_plans",
     "explain",
     "find_staff",
@@ -43,6 +45,8 @@ __all__ = [
     "read_plan",
     "replan_scenario",
     "solve_scenario",
+    "unique_path",
+    "write_notices",
     "write_outputs",
 ]
 
@@ -97,6 +101,34 @@ class Outcome:
             if not better:
                 return False
         return True
+
+
+def unique_path(path: str | Path) -> Path:
+    """``path`` if no file is there, else the first free ``NAME-2.ext``, ``NAME-3.ext``, ..."""
+    target = Path(path)
+    n = 2
+    while target.exists():
+        target = Path(path).with_name(f"{Path(path).stem}-{n}{Path(path).suffix}")
+        n += 1
+    return target
+
+
+def default_outputs(scenario: str | Path | None, today: dt.date | None = None) -> tuple[Path, Path]:
+    """Where ``planner solve`` writes without ``--out``/``--json``: beside the
+    scenario as ``NAME-方案-YYYYMMDD.xlsx`` and ``.json`` (the built-in scenario:
+    the current folder), never over an existing file (``-2``, ``-3``, ...
+    added to both, so the pair keeps one name)."""
+    day = (today or dt.date.today()).strftime("%Y%m%d")
+    source = Path(scenario) if scenario is not None else BUILTIN_SCENARIO
+    folder = source.parent if scenario is not None else Path.cwd()
+    stem = f"{source.stem}-方案-{day}"
+    n = 1
+    while True:
+        name = stem if n == 1 else f"{stem}-{n}"
+        roster, plan = folder / f"{name}.xlsx", folder / f"{name}.json"
+        if not roster.exists() and not plan.exists():
+            return roster, plan
+        n += 1
 
 
 def load_scenario(
@@ -197,6 +229,7 @@ def write_outputs(
     json_path: str | Path | None = None,
     lang: str = "zh",
     changes: list[Change] | None = None,
+    source: str | None = None,
 ) -> list[Path]:
     """Write the roster workbook and/or the JSON plan.
 
@@ -217,10 +250,16 @@ def write_outputs(
                 outcome.report,
                 lang=lang,
                 changes=changes,
+                source=source,
             )
         else:
             write_diagnosis(
-                Path(roster), outcome.scenario, outcome.result, outcome.conflicts, lang=lang
+                Path(roster),
+                outcome.scenario,
+                outcome.result,
+                outcome.conflicts,
+                lang=lang,
+                source=source,
             )
         written.append(Path(roster))
     if json_path is not None:
@@ -239,6 +278,25 @@ class ReplanOutcome:
     prepared: ReplanInput
     outcome: Outcome
     changes: list[Change]
+
+
+def write_notices(
+    outcome_or_plan: Outcome | Plan,
+    scenario: Scenario,
+    out_dir: str | Path,
+    name: str,
+    lang: str = "zh",
+) -> Path:
+    """Write the notices workbook of a plan into ``out_dir`` as ``NAME.xlsx``
+    (``NAME-2.xlsx``, ... if taken); its path."""
+    from planner.report.notices import write_notices as write
+
+    plan = outcome_or_plan.result.plan if isinstance(outcome_or_plan, Outcome) else outcome_or_plan
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = unique_path(folder / f"{name}.xlsx")
+    write(target, scenario, plan, lang)
+    return target
 
 
 def replan_scenario(

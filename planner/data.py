@@ -22,6 +22,7 @@ __all__ = [
     "BudgetRow",
     "Commitment",
     "CoreKeep",
+    "DocumentSettings",
     "Exchange",
     "Group",
     "Honor",
@@ -201,6 +202,29 @@ class BudgetRow:
             raise ValueError(f"budget {self.year}: amount {self.amount} < 0")
 
 
+@dataclass(frozen=True)
+class DocumentSettings:
+    """What the official documents (``planner notices``) need beyond the plan:
+    the optional keys of the ``settings`` sheet, all blank by default.
+
+    ``doc_number`` is the running number of the 文号 (``15`` in
+    泰山教体发〔2022〕15号); the year in it comes from the plan.
+    """
+
+    bureau: str | None = None  # 教育局: the issuing bureau's name
+    doc_prefix: str | None = None  # 发文字号前缀: 泰山教体发
+    doc_number: str | None = None  # 文号: the running number
+    doc_date: dt.date | None = None  # 成文日期
+    report_date: dt.date | None = None  # 报到日期
+    cc: str | None = None  # 抄送
+
+    def __post_init__(self) -> None:
+        for name in ("bureau", "doc_prefix", "doc_number", "cc"):
+            value = getattr(self, name)
+            if value is not None and not str(value).strip():
+                raise ValueError(f"settings {name}: blank text; leave the row out instead")
+
+
 @dataclass
 class Scenario:
     """A whole planning problem: the world, the policy and the horizon."""
@@ -220,6 +244,8 @@ class Scenario:
     # it where it can) and past exchanges (the exchange-experience ledger).
     published: list[Exchange] = field(default_factory=list)
     history: list[Exchange] = field(default_factory=list)
+    # The optional settings of the official documents (bureau, 文号, dates).
+    documents: DocumentSettings = field(default_factory=DocumentSettings)
 
     def __post_init__(self) -> None:
         if self.horizon < 1:

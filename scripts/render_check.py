@@ -24,21 +24,25 @@ for a look.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import openpyxl
 
 from planner import api
+from planner.data import DocumentSettings
 from planner.io.template import LISTS_SHEET, write_template
 from planner.io.xlsx import PAGE_FOOTER, display_width
 from planner.model.solve import SolveParams
+from planner.report.notices import school_notices, write_notices
+from planner.report.roster import NOTICE_COLUMNS, header, sheet_name
 
 TOOLS = ("soffice", "pdfinfo", "pdftotext")
 _SPACE = re.compile(r"\s+")
@@ -162,6 +166,12 @@ def check_pdf(pdf: Path, spec: SheetSpec, page_header: str, footer: str) -> list
     """Problems of one sheet's PDF (empty: all good)."""
     where = f"{spec.workbook} / {spec.sheet}"
     problems: list[str] = []
+    if spec.sheet == sheet_name("notices", "zh"):
+        # blocks per school, no print-title rows: every page must still carry
+        # a school's title and the header row (a page made whole per block)
+        spec = replace(
+            spec, labels=(*(header(c, "zh") for c in NOTICE_COLUMNS), "交流人员接收通知")
+        )
     sizes = page_sizes(pdf)
     if not sizes:
         return [f"{where}: no page"]
@@ -188,7 +198,118 @@ def check_pdf(pdf: Path, spec: SheetSpec, page_header: str, footer: str) -> list
     return problems
 
 
-def build_inputs(out_dir: Path, time_limit: float) -> tuple[list[Path], str, str]:
+# The document settings the notices are rendered with (as a bureau would fill them).
+DOCUMENTS = DocumentSettings(
+    bureau="泰山区教育和体育局",
+    doc_prefix="泰山教体发",
+    doc_number="15",
+    doc_date=dt.date(2022, 8, 20),
+    report_date=dt.date(2022, 8, 29),
+    cc="区委教育工委",
+)
+
+
+def page_words(pdf: Path) -> list[tuple[float, float, list[tuple[float, float, float, float]]]]:
+    """Per page: width, height and the box (xMin, yMin, xMax, yMax) of every word."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    pages = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
+        boxes = [
+            tuple(float(v) for v in m)
+            for m in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"',
+                page.group(3),
+            )
+        ]
+        pages.append((float(page.group(1)), float(page.group(2)), boxes))  # type: ignore[arg-type]
+    return pages
+
+
+def check_notices(out_dir: Path, outcome: api.Outcome, png: bool) -> list[str]:
+    """Render the notice, the annex and the letters of the school that receives
+    the most teachers (its annex runs over a page) and check every page:
+    portrait, page number "— n —", words inside the page with a margin left,
+    the annex's title (group and school) and header row on each of its pages,
+    one whole letter per page."""
+    scenario = replace(outcome.scenario, documents=DOCUMENTS)
+    notice = max(school_notices(scenario, outcome.result.plan), key=lambda n: len(n.rows))
+    book = out_dir / "notices-zh.xlsx"
+    names = write_notices(book, scenario, outcome.result.plan, "zh")
+    wanted = [n for n in names if n.endswith(f"-{notice.school}")]
+    parts = []
+    for i, name in enumerate(wanted):
+        wb = openpyxl.load_workbook(book)
+        for ws in list(wb.worksheets):
+            if ws.title != name:
+                wb.remove(ws)
+        part = out_dir / f"notices-zh--{i:02d}.xlsx"
+        wb.save(part)
+        parts.append((part, name))
+    to_pdf([p for p, _ in parts], out_dir)
+    problems: list[str] = []
+    annex_labels = ["序号", "姓名", "工号", "学科", "职务", "派出学校", "起止学年", "年限"]
+    for part, name in parts:
+        pdf = part.with_suffix(".pdf")
+        if not pdf.exists():
+            problems.append(f"notices / {name}: LibreOffice wrote no PDF")
+            continue
+        texts = [_flat(t) for t in page_texts(pdf)]
+        for n, (w, h, boxes) in enumerate(page_words(pdf), start=1):
+            if w >= h:
+                problems.append(f"notices / {name}: page {n} is not portrait")
+            outside = [b for b in boxes if b[0] < 20 or b[1] < 20 or b[2] > w - 20 or b[3] > h - 20]
+            if outside:
+                problems.append(
+                    f"notices / {name}: page {n} has text cut at the edge {outside[:3]}"
+                )
+        for n, text in enumerate(texts, start=1):
+            if f"—{n}—" not in text:
+                problems.append(f"notices / {name}: page {n} lacks the page number — {n} —")
+            if name.startswith("名单"):
+                missing = [x for x in [notice.group, notice.school, *annex_labels] if x not in text]
+                if missing:
+                    problems.append(f"notices / {name}: page {n} lacks {missing}")
+        if name.startswith("接收通知"):
+            if len(texts) != 1:
+                problems.append(f"notices / {name}: {len(texts)} pages, a letter has one")
+            for part_text in (
+                "泰山区教育和体育局文件",
+                "泰山教体发〔2022〕15号",
+                "派出学校（盖章）",
+                "接收学校（盖章）",
+                "抄送：区委教育工委",
+                notice.school,
+            ):
+                if _flat(part_text) not in "".join(texts):
+                    problems.append(f"notices / {name}: {part_text!r} not printed whole")
+        if name.startswith("名单"):
+            everything = "".join(texts)
+            for row in notice.rows:
+                if row.staff_id not in everything:
+                    problems.append(f"notices / {name}: {row.staff_id} not printed")
+        if name.startswith("通知书"):
+            if len(texts) != len(notice.rows):
+                problems.append(
+                    f"notices / {name}: {len(texts)} pages for {len(notice.rows)} letters"
+                )
+            for text, row in zip(texts, notice.rows, strict=False):
+                for part_text in (row.name or "", row.staff_id, notice.school,
+                                  "教育行政部门（盖章）", "泰山区教育和体育局"):  # fmt: skip
+                    if _flat(part_text) not in text:
+                        problems.append(f"notices / {name}: letter of {row.staff_id} lacks "
+                                        f"{part_text!r}")  # fmt: skip
+        if png:
+            last = "2" if name.startswith("名单") and len(texts) > 1 else "1"
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", last, str(pdf), str(pdf)],
+                check=True,
+            )
+    return problems
+
+
+def build_inputs(out_dir: Path, time_limit: float) -> tuple[list[Path], str, str, api.Outcome]:
     """The roster of the built-in scenario, and the templates; longest school name."""
     scenario = api.load_scenario()
     outcome = api.solve_scenario(scenario, SolveParams(time_limit=time_limit))
@@ -201,13 +322,13 @@ def build_inputs(out_dir: Path, time_limit: float) -> tuple[list[Path], str, str
     empty = out_dir / "template-empty-en.xlsx"
     write_template(empty, "en")
     longest = max((s.name for s in scenario.schools), key=display_width)
-    return [roster, filled, empty], scenario.name, longest
+    return [roster, filled, empty], scenario.name, longest, outcome
 
 
 def run(out_dir: Path, time_limit: float = 60.0, png: bool = False) -> list[str]:
     """Every problem found (empty: the rendered workbooks are fine)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    books, name, longest = build_inputs(out_dir, time_limit)
+    books, name, longest, outcome = build_inputs(out_dir, time_limit)
     parts: list[tuple[Path, SheetSpec, str, str]] = []
     for book in books:
         specs = {s.sheet: s for s in sheet_specs(book)}
@@ -233,6 +354,7 @@ def run(out_dir: Path, time_limit: float = 60.0, png: bool = False) -> list[str]
             )
     if _flat(longest) not in roster_text:
         problems.append(f"the longest school name {longest!r} is not printed whole")
+    problems.extend(check_notices(out_dir, outcome, png))
     return problems
 
 

@@ -154,7 +154,8 @@ def test_coverage_reason_age_and_unavailable_and_chinese_note() -> None:
     plan = Plan.of([])
     (row,) = coverage_rows(sc, plan, hand_report(sc, plan), lang="zh")
     assert row.reason == "NO-ELIGIBLE"
-    assert "S1 AGE" in row.reason_note and "S2 AVAILABLE" in row.reason_note
+    # rule ids with their Chinese names beside them
+    assert "S1 年龄 AGE" in row.reason_note and "S2 可派 AVAILABLE" in row.reason_note
     assert "初中" in row.reason_note and "已覆盖 0/1" in row.reason_note
 
 

@@ -5,6 +5,7 @@ group lives in its own module and is registered here:
 
 * :mod:`planner.cli.check`: ``validate``, ``check``, ``explain``, ``diff``;
 * :mod:`planner.cli.solve`: ``solve``, ``replan``;
+* :mod:`planner.cli.notices`: ``notices`` (the official documents);
 * :mod:`planner.cli.archive`: ``publish``, ``plans``, ``ledger``, ``archive``;
 * :mod:`planner.web.command`: ``serve`` (the workbench in the browser);
 * :mod:`planner.cli.template`, :mod:`planner.cli.generate`,
@@ -28,6 +29,7 @@ from planner.cli.common import (
     EXIT_VIOLATIONS,
 )
 from planner.cli.generate import generate
+from planner.cli.notices import notices
 from planner.cli.solve import replan, solve
 from planner.cli.sweep import sweep
 from planner.cli.template import template
@@ -62,6 +64,7 @@ for _command in (
     check,
     explain,
     replan,
+    notices,
     diff,
     generate,
     sweep,

@@ -8,7 +8,6 @@ Registered on the ``planner`` group in :mod:`planner.cli`; the work is done by
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -35,10 +34,10 @@ from planner.cli.common import (
     work_limit_option,
     workers_option,
 )
-from planner.model.diagnose import Conflict
 from planner.model.solve import SolveParams
 from planner.problems import ScenarioError
-from planner.results import AuditReport, SolveResult
+from planner.report.tables.headline import headline
+from planner.report.tables.sheets import group_line
 from planner.rules import RELAXABLE
 
 __all__ = ["replan", "solve"]
@@ -93,9 +92,17 @@ def solve(
     if not quiet:
         stderr(f"solving {loaded.name} ({len(loaded.staff)} staff, {loaded.horizon} years)")
     params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet, relaxed)
+    if roster is None and json_path is None:
+        roster, json_path = api.default_outputs(scenario)
     outcome = api.solve_scenario(loaded, params)
-    written = api.write_outputs(outcome, roster=roster, json_path=json_path, lang=lang)
-    _print_summary(outcome.result, outcome.report, written, outcome.conflicts)
+    written = api.write_outputs(
+        outcome,
+        roster=roster,
+        json_path=json_path,
+        lang=lang,
+        source=(scenario or api.BUILTIN_SCENARIO).name,
+    )
+    _print_summary(outcome, written)
     if db is not None:
         source = scenario or api.BUILTIN_SCENARIO
         draft = record_draft(
@@ -180,9 +187,14 @@ def replan(
         click.echo(f"note: {message}")
     outcome = done.outcome
     written = api.write_outputs(
-        outcome, roster=roster, json_path=json_path, lang=lang, changes=done.changes
+        outcome,
+        roster=roster,
+        json_path=json_path,
+        lang=lang,
+        changes=done.changes,
+        source=scenario.name,
     )
-    _print_summary(outcome.result, outcome.report, written, outcome.conflicts)
+    _print_summary(outcome, written)
     click.echo(f"{len(done.changes)} change(s) against the published plan:")
     for change in done.changes:
         click.echo(f"  {change}")
@@ -251,13 +263,12 @@ def _solve_params(
     )
 
 
-def _print_summary(
-    result: SolveResult,
-    report: AuditReport | None,
-    written: list[Path],
-    conflicts: Sequence[Conflict] = (),
-) -> None:
-    """The summary table of a solve on stdout, then notes, violations, conflicts."""
+def _print_summary(outcome: api.Outcome, written: list[Path]) -> None:
+    """The summary table of a solve on stdout, then notes, violations, conflicts.
+
+    With a plan: the head of section's figures (need, covered, share, the
+    lowest school, exchanges, people, cadres) overall and per group."""
+    result, report, conflicts = outcome.result, outcome.report, outcome.conflicts
     rows: list[tuple[str, str]] = [("status", result.status.value)]
     for level in result.levels:
         bound = "" if level.bound is None else f" (bound {level.bound})"
@@ -267,7 +278,23 @@ def _print_summary(
         rows.append(
             (level.name, f"{level.value}{bound}  {level.status.value}, {level.seconds:.1f}s")
         )
-    rows.append(("exchanges", str(len(result.plan.exchanges))))
+    if report is not None:
+        head = headline(outcome.scenario, result.plan, report)
+        total = head.total
+        share = f"{total.share * 100:.1f}%" if total.share is not None else "-"
+        rows.append(("need", f"{total.need} (staff, all schools and years)"))
+        rows.append(("covered", f"{total.covered} ({share})"))
+        if total.lowest_school is not None and total.lowest_share is not None:
+            rows.append(("lowest", f"{total.lowest_school} {total.lowest_share * 100:.1f}%"))
+        rows.append(
+            (
+                "exchanges",
+                f"{len(result.plan.exchanges)} ({total.people} people, {total.cadres} cadres)",
+            )
+        )
+        rows.extend(("group", f"{g.name}: {group_line(g)}") for g in head.groups)
+    else:
+        rows.append(("exchanges", str(len(result.plan.exchanges))))
     rows.append(
         ("model", f"{result.num_variables} variables, {result.num_constraints} constraints")
     )

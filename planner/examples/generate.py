@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
+from typing import TypedDict
 
 from planner.data import (
     BudgetRow,
@@ -135,9 +136,17 @@ def generate_scenario(
     return scenario
 
 
+class _Contents(TypedDict):
+    schools: list[School]
+    staff: list[Staff]
+    needs: list[Need]
+    core_keep: list[CoreKeep]
+    commitments: list[Commitment]
+
+
 def _contents(
     rng: random.Random, shape: Preset, policy: Policy, plans: Sequence[GroupPlan], years: range
-) -> dict[str, list]:
+) -> _Contents:
     """The schools, staff, needs, CORE-KEEP rows and commitments of the groups."""
     schools: list[School] = []
     staff: list[Staff] = []

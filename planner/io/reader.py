@@ -26,6 +26,7 @@ from planner.data import (
     BudgetRow,
     Commitment,
     CoreKeep,
+    DocumentSettings,
     Exchange,
     Group,
     Need,
@@ -35,17 +36,20 @@ from planner.data import (
 )
 from planner.enums import Stage
 from planner.io.cells import (
+    EXPECT_DATE,
     EXPECT_HORIZON,
     EXPECT_YEAR,
     HORIZON_MAX,
     YEAR_MIN,
     norm,
+    parse_date,
     parse_int_range,
     parse_text,
     parse_year,
 )
 from planner.io.policy_file import load_policy, policy_from_sheet
 from planner.io.schema import (
+    DOCUMENT_KEYS,
     FIELDS,
     ID_COLUMNS,
     SETTINGS_BY_NAME,
@@ -91,6 +95,7 @@ def read_scenario(path: str | Path, policy_file: str | Path | None = None) -> Sc
         commitments=_read_items(r, "commitments", Commitment),
         budget=_read_items(r, "budget", BudgetRow),
         history=_read_items(r, "history", Exchange),
+        documents=r.documents,
     )
     _duplicates_of_unbuilt_rows(r)
     for finding in scenario_findings(scenario, r.unparsed):
@@ -119,6 +124,8 @@ class _Reading:
     rows: dict[str, dict[int | str, int]] = field(default_factory=dict)
     # Per id sheet: (Excel row, id, built?) of every row with a readable id.
     id_rows: dict[str, list[tuple[int, str, bool]]] = field(default_factory=dict)
+    # The optional settings of the official documents (planner notices).
+    documents: DocumentSettings = field(default_factory=DocumentSettings)
 
     def table_rows(self, sheet: str) -> Iterable[Row]:
         """The rows of a sheet that can be parsed (all required columns present).
@@ -290,6 +297,12 @@ _SETTINGS_PARSERS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "name": (parse_text, "the scenario's name"),
     "first_year": (parse_year, f"the first school year of the plan: {EXPECT_YEAR}"),
     "horizon": (parse_int_range(1, HORIZON_MAX), EXPECT_HORIZON),
+    "bureau": (parse_text, "the bureau's name (text)"),
+    "doc_prefix": (parse_text, "the prefix of the document number (text)"),
+    "doc_number": (parse_text, "the running number of the document (text)"),
+    "doc_date": (parse_date, EXPECT_DATE),
+    "report_date": (parse_date, EXPECT_DATE),
+    "cc": (parse_text, "who gets copies (text)"),
 }
 
 
@@ -308,7 +321,8 @@ def _read_settings(r: _Reading) -> tuple[str | None, int | None, int | None]:
                     rows[key],
                     table.label("key"),
                     key,
-                    "unknown settings key; known keys: " + ", ".join(SETTINGS_KEYS),
+                    "unknown settings key; known keys: "
+                    + ", ".join((*SETTINGS_KEYS, *DOCUMENT_KEYS)),
                 )
             )
             continue
@@ -329,6 +343,7 @@ def _read_settings(r: _Reading) -> tuple[str | None, int | None, int | None]:
             )
             continue
         values[key] = parsed
+    r.documents = DocumentSettings(**{k: values[k] for k in DOCUMENT_KEYS if k in values})
     for key in SETTINGS_KEYS:
         if key not in rows:
             r.problems.append(

@@ -46,6 +46,7 @@ __all__ = [
     "CODE_ALIASES",
     "COLUMNS_BY_NAME",
     "COLUMN_ALIASES",
+    "DOCUMENT_KEYS",
     "FIELDS",
     "GENERIC_ID_ALIASES",
     "ID_COLUMNS",
@@ -179,10 +180,26 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 SETTINGS_KEYS: tuple[str, ...] = ("name", "first_year", "horizon")
+# Optional settings of the official documents (planner notices): the fields
+# of planner.data.DocumentSettings.
+DOCUMENT_KEYS: tuple[str, ...] = (
+    "bureau",
+    "doc_prefix",
+    "doc_number",
+    "doc_date",
+    "report_date",
+    "cc",
+)
 SETTINGS_KEY_ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("名称", "方案名称"),
     "first_year": ("起始学年", "首学年", "第一学年"),
     "horizon": ("年数", "规划年数", "学年数"),
+    "bureau": ("教育局", "发文机关"),
+    "doc_prefix": ("发文字号前缀", "文号前缀"),
+    "doc_number": ("文号", "发文序号"),
+    "doc_date": ("成文日期", "发文日期"),
+    "report_date": ("报到日期",),
+    "cc": ("抄送",),
 }
 
 # Coded values: Chinese (and spelling) aliases of each enum's values.

@@ -42,7 +42,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.data import Scenario
 from planner.io.cells import HORIZON_MAX, YEAR_MAX, YEAR_MIN
-from planner.io.schema import REQUIRED_COLUMNS, REQUIRED_SHEETS, SETTINGS_KEYS, SHEET_COLUMNS
+from planner.io.schema import (
+    DOCUMENT_KEYS,
+    REQUIRED_COLUMNS,
+    REQUIRED_SHEETS,
+    SETTINGS_KEYS,
+    SHEET_COLUMNS,
+)
 from planner.io.template_text import (
     CODE_HELP,
     CODE_LISTS,
@@ -50,6 +56,7 @@ from planner.io.template_text import (
     EXAMPLES,
     KINDS,
     LABELS,
+    SETTINGS_EXAMPLES,
     SETTINGS_HELP,
     SHEET_HELP,
     YES_NO,
@@ -120,7 +127,7 @@ def _translate(sheet: str, column: str, value: object, lang: str) -> object:
         return code_label(kind.enum, str(value), lang)
     if kind.date:
         return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    if sheet == "settings" and column == "key" and value in SETTINGS_KEYS:
+    if sheet == "settings" and column == "key" and value in (*SETTINGS_KEYS, *DOCUMENT_KEYS):
         return settings_key_label(str(value), lang)
     return value
 
@@ -148,7 +155,9 @@ def _lists_sheet(wb: Workbook, lang: str) -> dict[str, int]:
         for name, (enum, codes) in CODE_LISTS.items()
     }
     lists["list_yes_no"] = list(YES_NO[lang])
-    lists["list_settings_key"] = [settings_key_label(k, lang) for k in SETTINGS_KEYS]
+    lists["list_settings_key"] = [
+        settings_key_label(k, lang) for k in (*SETTINGS_KEYS, *DOCUMENT_KEYS)
+    ]
     lists["list_policy_key"] = list(PARAMETERS)
     sizes: dict[str, int] = {}
     for col, (name, values) in enumerate(lists.items(), start=1):
@@ -311,6 +320,15 @@ def _sheet_instructions(ws: Worksheet, row: int, sheet: str, lang: str) -> int:
             key_kind = {"name": "text", "first_year": "year"}.get(key)
             write_cell(ws, row, 5, pick(KINDS[key_kind].fmt, lang) if key_kind else "")
             write_cell(ws, row, 6, example[key])
+            row += 1
+        for key in DOCUMENT_KEYS:
+            write_cell(ws, row, 1, name)
+            write_cell(ws, row, 2, settings_key_label(key, lang))
+            write_cell(ws, row, 3, no)
+            write_cell(ws, row, 4, pick(SETTINGS_HELP[key], lang))
+            key_kind = "date" if key.endswith("_date") else "text"
+            write_cell(ws, row, 5, pick(KINDS[key_kind].fmt, lang))
+            write_cell(ws, row, 6, SETTINGS_EXAMPLES[key], text=True)
             row += 1
         return row
     for column in SHEET_COLUMNS[sheet]:

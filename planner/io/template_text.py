@@ -39,6 +39,7 @@ __all__ = [
     "EXAMPLES",
     "KINDS",
     "LABELS",
+    "SETTINGS_EXAMPLES",
     "SETTINGS_HELP",
     "SHEET_HELP",
     "YEAR_FORMAT",
@@ -398,6 +399,39 @@ SETTINGS_HELP: dict[str, tuple[str, str]] = {
         f"number of school years planned, 1..{HORIZON_MAX}",
         f"规划学年数，1..{HORIZON_MAX}",
     ),
+    "bureau": (
+        "optional, official documents: the issuing bureau (e.g. 泰山区教育和体育局)",
+        "选填，公文用：发文机关名称（如 泰山区教育和体育局）",
+    ),
+    "doc_prefix": (
+        "optional, official documents: prefix of the document number (泰山教体发)",
+        "选填，公文用：发文字号前缀（如 泰山教体发）",
+    ),
+    "doc_number": (
+        "optional, official documents: running number; the year comes from the plan",
+        "选填，公文用：发文序号（如 15，年份取方案起始学年）",
+    ),
+    "doc_date": (
+        "optional, official documents: date the document is signed",
+        "选填，公文用：成文日期",
+    ),
+    "report_date": (
+        "optional, official documents: date the teachers report to the receiving school",
+        "选填，公文用：到接收学校报到日期",
+    ),
+    "cc": (
+        "optional, official documents: who gets copies (抄送)",
+        "选填，公文用：抄送单位",
+    ),
+}
+# Examples of the optional settings keys, shown in the instructions sheet.
+SETTINGS_EXAMPLES: dict[str, object] = {
+    "bureau": "泰山区教育和体育局",
+    "doc_prefix": "泰山教体发",
+    "doc_number": "15",
+    "doc_date": "2022-08-20",
+    "report_date": "2022-08-29",
+    "cc": "区委教育工委",
 }
 
 CODE_HELP: dict[type[Enum], dict[str, tuple[str, str]]] = {

@@ -22,9 +22,9 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.data import Scenario
+from planner.data import DocumentSettings, Scenario
 from planner.enums import Role
-from planner.io.schema import SHEET_COLUMNS
+from planner.io.schema import DOCUMENT_KEYS, SHEET_COLUMNS
 from planner.policy import Policy
 
 if TYPE_CHECKING:
@@ -85,6 +85,15 @@ def _policy_rows(policy: Policy) -> list[tuple[object, ...]]:
     ]
 
 
+def _document_rows(documents: DocumentSettings) -> list[tuple[object, ...]]:
+    """The document settings that are set, as settings rows (dates as ISO text)."""
+    return [
+        (key, _cell(getattr(documents, key)))
+        for key in DOCUMENT_KEYS
+        if getattr(documents, key) is not None
+    ]
+
+
 def scenario_rows(scenario: Scenario) -> dict[str, list[tuple[object, ...]]]:
     """The cells of every sheet of ``scenario`` (canonical column order and codes)."""
 
@@ -96,6 +105,7 @@ def scenario_rows(scenario: Scenario) -> dict[str, list[tuple[object, ...]]]:
             ("name", scenario.name),
             ("first_year", scenario.first_year),
             ("horizon", scenario.horizon),
+            *_document_rows(scenario.documents),
         ],
         "policy": _policy_rows(scenario.policy),
         "groups": attrs(scenario.groups, SHEET_COLUMNS["groups"]),

@@ -14,9 +14,11 @@ columns include ``staff_id``, ``school_id`` (the receiving school),
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import astuple, fields
+from dataclasses import astuple, fields, replace
 from enum import Enum
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,12 +44,14 @@ from planner.io.xlsx import (
     style_header,
     write_cell,
 )
+from planner.report import zh
 from planner.report.tables import (
     BySchoolRow,
     ChangeRow,
     ConflictRow,
     CoverageRow,
     EvaluationRow,
+    ReportTables,
     RosterRow,
     RuleCheckRow,
     StaffRow,
@@ -57,6 +61,7 @@ from planner.report.tables import (
     conflict_rows,
     summary_rows,
 )
+from planner.report.tables.common import group_name
 from planner.results import AuditReport, SolveResult, SolveStatus
 
 if TYPE_CHECKING:
@@ -202,6 +207,16 @@ SUMMARY_ITEMS: dict[str, tuple[str, str]] = {
     "horizon": ("horizon", "规划年数"),
     "status": ("status", "求解状态"),
     "objective": ("{arg}", "{arg}"),
+    "made": ("made", "制表日期"),
+    "version": ("planner version", "程序版本"),
+    "source": ("scenario file", "方案文件"),
+    "need_total": ("need (staff, all years)", "需求人数（各学年合计）"),
+    "covered_total": ("covered", "已覆盖人数"),
+    "covered_share": ("share covered", "覆盖率"),
+    "lowest_school": ("lowest school", "覆盖率最低的学校"),
+    "people": ("people on exchange", "交流人数"),
+    "cadres": ("cadres on exchange", "其中干部人数"),
+    "group_line": ("group {arg}", "{arg}"),
     "exchanges": ("exchanges", "交流人次"),
     "locked": ("locked_exchanges", "已定交流"),
     "staff_placed": ("staff_placed", "安排交流人数"),
@@ -261,9 +276,12 @@ NOTICE_LABELS: dict[str, tuple[str, str]] = {
         "{scenario}：{group} {school}（{school_id}）交流人员接收通知",
     ),
     "count": ("{n} staff member(s)", "共 {n} 人"),
+    "continued": (" (page {page} of {pages})", "（第 {page} 页，共 {pages} 页）"),
     "sign": (
-        "Receiving school (seal): ____________    Date: ____________",
-        "接收学校（盖章）：____________    日期：____________",
+        "Sending school (seal): __________   Receiving school (seal): __________   "
+        "Education bureau (seal): __________   Date: __________",
+        "派出学校（盖章）：__________　接收学校（盖章）：__________　"
+        "教育行政部门（盖章）：__________　日期：__________",
     ),
 }
 # Columns of a notice block (keys of HEADERS and fields of RosterRow).
@@ -410,10 +428,17 @@ def notice_blocks(scenario: Scenario, rows: Sequence[RosterRow]) -> list[list[Ro
     ]
 
 
+# Staff listed on one printed page of the notices sheet: a block longer than
+# this goes on over pages that each repeat the school's title and the header
+# row (a sheet has one set of print-title rows, so each page is made whole).
+NOTICE_ROWS_PER_PAGE = 20
+
+
 def _write_notices(
     wb: Workbook, scenario: Scenario, lang: str, rows: Sequence[RosterRow]
 ) -> Worksheet:
-    """One block per receiving school, a page break after each block."""
+    """One block per receiving school, each printed page of it with the
+    school's title and the header row; a page break after each page."""
     ws = wb.create_sheet(sheet_name("notices", lang))
     ncols = len(NOTICE_COLUMNS)
     widths = [display_width(header(c, lang)) for c in NOTICE_COLUMNS]
@@ -426,31 +451,38 @@ def _write_notices(
             school_id=first.school_id,
             group=first.group or "",
         )
-        write_cell(ws, r, 1, title)
-        ws.cell(r, 1).font = NOTICE_TITLE_FONT
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-        r += 1
-        write_cell(ws, r, 1, _pick(NOTICE_LABELS["count"], lang).format(n=len(block)))
-        r += 1
-        for c, key in enumerate(NOTICE_COLUMNS, start=1):
-            write_cell(ws, r, c, header(key, lang))
-            cell = ws.cell(r, c)
-            cell.font = NOTICE_HEAD_FONT
-            cell.fill = HEADER_FILL
-            cell.border = THIN_BOX
-        r += 1
-        for row in block:
-            for c, key in enumerate(NOTICE_COLUMNS, start=1):
-                value = _format(getattr(row, key), lang, key)
-                write_cell(ws, r, c, value, text=key in TEXT_FIELDS)
-                ws.cell(r, c).border = THIN_BOX
-                widths[c - 1] = max(widths[c - 1], display_width(value))
+        pages = [
+            block[i : i + NOTICE_ROWS_PER_PAGE] for i in range(0, len(block), NOTICE_ROWS_PER_PAGE)
+        ]
+        for number, page in enumerate(pages, start=1):
+            more = _pick(NOTICE_LABELS["continued"], lang).format(page=number, pages=len(pages))
+            write_cell(ws, r, 1, title)
+            ws.cell(r, 1).font = NOTICE_TITLE_FONT
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
             r += 1
-        r += 1
-        write_cell(ws, r, 1, _pick(NOTICE_LABELS["sign"], lang))
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-        ws.row_breaks.append(Break(id=r))
-        r += 2
+            count = _pick(NOTICE_LABELS["count"], lang).format(n=len(block))
+            write_cell(ws, r, 1, count + (more if len(pages) > 1 else ""))
+            r += 1
+            for c, key in enumerate(NOTICE_COLUMNS, start=1):
+                write_cell(ws, r, c, header(key, lang))
+                cell = ws.cell(r, c)
+                cell.font = NOTICE_HEAD_FONT
+                cell.fill = HEADER_FILL
+                cell.border = THIN_BOX
+            r += 1
+            for row in page:
+                for c, key in enumerate(NOTICE_COLUMNS, start=1):
+                    value = _format(getattr(row, key), lang, key)
+                    write_cell(ws, r, c, value, text=key in TEXT_FIELDS)
+                    ws.cell(r, c).border = THIN_BOX
+                    widths[c - 1] = max(widths[c - 1], display_width(value))
+                r += 1
+            if number == len(pages):
+                r += 1
+                write_cell(ws, r, 1, _pick(NOTICE_LABELS["sign"], lang))
+                ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+            ws.row_breaks.append(Break(id=r))
+            r += 2
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = min(40.0, max(8.0, width + 3.0))
     return ws
@@ -460,7 +492,24 @@ def _summary_label(row: SummaryRow, lang: str) -> str:
     arg = row.arg or ""
     if row.item == "objective" or row.item.startswith("level_"):
         arg = OBJECTIVE_ZH.get(arg, arg) if lang == "zh" else arg
+    elif row.item in ("violation", "shortfall") and lang == "zh" and arg:
+        arg = zh.rule_text(arg)
     return _pick(SUMMARY_ITEMS[row.item], lang).format(arg=arg).strip()
+
+
+def about_rows(source: str | None, today: dt.date | None = None) -> list[SummaryRow]:
+    """When the workbook was made, by which version, from which scenario file."""
+    try:
+        version = metadata.version("teacher-rotation-planner")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    rows = [
+        SummaryRow("made", None, (today or dt.date.today()).isoformat()),
+        SummaryRow("version", None, version),
+    ]
+    if source:
+        rows.append(SummaryRow("source", None, source))
+    return rows
 
 
 def _write_summary(wb: Workbook, lang: str, rows: Sequence[SummaryRow]) -> Worksheet:
@@ -470,6 +519,8 @@ def _write_summary(wb: Workbook, lang: str, rows: Sequence[SummaryRow]) -> Works
     for r, row in enumerate(rows, start=2):
         write_cell(ws, r, 1, _summary_label(row, lang))
         write_cell(ws, r, 2, _format(row.value, lang))
+        if row.item == "covered_share" and row.value is not None:
+            ws.cell(r, 2).number_format = PERCENT_FORMAT
         if (row.item == "audit_valid" and row.value is False) or row.item == "violation":
             fill_row(ws, r, 2, VIOLATION_FILL)
     _finish(ws, 2)
@@ -495,8 +546,14 @@ def write_roster(
     report: AuditReport,
     lang: str = "zh",
     changes: Sequence[Change] | None = None,
+    source: str | None = None,
 ) -> None:
     """Write the roster workbook of ``result.plan`` (audited by ``report``) to ``path``.
+
+    ``source`` (the scenario's file name) goes into the summary with the
+    date and the planner's version. In Chinese, rule ids are shown with
+    their Chinese names and every note, reason and violation is a Chinese
+    sentence made from its fields (:mod:`planner.report.zh`).
 
     With ``changes`` (a replan), a last sheet ``changes`` lists them.
 
@@ -510,8 +567,12 @@ def write_roster(
     """
     _check_lang(lang)
     tables = build_tables(scenario, result, report, lang)
+    summary = [*about_rows(source), *tables.summary]
+    if lang == "zh":
+        tables = _chinese(scenario, tables, report)
+        summary = [*about_rows(source), *tables.summary]
     wb = _new_workbook()
-    _write_summary(wb, lang, tables.summary)
+    _write_summary(wb, lang, summary)
     _write_sheet(wb, "roster", lang, RosterRow, tables.roster)
     _write_sheet(wb, "by_school", lang, BySchoolRow, tables.by_school)
     _write_sheet(
@@ -535,7 +596,10 @@ def write_roster(
     _write_sheet(wb, "evaluation", lang, EvaluationRow, tables.evaluation)
     _write_notices(wb, scenario, lang, tables.roster)
     if changes is not None:
-        _write_sheet(wb, "changes", lang, ChangeRow, change_rows(scenario, changes))
+        rows = change_rows(scenario, changes)
+        if lang == "zh":
+            rows = [replace(r, kind=zh.CHANGE_KINDS.get(r.kind, r.kind)) for r in rows]
+        _write_sheet(wb, "changes", lang, ChangeRow, rows)
     _page_setup(wb, scenario, lang)
     save_atomic(wb, path)
 
@@ -546,6 +610,7 @@ def write_diagnosis(
     result: SolveResult,
     conflicts: Sequence[Conflict],
     lang: str = "zh",
+    source: str | None = None,
 ) -> None:
     """Write a workbook for a solve without a plan: summary and conflicts.
 
@@ -553,13 +618,65 @@ def write_diagnosis(
     """
     _check_lang(lang)
     wb = _new_workbook()
-    _write_summary(wb, lang, summary_rows(scenario, result, None))
-    _write_sheet(
-        wb,
-        "conflicts",
-        lang,
-        ConflictRow,
-        conflict_rows(scenario, conflicts),
-    )
+    _write_summary(wb, lang, [*about_rows(source), *summary_rows(scenario, result, None)])
+    rows = conflict_rows(scenario, conflicts)
+    if lang == "zh":
+        rows = [_chinese_conflict(scenario, row, c) for row, c in zip(rows, conflicts, strict=True)]
+    _write_sheet(wb, "conflicts", lang, ConflictRow, rows)
     _page_setup(wb, scenario, lang)
     save_atomic(wb, path)
+
+
+# ---------------------------------------------------------------------------
+# Chinese: the texts made from fields (planner.report.zh)
+# ---------------------------------------------------------------------------
+
+
+def _chinese(scenario: Scenario, tables: ReportTables, report: AuditReport) -> ReportTables:
+    """``tables`` with every rule id named in Chinese beside it and every
+    note, reason and violation a Chinese sentence."""
+    violations = iter(report.violations)
+    summary = []
+    for row in tables.summary:
+        if row.item == "violation" and row.arg is not None:
+            v = next(violations, None)
+            row = replace(row, value=zh.violation_text(scenario, v) if v else row.value)
+        elif row.item == "shortfall":
+            row = replace(row, value=str(row.value).replace(":", "：不足"))
+        summary.append(row)
+    return replace(
+        tables,
+        summary=summary,
+        coverage=[replace(r, reason=zh.codes_text(r.reason)) for r in tables.coverage],
+        rule_checks=[
+            replace(r, rule=zh.rule_text(r.rule), note=zh.check_note(scenario, r))
+            for r in tables.rule_checks
+        ],
+        staff=[replace(r, reasons=zh.codes_text(r.reasons)) for r in tables.staff],
+    )
+
+
+def _chinese_conflict(scenario: Scenario, row: ConflictRow, conflict: Conflict) -> ConflictRow:
+    rules = zh.codes_text(conflict.rules)
+    numbers = ""
+    if conflict.required is not None and conflict.possible is not None:
+        numbers = f"：需要 {conflict.required}，最多可达 {conflict.possible}"
+    instances = "; ".join(
+        " ".join(
+            str(x)
+            for x in (
+                zh.rule_text(i.rule),
+                group_name(scenario, i.group_id),
+                f"{i.year} 学年" if i.year is not None else None,
+                i.scope,
+            )
+            if x
+        )
+        for i in conflict.instances
+    )
+    return replace(
+        row,
+        rules=rules,
+        message=f"{rules} 不能同时满足{numbers}",
+        instances=instances,
+    )

@@ -79,7 +79,7 @@ def build_tables(
     """Every table of the roster workbook for ``result.plan``."""
     plan = result.plan
     return ReportTables(
-        summary=summary_rows(scenario, result, report),
+        summary=summary_rows(scenario, result, report, lang),
         roster=roster_rows(scenario, plan),
         by_school=by_school_rows(scenario, plan),
         coverage=coverage_rows(scenario, plan, report, lang),

@@ -4,6 +4,7 @@ and the conflict and change sheets of a diagnosis or a replan."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from planner.analysis.replan import Change
@@ -16,6 +17,7 @@ from planner.report.tables.common import (
     school_name,
     serving_at,
 )
+from planner.report.tables.headline import GroupHeadline, headline
 from planner.report.tables.rows import (
     BySchoolRow,
     ChangeRow,
@@ -33,6 +35,8 @@ __all__ = [
     "by_school_rows",
     "change_rows",
     "conflict_rows",
+    "group_line",
+    "headline_rows",
     "roster_rows",
     "staff_rows",
     "summary_rows",
@@ -143,10 +147,54 @@ def staff_rows(scenario: Scenario, plan: Plan) -> list[StaffRow]:
 _MAX_VIOLATIONS_LISTED = 50
 
 
-def summary_rows(
-    scenario: Scenario, result: SolveResult, report: AuditReport | None = None
+def headline_rows(
+    scenario: Scenario, plan: Plan, report: AuditReport, lang: str = "en"
 ) -> list[SummaryRow]:
-    """Scenario, status, objective values, levels, audit verdict, messages."""
+    """The head of section's figures: need, covered, share, the lowest school,
+    people and cadres; then one line per group."""
+    head = headline(scenario, plan, report)
+    total = head.total
+    rows = [
+        SummaryRow("need_total", None, total.need),
+        SummaryRow("covered_total", None, total.covered),
+        SummaryRow("covered_share", None, total.share),
+        SummaryRow("lowest_school", None, _lowest(total.lowest_school, total.lowest_share)),
+        SummaryRow("people", None, total.people),
+        SummaryRow("cadres", None, total.cadres),
+    ]
+    rows.extend(SummaryRow("group_line", g.name, group_line(g, lang)) for g in head.groups)
+    return rows
+
+
+def _lowest(name: str | None, share: Decimal | None) -> str:
+    if name is None:
+        return ""
+    return f"{name} {share * 100:.1f}%" if share is not None else name
+
+
+def group_line(g: GroupHeadline, lang: str = "en") -> str:
+    """One group's figures as one line."""
+    share = f"{g.share * 100:.1f}%" if g.share is not None else "-"
+    lowest = _lowest(g.lowest_school, g.lowest_share)
+    if lang == "zh":
+        return (
+            f"需求 {g.need}，覆盖 {g.covered}（{share}），最低 {lowest or '无'}；"
+            f"交流 {g.exchanges} 人次，{g.people} 人，其中干部 {g.cadres} 人"
+        )
+    return (
+        f"need {g.need}, covered {g.covered} ({share}), lowest {lowest or '-'}; "
+        f"{g.exchanges} exchanges, {g.people} people, {g.cadres} cadres"
+    )
+
+
+def summary_rows(
+    scenario: Scenario,
+    result: SolveResult,
+    report: AuditReport | None = None,
+    lang: str = "en",
+) -> list[SummaryRow]:
+    """Scenario, status, objective values, the headline figures (with a
+    report), levels, audit verdict, messages."""
     plan = result.plan
     locked = locked_keys(scenario)
     rows = [
@@ -158,6 +206,8 @@ def summary_rows(
     ]
     for key, value in result.objective.items():
         rows.append(SummaryRow("objective", key, value))
+    if report is not None:
+        rows.extend(headline_rows(scenario, plan, report, lang))
     rows.append(SummaryRow("exchanges", None, len(plan.exchanges)))
     rows.append(SummaryRow("locked", None, sum(1 for e in plan.exchanges if e.key() in locked)))
     rows.append(SummaryRow("staff_placed", None, len({e.staff_id for e in plan.exchanges})))

@@ -79,6 +79,13 @@ NOTES: dict[str, tuple[str, str]] = {
 }
 
 
+def _codes(codes: Iterable[str], lang: str) -> str:
+    """Rule ids as listed in a note: ``AGE,LEVEL``, in Chinese ``年龄 AGE、水平 LEVEL``."""
+    if lang == "zh":
+        return "、".join(Rule(c).label if c in Rule.__members__.values() else c for c in codes)
+    return ",".join(codes)
+
+
 def note(lang: str, key: str, **values: object) -> str:
     en, zh = NOTES[key]
     return (zh if lang == "zh" else en).format(**values)
@@ -227,7 +234,9 @@ def _nobody_note(gap: _Gap, candidates: list[Staff]) -> str | None:
 def _no_eligible_note(gap: _Gap, n: int, blocked: dict[str, list[str]]) -> str:
     """Every candidate is ineligible: who, by which rules."""
     need = gap.cov.need
-    who = listed_text([f"{sid} {','.join(codes)}" for sid, codes in sorted(blocked.items())])
+    who = listed_text(
+        [f"{sid} {_codes(codes, gap.lang)}" for sid, codes in sorted(blocked.items())]
+    )
     return gap.note(
         "no_eligible",
         n=n,
