@@ -109,9 +109,12 @@ def explain(
         fail_input(exc)
     if staff_id not in loaded.staff_by_id:
         raise InputError(f"staff_id {staff_id!r} is not on the staff sheet of {scenario}")
-    result = api.explain(
-        loaded, the_plan, staff_id, SolveParams(time_limit=time_limit, workers=workers)
-    )
+    try:
+        result = api.explain(
+            loaded, the_plan, staff_id, SolveParams(time_limit=time_limit, workers=workers)
+        )
+    except ScenarioError as exc:  # numbers beyond what the solver holds exactly
+        fail_input(exc)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return

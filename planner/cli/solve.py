@@ -93,7 +93,10 @@ def solve(
     if not quiet:
         stderr(f"solving {loaded.name} ({len(loaded.staff)} staff, {loaded.horizon} years)")
     params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet, relaxed)
-    outcome = api.solve_scenario(loaded, params)
+    try:
+        outcome = api.solve_scenario(loaded, params)
+    except ScenarioError as exc:  # numbers beyond what the solver holds exactly
+        fail_input(exc)
     written = api.write_outputs(outcome, roster=roster, json_path=json_path, lang=lang)
     _print_summary(outcome.result, outcome.report, written, outcome.conflicts)
     if db is not None:
@@ -174,7 +177,7 @@ def replan(
     params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet)
     try:
         done = api.replan_scenario(loaded, previous_plan, from_year, params)
-    except ValueError as exc:
+    except (ScenarioError, ValueError) as exc:
         fail_input(exc)
     for message in done.prepared.messages:
         click.echo(f"note: {message}")

@@ -25,6 +25,7 @@ from planner.model.objective import FAIR_SCALE, as_fraction
 from planner.model.params import SolveParams
 from planner.model.pool import Runner
 from planner.model.quantities import exact_decimal, split_fund, time_and_work_shares
+from planner.model.ranges import range_problems
 from planner.results import LevelResult, SolveResult, SolveStatus
 
 
@@ -283,7 +284,9 @@ def fund_hint(
     within = None
     if shares:
         bounded = [replace(g, budget=b) for g, b in zip(groups, shares, strict=True)]
-        within = _hint_pass(stages, bounded, runner)
+        # The shares' decimals may need larger integers than the whole's.
+        if not any(range_problems(b, ("COVER",)) for b in bounded):
+            within = _hint_pass(stages, bounded, runner)
     if log is not None:
         took = time.perf_counter() - started
         if within is None:
