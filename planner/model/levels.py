@@ -394,7 +394,9 @@ def _complete(part: Part, planned: set[Exchange], levels: Sequence[str]) -> list
 def _current(part: Part, goal: Goal) -> tuple[int, int]:
     """The best value of ``goal`` for the part's current plan, and its bound."""
     assert part.chosen is not None
-    _, copy, solver = _solve_fixed(part, part.chosen, goal)
+    status, copy, solver = _solve_fixed(part, part.chosen, goal)
+    if not status.has_plan:  # the plan's own decisions always make a plan
+        raise RuntimeError(f"{goal.name}: the plan so far has no value ({status.value})")
     return solver.value(goal.expr), exact_bound(solver, copy)
 
 
