@@ -26,7 +26,9 @@ from planner.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_NO_PLAN,
     EXIT_OK,
+    EXIT_TERMINATED,
     EXIT_VIOLATIONS,
+    exit_on_sigterm,
 )
 from planner.cli.generate import generate
 from planner.cli.notices import notices
@@ -42,6 +44,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_NO_PLAN",
     "EXIT_OK",
+    "EXIT_TERMINATED",
     "EXIT_VIOLATIONS",
     "main",
 ]
@@ -56,6 +59,7 @@ def main() -> None:
     policy's rules (rule ids as in docs/rules.zh.md) and writes an audited
     roster. Without a SCENARIO, commands use the built-in Taishan scenario.
     """
+    exit_on_sigterm()
 
 
 for _command in (

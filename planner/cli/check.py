@@ -121,9 +121,12 @@ def explain(
     if len(found) > 1:
         people = ", ".join(f"{i} {loaded.staff_by_id[i].school_id}" for i in found)
         raise InputError(f"{staff!r} names {len(found)} staff: {people}; give the staff_id")
-    result = api.explain(
-        loaded, the_plan, found[0], SolveParams(time_limit=time_limit, workers=workers), lang
-    )
+    try:
+        result = api.explain(
+            loaded, the_plan, found[0], SolveParams(time_limit=time_limit, workers=workers), lang
+        )
+    except ScenarioError as exc:  # numbers beyond what the solver holds exactly
+        fail_input(exc)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return

@@ -13,7 +13,9 @@ Exit codes (also in the README):
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -33,9 +35,11 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_NO_PLAN",
     "EXIT_OK",
+    "EXIT_TERMINATED",
     "EXIT_VIOLATIONS",
     "InputError",
     "exit_for",
+    "exit_on_sigterm",
     "fail_input",
     "force_option",
     "gap_option",
@@ -63,6 +67,7 @@ EXIT_NO_PLAN = 4
 EXIT_INTERNAL = 5
 EXIT_SUPERSEDED = 6  # planner publish: someone else published first; reload
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -77,6 +82,20 @@ class InputError(click.ClickException):
 def fail_input(exc: ScenarioError | ValueError) -> NoReturn:
     """Report an unusable input as an :class:`InputError` (exit 2)."""
     raise InputError(str(exc)) from None
+
+
+def exit_on_sigterm() -> None:
+    """Let SIGTERM end a command the way Ctrl-C does, with exit code 143: the
+    exception unwinds the command, so a solve's pool stops its solver
+    processes (:class:`planner.model.pool.Runner`) and no output is half
+    written, instead of the process vanishing and leaving them behind."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    click.echo("收到 SIGTERM，已停止。", err=True)
+    raise SystemExit(EXIT_TERMINATED)
 
 
 def stderr(message: str) -> None:

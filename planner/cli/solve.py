@@ -94,7 +94,10 @@ def solve(
     params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet, relaxed)
     if roster is None and json_path is None:
         roster, json_path = api.default_outputs(scenario)
-    outcome = api.solve_scenario(loaded, params)
+    try:
+        outcome = api.solve_scenario(loaded, params)
+    except ScenarioError as exc:  # numbers beyond what the solver holds exactly
+        fail_input(exc)
     written = api.write_outputs(
         outcome,
         roster=roster,
@@ -181,7 +184,7 @@ def replan(
     params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet)
     try:
         done = api.replan_scenario(loaded, previous_plan, from_year, params, lang)
-    except ValueError as exc:
+    except (ScenarioError, ValueError) as exc:
         fail_input(exc)
     for message in done.prepared.messages:
         click.echo(f"note: {message}")

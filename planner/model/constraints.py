@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
 from planner.data import Scenario
 from planner.model import domain
-from planner.model.quantities import money_scale, quota_base, required_count
+from planner.model.quantities import budget_weights, quota_base, required_count
 from planner.model.variables import Candidate, Variables
 from planner.rules import Rule
 
@@ -47,7 +48,7 @@ class Posted:
     instance: RuleInstance
     switch: cp_model.IntVar | None  # assumption literal (track mode)
     shortfall: cp_model.IntVar | None  # slack (relaxed rules)
-    scale: int = 1  # unit of the shortfall (money is scaled to integers)
+    scale: Fraction = Fraction(1)  # shortfall / scale in the rule's unit (money is scaled)
 
 
 class Constraints:
@@ -86,7 +87,7 @@ class Constraints:
         instance: RuleInstance,
         ct: cp_model.Constraint,
         shortfall: cp_model.IntVar | None = None,
-        scale: int = 1,
+        scale: Fraction = Fraction(1),
     ) -> None:
         switch = None
         if self.track:
@@ -112,7 +113,7 @@ class Constraints:
         expr: cp_model.LinearExpr,
         limit: int,
         most: int,
-        scale: int = 1,
+        scale: Fraction = Fraction(1),
     ) -> None:
         """expr <= limit, or expr - excess <= limit where relaxed (``most``: expr's upper bound)."""
         if instance.rule in self.relax:
@@ -399,23 +400,20 @@ class Constraints:
         """BUDGET: each year with a budget row, the exchange cost stays within the fund.
 
         A staff-year costs cost_cadre for middle and senior staff, else
-        cost_teacher; amounts are scaled to integers exactly.
+        cost_teacher; costs and amounts are scaled to integers exactly
+        (:func:`planner.model.quantities.budget_weights`).
         """
         scenario = self.scenario
         policy = scenario.policy
         rows = scenario.budget
         if not rows:
             return
-        scale = money_scale([policy.cost_teacher, policy.cost_cadre, *(b.amount for b in rows)])
-        cost = {
-            True: int(policy.cost_cadre * scale),
-            False: int(policy.cost_teacher * scale),
-        }
+        cost, amounts, scale = budget_weights(policy.cost_teacher, policy.cost_cadre, rows)
         by_year: dict[int, list[Candidate]] = defaultdict(list)
         for cand in self.vars.candidates:
             for year in cand.years():
                 by_year[year].append(cand)
-        for row in rows:
+        for row, amount in zip(rows, amounts, strict=True):
             cands = by_year.get(row.year, [])
             locked = sum(
                 cost[lk.staff.is_cadre] for lk in self.vars.locked if lk.exchange.covers(row.year)
@@ -428,4 +426,4 @@ class Constraints:
             )
             most = locked + sum(cost[c.staff.is_cadre] for c in cands)
             instance = RuleInstance(Rule.BUDGET, None, row.year, None, f"fund {row.amount}")
-            self._at_most(instance, spend, int(row.amount * scale), most, scale)
+            self._at_most(instance, spend, amount, most, scale)

@@ -14,16 +14,18 @@ each stage's tasks (:class:`planner.model.levels.Task`); a
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import replace
-from decimal import Decimal
+from fractions import Fraction
 
 from planner.data import Exchange, Plan, Scenario
 from planner.model.levels import Level, Outcome, Task
-from planner.model.objective import FAIR_SCALE, as_decimal
+from planner.model.objective import FAIR_SCALE, as_fraction
 from planner.model.params import SolveParams
 from planner.model.pool import Runner
-from planner.model.quantities import split_fund, time_and_work_shares
+from planner.model.quantities import exact_decimal, split_fund, time_and_work_shares
+from planner.model.ranges import range_problems
 from planner.results import LevelResult, SolveResult, SolveStatus
 
 
@@ -152,6 +154,9 @@ class Stages:
         result = self.result
         for outcome in outcomes:
             self.work_done += outcome.work_used
+            for message in outcome.messages:
+                if message not in result.messages:
+                    result.messages.append(message)
             if outcome.failed is not None:
                 return outcome.failed
             if outcome.build_seconds and self.last[outcome.index] is None:
@@ -163,9 +168,6 @@ class Stages:
             for level in outcome.levels:
                 if level.name != "FAIR":
                     self.fixed[outcome.index].append((level.name, level.value))
-            for message in outcome.messages:
-                if message not in result.messages:
-                    result.messages.append(message)
         return None
 
     def run(
@@ -241,11 +243,11 @@ def fair_waves(stages: Stages, runner: Runner) -> SolveStatus | None:
 def _cover_share(piece: Scenario, reached: list[Level]) -> int:
     """The part's coverage as a share of its needs, in FAIR units: its
     lowest school ratio cannot exceed that weighted average."""
-    wanted = sum(n.priority * n.count for n in piece.needs if n.count > 0)
+    wanted = sum((Fraction(n.priority) * n.count for n in piece.needs if n.count > 0), Fraction(0))
     cover = [lv for lv in reached if lv.name == "COVER"]
     if not cover or not wanted:
         return FAIR_SCALE
-    return int(FAIR_SCALE * as_decimal(cover[-1].value, cover[-1].scale) / wanted)
+    return math.floor(FAIR_SCALE * as_fraction(cover[-1].value, cover[-1].scale) / wanted)
 
 
 def _lowest_now(outcome: Outcome | None) -> int:
@@ -282,13 +284,17 @@ def fund_hint(
     within = None
     if shares:
         bounded = [replace(g, budget=b) for g, b in zip(groups, shares, strict=True)]
-        within = _hint_pass(stages, bounded, runner)
+        # The shares' decimals may need larger integers than the whole's.
+        if not any(range_problems(b, ("COVER",)) for b in bounded):
+            within = _hint_pass(stages, bounded, runner)
     if log is not None:
         took = time.perf_counter() - started
         if within is None:
             log(f"fund hint: none ({took:.1f}s); the whole model starts on its own")
         else:
-            got = sum(as_decimal(o.levels[0].value, o.levels[0].scale) for o in within)
+            got = exact_decimal(
+                sum((as_fraction(o.levels[0].value, o.levels[0].scale) for o in within), Fraction())
+            )
             log(f"fund hint: coverage {got} from {len(groups)} groups within shares ({took:.1f}s)")
     return tuple(e for o in within for e in o.exchanges) if within else ()
 
@@ -335,12 +341,12 @@ def combine(
         levels = [lv for part in reached for lv in part if lv.name == name]
         if not levels:
             continue
-        values = [as_decimal(lv.value, lv.scale) for lv in levels]
-        bounds = [as_decimal(lv.bound, lv.scale) for lv in levels]
+        values = [as_fraction(lv.value, lv.scale) for lv in levels]
+        bounds = [as_fraction(lv.bound, lv.scale) for lv in levels]
         if name == "FAIR":
             total, total_bound = min(values), min(bounds)
         else:
-            total, total_bound = sum(values, Decimal(0)), sum(bounds, Decimal(0))
+            total, total_bound = sum(values, Fraction()), sum(bounds, Fraction())
         status = (
             SolveStatus.OPTIMAL
             if all(lv.status is SolveStatus.OPTIMAL for lv in levels) and name not in unfinished
@@ -348,4 +354,8 @@ def combine(
         )
         seconds = sum(lv.seconds for lv in levels)
         sense = levels[0].sense
-        result.levels.append(LevelResult(name, sense, total, total_bound, status, seconds))
+        result.levels.append(
+            LevelResult(
+                name, sense, exact_decimal(total), exact_decimal(total_bound), status, seconds
+            )
+        )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
@@ -22,6 +22,7 @@ from planner.data import Exchange, Scenario
 from planner.model.constraints import Constraints
 from planner.model.objective import FAIR_SCALE, Goal, Objective, as_decimal
 from planner.model.params import Logger, SolveParams, make_solver
+from planner.model.quantities import exact_decimal
 from planner.model.variables import Variables
 from planner.results import Shortfall, SolveStatus
 
@@ -71,8 +72,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.offset = offset
 
     def on_solution_callback(self) -> None:
-        value = as_decimal(self.objective_value, self.goal.scale)
-        bound = as_decimal(self.best_objective_bound, self.goal.scale)
+        value = as_decimal(self.value(self.goal.expr), self.goal.scale)
+        bound = as_decimal(round(self.best_objective_bound), self.goal.scale)
         self.log(
             f"  [{self.label}] {self.offset + self.wall_time:6.1f}s  best {value}  bound {bound}"
         )
@@ -156,13 +157,13 @@ class Part:
         if not status.has_plan:
             return status, 0, 0
         self._keep(solver)
-        value = round(solver.objective_value)
+        value = solver.value(goal.expr)
         if status is not SolveStatus.OPTIMAL:
             # A plan stopped by the time limit may leave helper variables
             # (covered units, the fairness floor) short of what its decisions
             # earn: report the plan's true value.
             value = _current(self, goal)[0]
-        return status, value, round(solver.best_objective_bound)
+        return status, value, exact_bound(solver, model)
 
     def lowest_ratio(self) -> int | None:
         """The plan's lowest coverage ratio among member schools with needs,
@@ -230,7 +231,7 @@ class Level:
     status: SolveStatus
     value: int
     bound: int
-    scale: int
+    scale: Fraction  # value / scale is the goal in its own unit
     seconds: float
 
 
@@ -326,6 +327,15 @@ def _optimise_level(
     status, value, bound = part.optimise(goal, time_left, say, time.time() - task.origin)
     if status is SolveStatus.UNKNOWN and part.chosen is None:
         status, value, bound = _rescue(task, part, name, goal, time_left, say, status)
+    if status is SolveStatus.MODEL_INVALID:
+        # Never kept as "no better plan in time": the scenario's numbers
+        # passed planner.model.ranges, so this is a defect to report.
+        detail = part.built.model.validate()
+        outcome.messages.append(
+            f"{name}：求解器拒绝了模型（{detail}），因此不给出方案；这是程序缺陷，请报告。"
+        )
+        outcome.failed = status
+        return None
     if not status.has_plan and part.chosen is None:
         outcome.failed = status
         return None
@@ -377,20 +387,22 @@ def _complete(part: Part, planned: set[Exchange], levels: Sequence[str]) -> list
     planned = planned - {lk.exchange for lk in part.built.variables.locked}
     chosen = [cand.exchange() in planned for cand in part.built.variables.candidates]
     goal = next((g for name in levels if (g := part.goal(name)) is not None), None)
-    status, solver = _solve_fixed(part, chosen, goal)
+    status, _, solver = _solve_fixed(part, chosen, goal)
     return list(solver.response_proto.solution) if status.has_plan else None
 
 
 def _current(part: Part, goal: Goal) -> tuple[int, int]:
     """The best value of ``goal`` for the part's current plan, and its bound."""
     assert part.chosen is not None
-    _, solver = _solve_fixed(part, part.chosen, goal)
-    return round(solver.objective_value), round(solver.best_objective_bound)
+    status, copy, solver = _solve_fixed(part, part.chosen, goal)
+    if not status.has_plan:  # the plan's own decisions always make a plan
+        raise RuntimeError(f"{goal.name}: the plan so far has no value ({status.value})")
+    return solver.value(goal.expr), exact_bound(solver, copy)
 
 
 def _solve_fixed(
     part: Part, chosen: Sequence[bool], goal: Goal | None
-) -> tuple[SolveStatus, cp_model.CpSolver]:
+) -> tuple[SolveStatus, cp_model.CpModel, cp_model.CpSolver]:
     """The part's model with every decision fixed to ``chosen`` and ``goal``
     optimised over the helper variables alone (covered units, the fairness
     floor), which is immediate; in a copy, the model itself is left as is."""
@@ -403,7 +415,17 @@ def _solve_fixed(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 10
-    return STATUS[solver.solve(copy)], solver
+    return STATUS[solver.solve(copy)], copy, solver
+
+
+def exact_bound(solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
+    """The solver's proven bound on the objective of ``model``, exactly: the
+    integer bound CP-SAT keeps inside (its float ``best_objective_bound``
+    rounds beyond 2^53), with the objective's offset and sense put back."""
+    objective = model.proto.objective
+    sense = -1 if objective.scaling_factor < 0 else 1
+    inner = solver.response_proto.inner_objective_lower_bound
+    return sense * (inner + round(objective.offset))
 
 
 def _shortfalls(built: BuiltModel, solution: Sequence[int]) -> list[Shortfall]:
@@ -421,7 +443,7 @@ def _shortfalls(built: BuiltModel, solution: Sequence[int]) -> list[Shortfall]:
                     inst.group_id,
                     inst.year,
                     inst.scope,
-                    Decimal(amount) / Decimal(posted.scale),
+                    exact_decimal(Fraction(amount) / posted.scale),
                 )
             )
     return out

@@ -10,7 +10,11 @@ A relaxed run puts SHORTFALL (staff missing from relaxed count rules) and
 OVERSPEND (money over relaxed BUDGET rows) first.
 
 Each goal is an integer expression with a ``scale``: value / scale is the
-goal in its own unit (priorities and money may have decimals).
+goal in its own unit, exactly. Priorities and money are exact decimals; each
+goal turns them into the smallest exact integers
+(:func:`planner.model.quantities.integer_weights`), and
+:mod:`planner.model.ranges` refuses a scenario whose integers CP-SAT could not
+hold before any model is built.
 """
 
 from __future__ import annotations
@@ -18,12 +22,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
 from planner.data import Need
 from planner.model.constraints import Constraints
-from planner.model.quantities import money_scale
+from planner.model.quantities import (
+    cost_weights,
+    exact_decimal,
+    priority_weights,
+    school_weights,
+)
 from planner.model.variables import Variables
 from planner.rules import Rule
 
@@ -35,7 +45,7 @@ class Goal:
     name: str
     sense: str  # "max" or "min"
     expr: cp_model.LinearExprT
-    scale: int
+    scale: Fraction  # expr / scale is the goal in its own unit
     upper: int  # a bound on |expr|, for display and sanity
 
 
@@ -57,7 +67,7 @@ class Objective:
         self.model = variables.model
         self.scenario = variables.scenario
         self.constraints = constraints
-        self.priority_scale = money_scale(n.priority for n in self.scenario.needs)
+        self.priority_weights, self.priority_scale = priority_weights(self.scenario.needs)
         self.need_terms: list[NeedTerm] = self._need_terms()
 
     def _need_terms(self) -> list[NeedTerm]:
@@ -73,7 +83,7 @@ class Objective:
             covered = self.model.new_int_var(0, top, label)
             if top > 0:
                 self.model.add(covered <= cp_model.LinearExpr.sum([c.var for c in cands]) + locked)
-            weight = int(need.priority * self.priority_scale)
+            weight = self.priority_weights[index]
             terms.append(NeedTerm(index, need, covered, weight))
         return terms
 
@@ -110,13 +120,14 @@ class Objective:
         if not by_school:
             return None
         z = self.model.new_int_var(0, FAIR_SCALE, "fair_min_ratio")
+        weights = school_weights(self.scenario.needs)
         for school_id, terms in sorted(by_school.items()):
-            wanted = sum(t.weight * t.need.count for t in terms)
-            covered = cp_model.LinearExpr.weighted_sum(
-                [t.covered for t in terms], [t.weight for t in terms]
-            )
+            # A school's ratio is the same with its weights in lowest terms.
+            weight = [weights[school_id][t.index] for t in terms]
+            wanted = sum(w * t.need.count for w, t in zip(weight, terms, strict=True))
+            covered = cp_model.LinearExpr.weighted_sum([t.covered for t in terms], weight)
             self.model.add(z * wanted <= FAIR_SCALE * covered).with_name(f"fair[{school_id}]")
-        return Goal("FAIR", "max", z, FAIR_SCALE, FAIR_SCALE)
+        return Goal("FAIR", "max", z, Fraction(FAIR_SCALE), FAIR_SCALE)
 
     def prefer(self) -> Goal | None:
         """PREFER: volunteers first, preferred schools honoured, staff who need
@@ -138,19 +149,17 @@ class Objective:
                 xs.append(cand.var)
         if not xs:
             return None
-        return Goal("PREFER", "min", cp_model.LinearExpr.weighted_sum(xs, coefs), 1, sum(coefs))
+        expr = cp_model.LinearExpr.weighted_sum(xs, coefs)
+        return Goal("PREFER", "min", expr, Fraction(1), sum(coefs))
 
     def cost(self) -> Goal | None:
         """COST: money spent on decided exchanges, every year of each."""
         policy = self.scenario.policy
         if policy.cost_teacher == 0 and policy.cost_cadre == 0:
             return None
-        scale = money_scale([policy.cost_teacher, policy.cost_cadre])
+        cost, scale = cost_weights(policy)
         xs = [c.var for c in self.vars.candidates]
-        coefs = [
-            int(policy.cost_per_year(c.staff.is_cadre) * scale) * c.length
-            for c in self.vars.candidates
-        ]
+        coefs = [cost[c.staff.is_cadre] * c.length for c in self.vars.candidates]
         return Goal("COST", "min", cp_model.LinearExpr.weighted_sum(xs, coefs), scale, sum(coefs))
 
     def stable(self) -> Goal | None:
@@ -167,7 +176,8 @@ class Objective:
         new = [c.var for c in self.vars.candidates if c.exchange() not in published]
         impossible = len(published) - len(kept)  # no longer allowed by the rules
         expr = cp_model.LinearExpr.sum(new) - cp_model.LinearExpr.sum(kept) + len(published)
-        return Goal("STABLE", "min", expr, 1, len(published) + len(new) + impossible)
+        upper = len(published) + len(new) + impossible
+        return Goal("STABLE", "min", expr, Fraction(1), upper)
 
     def shortfall(self) -> Goal | None:
         """SHORTFALL: total staff by which relaxed count rules (quotas,
@@ -194,6 +204,11 @@ class Objective:
         return Goal(name, "min", expr, scale, 0)
 
 
-def as_decimal(value: float, scale: int) -> Decimal:
-    """An integer objective value in its goal's unit."""
-    return Decimal(round(value)) / Decimal(scale)
+def as_fraction(value: int, scale: Fraction) -> Fraction:
+    """An integer objective value in its goal's unit, exactly."""
+    return Fraction(value) / scale
+
+
+def as_decimal(value: int, scale: Fraction) -> Decimal:
+    """An integer objective value in its goal's unit, as an exact decimal."""
+    return exact_decimal(as_fraction(value, scale))

@@ -4,14 +4,22 @@ Results never depend on which: every task is solved on its own
 (:func:`planner.model.levels.run_task`). Processes that fail to start or die
 fall back to solving in this process, with the same tasks and so the same
 plan.
+
+A worker process ends when the process that started it ends, whatever the
+signal (:func:`stop_with_parent`): a solve killed by SIGKILL leaves no solver
+behind holding its caller's pipes open.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import multiprocessing.context
 import os
+import signal
+import sys
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
@@ -41,7 +49,10 @@ class Runner:
     def __enter__(self) -> Runner:
         if self.processes > 1:
             self.pool = ProcessPoolExecutor(
-                max_workers=self.processes, mp_context=_process_context()
+                max_workers=self.processes,
+                mp_context=_process_context(),
+                initializer=stop_with_parent,
+                initargs=(os.getpid(),),
             )
         return self
 
@@ -93,6 +104,56 @@ def _process_context() -> multiprocessing.context.BaseContext:
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
+
+
+# Linux prctl(2) option: the signal a process gets when its parent dies.
+PR_SET_PDEATHSIG = 1
+WATCH_SECONDS = 0.25
+
+
+def stop_with_parent(parent: int) -> None:
+    """In a worker process (a pool's ``initializer``): end when the process
+    ``parent`` that started the pool ends, whatever ended it.
+
+    On Linux the kernel sends SIGKILL when the parent dies (PR_SET_PDEATHSIG);
+    everywhere a watch thread ends the worker once it is handed to another
+    parent or ``parent`` is gone (a forkserver's workers are its children,
+    not the caller's). A solve stopped by SIGINT or SIGTERM shuts its pool
+    down in order (:meth:`Runner.__exit__`); this is for the signals nobody
+    can catch.
+    """
+    # A forked worker inherits the caller's SIGTERM handler (the CLI's); the
+    # pool stops its workers with SIGTERM, which must end them at once.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watch thread below still ends the worker
+    adopted_by = os.getppid()
+    if not _alive(parent):  # the parent died before the death signal was set
+        os._exit(1)
+    watch = threading.Thread(
+        target=_watch_parent, args=(parent, adopted_by), name="parent-watch", daemon=True
+    )
+    watch.start()
+
+
+def _watch_parent(parent: int, adopted_by: int) -> None:
+    while os.getppid() == adopted_by and _alive(parent):
+        time.sleep(WATCH_SECONDS)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # alive, someone else's
+    return True
 
 
 def default_processes(parts: int) -> int:

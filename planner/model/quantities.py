@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, Decimal, Inexact, localcontext
+from fractions import Fraction
 
-from planner.data import BudgetRow, Exchange, Scenario, Staff
+from planner.data import BudgetRow, Exchange, Need, Scenario, Staff
 from planner.model import domain
+from planner.policy import Policy
 from planner.rules import Rule
 
 
@@ -45,6 +47,78 @@ def money_scale(values: Iterable[Decimal]) -> int:
         if isinstance(exponent, int) and exponent < 0:
             digits = max(digits, -exponent)
     return 10**digits
+
+
+# CP-SAT (cp_model_checker.cc, PossibleIntegerOverflow) refuses a model in
+# which any linear expression could reach beyond +-(2^63 - 1) / 2, summing
+# |coefficient| x the largest value of each variable; variable domains must
+# stay within the same range.
+CP_SAT_LIMIT = (2**63 - 1) // 2
+
+
+def integer_weights(values: Sequence[Decimal]) -> tuple[list[int], Fraction]:
+    """Exact integers proportional to ``values`` and the scale between them:
+    ``values[i] == weights[i] / scale``. The values are multiplied by the
+    least common denominator of their exact fractions and divided by the
+    greatest common divisor of the results, so the weights are as small as
+    exactness allows (0.5, 0.25, 0.125 give 4, 2, 1 and scale 8; 30000 and
+    50000 give 3 and 5 and scale 1/10000)."""
+    exact = [Fraction(v) for v in values]
+    lcd = math.lcm(*(f.denominator for f in exact)) if exact else 1
+    scaled = [int(f * lcd) for f in exact]
+    gcd = math.gcd(*scaled) or 1
+    return [v // gcd for v in scaled], Fraction(lcd, gcd)
+
+
+def priority_weights(needs: Sequence[Need]) -> tuple[dict[int, int], Fraction]:
+    """COVER's integer weight of each need row that wants someone (by its
+    index in ``needs``) and their scale."""
+    rows = [i for i, n in enumerate(needs) if n.count > 0]
+    weights, scale = integer_weights([needs[i].priority for i in rows])
+    return dict(zip(rows, weights, strict=True)), scale
+
+
+def school_weights(needs: Sequence[Need]) -> dict[str, dict[int, int]]:
+    """FAIR's integer weights: a school's coverage ratio does not change when
+    its rows' weights are scaled together, so each school's are in lowest
+    terms on their own (by school id, then need index)."""
+    rows: dict[str, list[int]] = {}
+    for i, n in enumerate(needs):
+        if n.count > 0:
+            rows.setdefault(n.school_id, []).append(i)
+    out: dict[str, dict[int, int]] = {}
+    for school_id, indices in rows.items():
+        weights, _ = integer_weights([needs[i].priority for i in indices])
+        out[school_id] = dict(zip(indices, weights, strict=True))
+    return out
+
+
+def cost_weights(policy: Policy) -> tuple[dict[bool, int], Fraction]:
+    """COST's integer cost of a staff-year (by is_cadre) and its scale."""
+    (teacher, cadre), scale = integer_weights([policy.cost_teacher, policy.cost_cadre])
+    return {False: teacher, True: cadre}, scale
+
+
+def budget_weights(
+    cost_teacher: Decimal, cost_cadre: Decimal, rows: Sequence[BudgetRow]
+) -> tuple[dict[bool, int], list[int], Fraction]:
+    """BUDGET's integers: the cost of a staff-year (by is_cadre), each row's
+    fund and the scale of both, exact."""
+    weights, scale = integer_weights([cost_teacher, cost_cadre, *(b.amount for b in rows)])
+    return {False: weights[0], True: weights[1]}, weights[2:], scale
+
+
+def exact_decimal(value: Fraction) -> Decimal:
+    """``value`` as a Decimal without rounding (its denominator must divide
+    a power of ten, as every sum of decimal inputs does), written as the
+    plain quotient of two integers would be (3/2 is 1.5, 30/10 is 3)."""
+    numerator, denominator = value.numerator, value.denominator
+    with localcontext() as ctx:
+        # The quotient has at most the numerator's digits plus one per factor
+        # 2 or 5 of the denominator; Inexact is trapped should it have more.
+        ctx.prec = len(str(abs(numerator))) + denominator.bit_length() + 2
+        ctx.traps[Inexact] = True
+        return Decimal(numerator) / Decimal(denominator)
 
 
 def quota_required(scenario: Scenario, group_id: str, year: int, cadres: bool) -> int:

@@ -39,6 +39,8 @@ from planner.model.decompose import (
 from planner.model.levels import BuiltModel, Constrain, build_model
 from planner.model.params import Logger, SolveParams
 from planner.model.pool import Runner, default_processes
+from planner.model.ranges import range_problems
+from planner.problems import Problem, ScenarioError
 from planner.results import SolveResult, SolveStatus
 
 __all__ = [
@@ -83,6 +85,10 @@ def solve(
 ) -> SolveResult:
     """Solve ``scenario`` under its policy; never raises for an infeasible one.
 
+    Raises :class:`planner.problems.ScenarioError` before building a model
+    if a number of the scenario is beyond what CP-SAT holds exactly
+    (:mod:`planner.model.ranges`).
+
     ``constrain`` may add constraints over the decisions before solving
     (``planner explain`` forbids or forces one person's exchanges with it);
     with independent groups it is called for each group's model, and the
@@ -91,6 +97,8 @@ def solve(
     params = params or SolveParams()
     log = params.log
     pieces = independent_parts(scenario) if params.decompose else [scenario]
+    order = goal_order(scenario, relaxed=bool(params.relax))
+    refuse_out_of_range(pieces, order, params.relax)
     # Groups that share only a fund: solved on their own first, for a hint.
     coupled = (
         split_by_group(scenario)
@@ -101,7 +109,6 @@ def solve(
     processes = 1 if constrain is not None else params.processes or default_processes(units)
     processes = max(1, min(processes, units))
     stages = Stages(pieces, params, processes)
-    order = goal_order(scenario, relaxed=bool(params.relax))
     if log is not None:
         log(
             f"solving {len(pieces)} independent part{'s' if len(pieces) > 1 else ''}"
@@ -124,6 +131,18 @@ def solve(
     _assemble(stages, order)
     _report(result, log)
     return result
+
+
+def refuse_out_of_range(pieces: list[Scenario], order: list[str], relax: frozenset[str]) -> None:
+    """Raise ScenarioError naming every number CP-SAT could not hold exactly
+    in the models of ``pieces`` (each piece is its own model)."""
+    problems: list[Problem] = []
+    for piece in pieces:
+        for problem in range_problems(piece, order, relax):
+            if problem not in problems:
+                problems.append(problem)
+    if problems:
+        raise ScenarioError(problems)
 
 
 def _assemble(stages: Stages, order: list[str]) -> None:

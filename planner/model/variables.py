@@ -10,6 +10,7 @@ so every rule can count them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -70,49 +71,8 @@ class Variables:
         self._create()
 
     def _create(self) -> None:
-        scenario = self.scenario
-        policy = scenario.policy
-        lengths = domain.term(policy)
-        receivers: dict[str, list[School]] = defaultdict(list)
-        for school in scenario.schools:
-            if school.role in policy.receiving_roles:
-                receivers[school.group_id].append(school)
-        published: dict[tuple[str, str, int], set[int]] = defaultdict(set)
-        for ex in scenario.published:
-            if ex.term in lengths:
-                published[ex.staff_id, ex.school_id, ex.start_year].add(ex.term)
-        for person in scenario.staff:
-            home = scenario.school_by_id[person.school_id]
-            if not (domain.honor(person, policy) and domain.level(person, policy)):
-                continue
-            for start in scenario.years:
-                if not domain.age(person, start, policy):
-                    continue
-                useful = self.useful_lengths(start, lengths)
-                for school in receivers[home.group_id]:
-                    # A published exchange stays a choice even where a shorter
-                    # length dominates it: STABLE tells them apart.
-                    extra = published.get((person.staff_id, school.school_id, start), set())
-                    for length in sorted(set(useful) | extra):
-                        years = range(start, start + length)
-                        if domain.available(person, years) and domain.membership(
-                            scenario, person, school, years
-                        ):
-                            self._add(person, school, start, length, home.group_id)
-
-    def useful_lengths(self, start: int, lengths: range) -> list[int]:
-        """TERM lengths worth a decision for an exchange starting in ``start``.
-
-        Lengths that differ only in years past the horizon serve the same
-        needs, quotas and CORE-KEEP; every rule that looks past the horizon
-        (CAPACITY, BUDGET, ONE-PLACE with later commitments, MEMBERSHIP,
-        AVAILABLE) and COST only get harder with more years. So the shortest
-        length reaching the horizon's last year dominates the longer ones,
-        and they are left out: the optimum is unchanged.
-        """
-        last = self.scenario.years[-1]
-        reach = [n for n in lengths if start + n - 1 >= last]
-        return [n for n in lengths if start + n - 1 < last] + reach[:1]
+        for person, school, start, length, group_id in possible_exchanges(self.scenario):
+            self._add(person, school, start, length, group_id)
 
     def _add(self, person: Staff, school: School, start: int, length: int, group_id: str) -> None:
         name = f"x[{person.staff_id},{school.school_id},{start},{length}]"
@@ -155,3 +115,52 @@ class Variables:
             and lk.staff.subject == subject
             and lk.staff.stage in stages
         )
+
+
+def possible_exchanges(scenario: Scenario) -> Iterator[tuple[Staff, School, int, int, str]]:
+    """Every possible exchange the domain rules allow, in the order the
+    decisions are made: (staff member, member school, start, length, group id).
+    Pure: the range check (:mod:`planner.model.ranges`) counts them too."""
+    policy = scenario.policy
+    lengths = domain.term(policy)
+    receivers: dict[str, list[School]] = defaultdict(list)
+    for school in scenario.schools:
+        if school.role in policy.receiving_roles:
+            receivers[school.group_id].append(school)
+    published: dict[tuple[str, str, int], set[int]] = defaultdict(set)
+    for ex in scenario.published:
+        if ex.term in lengths:
+            published[ex.staff_id, ex.school_id, ex.start_year].add(ex.term)
+    for person in scenario.staff:
+        home = scenario.school_by_id[person.school_id]
+        if not (domain.honor(person, policy) and domain.level(person, policy)):
+            continue
+        for start in scenario.years:
+            if not domain.age(person, start, policy):
+                continue
+            useful = useful_lengths(scenario, start, lengths)
+            for school in receivers[home.group_id]:
+                # A published exchange stays a choice even where a shorter
+                # length dominates it: STABLE tells them apart.
+                extra = published.get((person.staff_id, school.school_id, start), set())
+                for length in sorted(set(useful) | extra):
+                    years = range(start, start + length)
+                    if domain.available(person, years) and domain.membership(
+                        scenario, person, school, years
+                    ):
+                        yield person, school, start, length, home.group_id
+
+
+def useful_lengths(scenario: Scenario, start: int, lengths: range) -> list[int]:
+    """TERM lengths worth a decision for an exchange starting in ``start``.
+
+    Lengths that differ only in years past the horizon serve the same
+    needs, quotas and CORE-KEEP; every rule that looks past the horizon
+    (CAPACITY, BUDGET, ONE-PLACE with later commitments, MEMBERSHIP,
+    AVAILABLE) and COST only get harder with more years. So the shortest
+    length reaching the horizon's last year dominates the longer ones,
+    and they are left out: the optimum is unchanged.
+    """
+    last = scenario.years[-1]
+    reach = [n for n in lengths if start + n - 1 >= last]
+    return [n for n in lengths if start + n - 1 < last] + reach[:1]

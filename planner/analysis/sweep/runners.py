@@ -4,12 +4,14 @@ tasks on a Dask cluster; both yield (variant, row) pairs as they finish."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Any
 
 from planner.analysis.sweep.grid import Variant
 from planner.analysis.sweep.variant import Row, SweepTask, empty_row, solve_variant
+from planner.model.pool import stop_with_parent
 
 __all__ = ["dask_results", "local_results"]
 
@@ -21,7 +23,13 @@ def local_results(
     # spawn: a fresh interpreter per worker, never a fork of a process that
     # may already run solver threads (a notebook, a Dask client).
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    # Each worker ends with this process, even if it is killed (SIGKILL).
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=context,
+        initializer=stop_with_parent,
+        initargs=(os.getpid(),),
+    )
     futures: dict[Future[Row], Variant] = {
         pool.submit(solve_variant, task): variant for variant, task in tasks
     }

@@ -68,17 +68,18 @@ def solve_variant(task: SweepTask) -> Row:
     """Solve one variant (one CP-SAT worker, the task's seed); its KPI row.
 
     Never raises for a bad variant: an inconsistent policy gives status
-    ``invalid``, any other failure status ``error``, each with a message.
+    ``invalid``, and so does a number beyond what the solver holds exactly;
+    any other failure status ``error``, each with a message.
     """
     started = time.perf_counter()
     try:
         base = _base_scenario(task)
+        params = SolveParams(time_limit=task.time_limit, seed=task.seed, workers=1, processes=1)
         try:
             scenario = api.with_policy(base, **dict(task.overrides))
-        except ScenarioError as exc:
+            outcome = api.solve_scenario(scenario, params)
+        except ScenarioError as exc:  # a policy or number the model cannot take
             return empty_row("invalid", " ".join(str(exc).split()))
-        params = SolveParams(time_limit=task.time_limit, seed=task.seed, workers=1, processes=1)
-        outcome = api.solve_scenario(scenario, params)
         row = api.kpis(outcome)
         notes = [*outcome.result.messages, *(str(c) for c in outcome.conflicts)]
         row["message"] = "; ".join(notes)

@@ -1,0 +1,178 @@
+"""Whether CP-SAT can hold a scenario's numbers exactly: checked before any
+model is built, so that a scenario it cannot hold is refused with the input
+to change, never solved into a different plan.
+
+Priorities and money are exact decimals. Each goal and BUDGET turn them into
+the smallest exact integers (:mod:`planner.model.quantities`: the least
+common denominator, divided by the greatest common divisor). CP-SAT refuses a
+model in which a linear expression could exceed
+:data:`planner.model.quantities.CP_SAT_LIMIT` (2^62 - 1, about 4.6 x 10^18),
+summing |coefficient| x each variable's largest value. Every such sum the
+model makes from these numbers is bounded here the way the model makes it:
+
+COVER     sum of weight x count over need rows (covered units never exceed
+          the count);
+FAIR      10,000 (basis points) x each school's weight x count, the school's
+          weights in lowest terms on their own;
+COST      the cost of every possible exchange, every year of it;
+BUDGET    each year's fund, and the cost of every possible exchange running
+          that year; with BUDGET relaxed, OVERSPEND adds up the excesses.
+
+Counts of people (quotas, CAPACITY, CORE-KEEP, PREFER's penalties, STABLE)
+stay far below the limit. Arithmetic on the inputs: no model is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from planner.data import Scenario
+from planner.model.objective import FAIR_SCALE
+from planner.model.quantities import (
+    CP_SAT_LIMIT,
+    budget_weights,
+    cost_weights,
+    priority_weights,
+    school_weights,
+)
+from planner.model.variables import possible_exchanges
+from planner.problems import Problem
+from planner.rules import Rule
+
+LIMIT = f"{CP_SAT_LIMIT}（约 4.6×10^18）"
+
+
+def range_problems(
+    scenario: Scenario, order: Collection[str], relax: Collection[str] = ()
+) -> list[Problem]:
+    """What makes a number of ``scenario`` too large for CP-SAT to hold
+    exactly, for the goals in ``order`` and the relaxed rules ``relax``;
+    empty if the model fits."""
+    problems = _cover(scenario)
+    if "FAIR" in order:
+        problems += _fair(scenario)
+    policy = scenario.policy
+    money = bool(policy.cost_teacher or policy.cost_cadre)
+    exchanges: list[tuple[bool, int, int]] = []
+    if money and ("COST" in order or scenario.budget):
+        exchanges = [(p.is_cadre, start, n) for p, _, start, n, _ in possible_exchanges(scenario)]
+    if money and "COST" in order:
+        problems += _cost(scenario, exchanges)
+    if scenario.budget:
+        problems += _budget(scenario, exchanges, Rule.BUDGET in relax)
+    return problems
+
+
+def _need_label(scenario: Scenario, index: int) -> str:
+    need = scenario.needs[index]
+    return f"需求（学校 {need.school_id}，{need.year} 年，{need.subject}）"
+
+
+def _need_problem(scenario: Scenario, index: int, weight: int, expected: str) -> Problem:
+    """The need row whose priority (or count) makes a sum too large."""
+    need = scenario.needs[index]
+    if need.count > weight:
+        return Problem("needs", None, "count", str(need.count), expected)
+    return Problem("needs", None, "priority", str(need.priority), expected)
+
+
+def _cover(scenario: Scenario) -> list[Problem]:
+    weights, _ = priority_weights(scenario.needs)
+    terms = {i: w * scenario.needs[i].count for i, w in weights.items()}
+    total = sum(terms.values())
+    if total <= CP_SAT_LIMIT:
+        return []
+    worst = max(terms, key=lambda i: (terms[i], -i))
+    expected = (
+        f"{_need_label(scenario, worst)}：优先级按写出的小数精确计算，各需求行的优先级化为"
+        f"整数后乘以人数再求和为 {total}，超出求解器能精确处理的上限 {LIMIT}。"
+        "请减少优先级的小数位数（例如写 0.33，或用整数 1、2、3 表示轻重），或减小人数。"
+    )
+    return [_need_problem(scenario, worst, weights[worst], expected)]
+
+
+def _fair(scenario: Scenario) -> list[Problem]:
+    problems = []
+    for school_id, weights in sorted(school_weights(scenario.needs).items()):
+        terms = {i: w * scenario.needs[i].count for i, w in weights.items()}
+        wanted = sum(terms.values())
+        if FAIR_SCALE * wanted <= CP_SAT_LIMIT:
+            continue
+        worst = max(terms, key=lambda i: (terms[i], -i))
+        expected = (
+            f"{_need_label(scenario, worst)}：学校 {school_id} 各需求行的优先级化为整数后乘以"
+            f"人数再求和为 {wanted}；公平目标（FAIR）以万分之一计比例，此和乘以 10000 "
+            f"不能超过求解器上限 {LIMIT}。请减少该校优先级的小数位数，或减小人数。"
+        )
+        problems.append(_need_problem(scenario, worst, weights[worst], expected))
+    return problems
+
+
+def _money_culprit(values: Sequence[tuple[str, str, Decimal]]) -> tuple[str, str, Decimal]:
+    """Of (sheet, column, amount), the one that most enlarges the integers:
+    the most decimal places (they set the common denominator), else the largest."""
+    return max(values, key=lambda v: (Fraction(v[2]).denominator, v[2]))
+
+
+def _cost(scenario: Scenario, exchanges: list[tuple[bool, int, int]]) -> list[Problem]:
+    policy = scenario.policy
+    cost, _ = cost_weights(policy)
+    total = sum(cost[cadre] * length for cadre, _, length in exchanges)
+    if total <= CP_SAT_LIMIT:
+        return []
+    sheet, column, value = _money_culprit(
+        [
+            ("policy", "cost_teacher", policy.cost_teacher),
+            ("policy", "cost_cadre", policy.cost_cadre),
+        ]
+    )
+    expected = (
+        f"费用按写出的小数精确计算：cost_teacher 与 cost_cadre 化为整数后，{len(exchanges)} 个"
+        f"可能的交流每年费用之和为 {total}，超出求解器能精确处理的上限 {LIMIT}。"
+        "请把费用写到至多两位小数（分），或以千元、万元为单位填写费用和经费。"
+    )
+    return [Problem(sheet, None, column, str(value), expected)]
+
+
+def _budget(
+    scenario: Scenario, exchanges: list[tuple[bool, int, int]], relaxed: bool
+) -> list[Problem]:
+    policy = scenario.policy
+    rows = scenario.budget
+    cost, amounts, _ = budget_weights(policy.cost_teacher, policy.cost_cadre, rows)
+    problems: list[Problem] = []
+    excess = 0
+    for row, amount in zip(rows, amounts, strict=True):
+        locked = sum(
+            cost[scenario.staff_by_id[c.staff_id].is_cadre]
+            for c in scenario.commitments
+            if c.covers(row.year)
+        )
+        running = sum(cost[cadre] for cadre, start, n in exchanges if start <= row.year < start + n)
+        most = locked + running
+        excess += max(most - amount, 0)
+        if max(most, amount) <= CP_SAT_LIMIT:
+            continue
+        sheet, column, value = _money_culprit(
+            [
+                ("budget", "amount", row.amount),
+                ("policy", "cost_teacher", policy.cost_teacher),
+                ("policy", "cost_cadre", policy.cost_cadre),
+            ]
+        )
+        expected = (
+            f"{row.year} 年经费 {row.amount}：费用和经费按写出的小数精确计算，化为整数后该年"
+            f"经费为 {amount}、所有可能交流的费用之和为 {most}，超出求解器能精确处理的上限 "
+            f"{LIMIT}。请把金额写到至多两位小数（分），或以万元为单位填写经费和费用。"
+        )
+        problems.append(Problem(sheet, None, column, str(value), expected))
+    if relaxed and not problems and excess > CP_SAT_LIMIT:
+        largest = max(rows, key=lambda r: r.amount)
+        expected = (
+            f"放宽 BUDGET 时各年超支之和（化为整数后至多 {excess}）超出求解器能精确处理的上限 "
+            f"{LIMIT}。请把金额写到至多两位小数（分），或以万元为单位填写经费和费用。"
+        )
+        problems.append(Problem("budget", None, "amount", str(largest.amount), expected))
+    return problems
