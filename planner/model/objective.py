@@ -57,12 +57,12 @@ class Objective:
         self.model = variables.model
         self.scenario = variables.scenario
         self.constraints = constraints
-        self.priority_scale = money_scale(n.priority for n in self.scenario.needs)
+        self.priority_scale = money_scale(n.priority for n in self.scenario.all_needs)
         self.need_terms: list[NeedTerm] = self._need_terms()
 
     def _need_terms(self) -> list[NeedTerm]:
         terms: list[NeedTerm] = []
-        for index, need in enumerate(self.scenario.needs):
+        for index, need in enumerate(self.scenario.all_needs):
             if need.count <= 0:
                 continue
             stages = self.scenario.need_stages(need)
