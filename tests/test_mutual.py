@@ -24,9 +24,10 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import make_scenario, need, quiet_policy, two_group_scenario
+from conftest import make_scenario, need, quiet_policy, school, two_group_scenario
 from conftest import staff as person
 
+from planner.analysis.replan import prepare_replan
 from planner.audit import audit
 from planner.cli import EXIT_OK, EXIT_VIOLATIONS, main
 from planner.data import CoreKeep, Exchange, MutualMove, Plan, Scenario
@@ -276,7 +277,10 @@ def test_membership_in_every_year() -> None:
 
 def test_moves_of_one_person_may_not_overlap() -> None:
     got = findings(
-        move(), move(start_year=2023, end_year=2024), move(start_year=2025, end_year=2026), horizon=5
+        move(),
+        move(start_year=2023, end_year=2024),
+        move(start_year=2025, end_year=2026),
+        horizon=5,
     )
     assert got == [("start_year", 2023, Rule.ONE_PLACE)]
 
@@ -316,3 +320,30 @@ def test_mutual_rows_round_trip_through_the_writer(tmp_path: Path) -> None:
     write_scenario(sc, path)
     assert read_scenario(path).mutual == sc.mutual
     assert sc.school_by_id["M2"].role is Role.ALLIANCE
+
+
+# ---------------------------------------------------------------------------
+# Replanning: a mutual move whose member leaves the group ends early
+
+
+def test_replan_cuts_a_move_whose_member_leaves() -> None:
+    sc = make_scenario(
+        horizon=3,
+        policy=quiet_policy(),
+        schools=[
+            school("C1", Role.CORE),
+            school("M1", Role.FUSION, left_year=2024),
+            school("M2", Role.ALLIANCE),
+        ],
+        needs=[],
+        core_keep=[CoreKeep("C1", "数学", 2)],
+        mutual=(move(end_year=2024), move("X2", from_school="M2", end_year=2022)),
+    )
+    prepared = prepare_replan(sc, Plan.of([]), 2023)
+    # X1 served 2022-2023 (M1 leaves in 2024); X2 ended before 2023: dropped.
+    assert prepared.scenario.mutual == (move(end_year=2023),)
+    assert any("X1" in m and "2023" in m for m in prepared.messages)
+    # The departure's need follows the years served: 2023 only (2024: none).
+    assert [(n.school_id, n.year) for n in prepared.scenario.all_needs] == [("M1", 2023)]
+    assert prepared.scenario.arrivals("C1", "数学", 2023) == 1
+    assert prepared.scenario.arrivals("C1", "数学", 2024) == 0
