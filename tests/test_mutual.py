@@ -28,10 +28,12 @@ from conftest import make_scenario, need, quiet_policy, school, two_group_scenar
 from conftest import staff as person
 
 from planner.analysis.replan import prepare_replan
+from planner.api import BUILTIN_SCENARIO
 from planner.audit import audit
 from planner.cli import EXIT_OK, EXIT_VIOLATIONS, main
 from planner.data import CoreKeep, Exchange, MutualMove, Plan, Scenario
 from planner.enums import Role, Stage
+from planner.examples.synthetic import notes
 from planner.io.reader import read_scenario
 from planner.io.template import write_template
 from planner.io.validation import scenario_findings
@@ -347,3 +349,23 @@ def test_replan_cuts_a_move_whose_member_leaves() -> None:
     assert [(n.school_id, n.year) for n in prepared.scenario.all_needs] == [("M1", 2023)]
     assert prepared.scenario.arrivals("C1", "数学", 2023) == 1
     assert prepared.scenario.arrivals("C1", "数学", 2024) == 0
+
+
+# ---------------------------------------------------------------------------
+# The built-in scenario
+
+
+def test_builtin_scenario_has_example_mutual_moves_and_solves_to_optimal() -> None:
+    sc = read_scenario(BUILTIN_SCENARIO)
+    assert len(sc.mutual) == 8  # two per group: one needing cover, one not
+    assert sum(m.needs_cover for m in sc.mutual) == 4
+    assert len(sc.all_needs) == len(sc.needs) + 8  # 4 moves x 2 years, rows of their own
+    assert any("互派" in line for line in notes(2022))
+    result = solve(sc, SolveParams(time_limit=120))
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.objective["coverage"] == 1865 == result.objective["coverage_bound"]
+    report = audit(sc, result.plan)
+    assert report.violations == [] and report.total_coverage == 1865
+    # Every arrival is at a core school and subject with a CORE-KEEP row.
+    kept = {(k.school_id, k.subject) for k in sc.core_keep}
+    assert all((m.to_school, m.subject) in kept for m in sc.mutual)
