@@ -323,11 +323,8 @@ SHEET_HELP: dict[str, tuple[str, str]] = {
         "可选：以往交流记录（计入交流经历）",
     ),
     "mutual": (
-        "optional: agreed moves of member-school staff to their group's core school (互派); "
-        "they count towards CORE-KEEP there, leave a need at the member school, and never "
-        "count towards the quotas",
-        "可选：经双方协商确定的成员校人员到本集团核心校交流（互派）；计入核心校该学科留校人数，"
-        "派出的成员校在这些学年新增一个该学科学段的需求，不计入核心校交流比例",
+        "optional: member-school staff agreed to serve at the core school (互派)",
+        "可选：经协商到本集团核心校交流的成员校人员（互派）",
     ),
 }
 
