@@ -4,7 +4,9 @@ Each entity checks its own values when it is made (``planner.data``); what
 is left is everything that involves more than one row: duplicate ids,
 references to unknown ids, a staff member not at a core school, a group
 without exactly one core school, needs outside the horizon or at a school
-that is not a member in that year, and so on.
+that is not a member in that year, and so on. The checks of the ``mutual``
+sheet (互派) are in :mod:`planner.io.mutual_checks`; what the checks share
+(:class:`Finding`, :class:`Unparsed`) in :mod:`planner.io.findings`.
 
 The checks work on any scenario, read from a workbook or built in Python.
 Each :class:`Finding` knows the sheet and the position (index) of the item
