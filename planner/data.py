@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -135,14 +135,68 @@ class Need:
     count: int
     stage: Stage | None = None
     priority: Decimal = Decimal(1)
+    # Derived, never read from the needs sheet: the staff ids of the mutual
+    # moves (互派) whose departures added to ``count`` (see Scenario.all_needs).
+    mutual_from: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.count < 0:
             raise ValueError(f"need at {self.school_id} {self.year}: count {self.count} < 0")
+        if len(self.mutual_from) > self.count:
+            raise ValueError(
+                f"need at {self.school_id} {self.year}: {len(self.mutual_from)} mutual "
+                f"departures but count {self.count}"
+            )
         if self.priority <= 0:
             raise ValueError(
                 f"need at {self.school_id} {self.year}: priority {self.priority} must be > 0"
             )
+
+
+@dataclass(frozen=True)
+class MutualMove:
+    """An agreed move of a member school's staff member to the group's core
+    school (互派), inclusive years. Input only: the plan does not decide it.
+
+    At the core school the person counts towards CORE-KEEP of ``subject`` in
+    each year there; the member school gains a need of one of ``subject`` and
+    ``stage`` in those years (``priority``) unless ``needs_cover`` is False.
+    Never counts towards the quotas.
+    """
+
+    staff_id: str
+    name: str
+    from_school: str
+    to_school: str
+    subject: str
+    stage: Stage
+    start_year: int
+    end_year: int
+    priority: Decimal = Decimal(1)
+    needs_cover: bool = True
+
+    def __post_init__(self) -> None:
+        _check_id("staff", self.staff_id)
+        if not self.subject:
+            raise ValueError(f"mutual move of {self.staff_id}: subject is empty")
+        if self.stage is Stage.NINE_YEAR:
+            raise ValueError(
+                f"mutual move of {self.staff_id}: stage must be primary or junior, not nine_year"
+            )
+        if self.priority <= 0:
+            raise ValueError(
+                f"mutual move of {self.staff_id}: priority {self.priority} must be > 0"
+            )
+
+    @property
+    def term(self) -> int:
+        return self.end_year - self.start_year + 1
+
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)
+
+    def covers(self, year: int) -> bool:
+        return self.start_year <= year <= self.end_year
 
 
 @dataclass(frozen=True)
@@ -246,6 +300,8 @@ class Scenario:
     history: list[Exchange] = field(default_factory=list)
     # The optional settings of the official documents (bureau, 文号, dates).
     documents: DocumentSettings = field(default_factory=DocumentSettings)
+    # Agreed moves of member-school staff to their core school (互派).
+    mutual: tuple[MutualMove, ...] = ()
 
     def __post_init__(self) -> None:
         if self.horizon < 1:
@@ -313,6 +369,51 @@ class Scenario:
         if need.stage is not None:
             return need.stage.teaches()
         return self.school_by_id[need.school_id].stage.teaches()
+
+    @cached_property
+    def all_needs(self) -> tuple[Need, ...]:
+        """The needs sheet's rows, then the needs the mutual moves leave behind.
+
+        Each departure with ``needs_cover`` adds one of its subject and stage
+        at its member school in each horizon year of the move: to the count
+        of a needs row of that school, year, subject, stage and priority if
+        there is one, else as a row of its own after the sheet's rows. Either
+        way the row's ``mutual_from`` names the staff who left. COVER, FAIR,
+        the audit's coverage and the reports all read this view.
+        """
+        rows = list(self.needs)
+        index: dict[tuple[str, int, str, frozenset[Stage], Decimal], int] = {}
+        for i, need in enumerate(rows):
+            if need.school_id in self.school_by_id:
+                key = (need.school_id, need.year, need.subject, self.need_stages(need))
+                index.setdefault((*key, need.priority), i)
+        for move in self.mutual:
+            if not move.needs_cover:
+                continue
+            for year in move.years():
+                if year not in self.years:
+                    continue
+                key5 = (move.from_school, year, move.subject, move.stage.teaches(), move.priority)
+                at = index.get(key5)
+                if at is None:
+                    index[key5] = len(rows)
+                    rows.append(
+                        Need(move.from_school, year, move.subject, 0, move.stage, move.priority)
+                    )
+                    at = index[key5]
+                old = rows[at]
+                rows[at] = replace(
+                    old, count=old.count + 1, mutual_from=(*old.mutual_from, move.staff_id)
+                )
+        return tuple(rows)
+
+    def arrivals(self, school_id: str, subject: str, year: int) -> int:
+        """Mutual-move staff of ``subject`` at core school ``school_id`` in ``year``."""
+        return sum(
+            1
+            for m in self.mutual
+            if m.to_school == school_id and m.subject == subject and m.covers(year)
+        )
 
     def budget_by_year(self) -> dict[int, Decimal]:
         return {b.year: b.amount for b in self.budget}

@@ -116,7 +116,7 @@ class RuleCheck:
 class NeedCoverage:
     """A need row and what the plan gives it: min(count, staff serving)."""
 
-    index: int  # position in scenario.needs
+    index: int  # position in scenario.all_needs (needs sheet, then mutual moves)
     need: Need
     serving: tuple[str, ...]  # staff ids serving there that year with subject and stage
     covered: int  # min(count, len(serving))

@@ -35,7 +35,7 @@ from planner.io.schema import (
     SHEET_ALIASES,
     SHEET_COLUMNS,
 )
-from planner.io.template import INSTRUCTIONS_SHEET, LISTS_SHEET, write_template
+from planner.io.template import ID_RANGES, INSTRUCTIONS_SHEET, LISTS_SHEET, write_template
 from planner.io.template_text import (
     KINDS,
     column_kind,
@@ -259,9 +259,9 @@ def test_coded_columns_have_dropdowns_from_the_lists_sheet(tmp_path: Path, lang:
                 assert dv.type == "list" and dv.formula1 == f"={kind.list_name}", (sheet, column)
                 ref = names[kind.list_name].attr_text
                 if kind.list_name.startswith("ids_"):
-                    target = {"ids_school": "schools", "ids_group": "groups",
-                              "ids_staff": "staff"}[kind.list_name]  # fmt: skip
-                    assert data_sheet_name(target, lang) in ref and "!$A$2:$A$" in ref
+                    target, source = ID_RANGES[kind.list_name]
+                    col = openpyxl.utils.get_column_letter(SHEET_COLUMNS[target].index(source) + 1)
+                    assert data_sheet_name(target, lang) in ref and f"!${col}$2:${col}$" in ref
                 else:
                     assert ref.split("!")[0].strip("'") == LISTS_SHEET
             elif kind.whole is not None:

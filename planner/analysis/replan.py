@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from planner.data import Exchange, Plan, Scenario
+from planner.data import Exchange, MutualMove, Plan, Scenario
 from planner.model import domain
 from planner.model.solve import goal_order
 from planner.rules import Rule
@@ -236,6 +236,7 @@ def prepare_replan(
         ),
         published=published,
         history=[*scenario.history, *out.past],
+        mutual=_mutual_served(scenario, from_year, out),
     )
     out.scenario = prepared
     return out
@@ -263,6 +264,36 @@ def _end_early(scenario: Scenario, ex: Exchange, from_year: int, out: ReplanInpu
         out.ended[ex] = kept
         return kept
     return ex
+
+
+def _mutual_served(scenario: Scenario, from_year: int, out: ReplanInput) -> tuple[MutualMove, ...]:
+    """The mutual moves (互派) that still run from ``from_year``, each cut to
+    the years actually served: one whose member school leaves the group ends
+    the year before (the departure's need and the arrival's CORE-KEEP follow)."""
+    kept: list[MutualMove] = []
+    for move in scenario.mutual:
+        if move.end_year < from_year:
+            continue
+        school = scenario.school_by_id.get(move.from_school)
+        left = next(
+            (
+                y
+                for y in range(max(from_year, move.start_year), move.end_year + 1)
+                if school is not None and not scenario.is_member(school, y)
+            ),
+            None,
+        )
+        if left is None:
+            kept.append(move)
+            continue
+        out.messages.append(
+            f"mutual {move.staff_id} {move.from_school}->{move.to_school} "
+            f"{move.start_year}-{move.end_year} cut short to end in {left - 1}: "
+            f"{move.from_school} leaves its group in {left}"
+        )
+        if left > move.start_year:
+            kept.append(replace(move, end_year=left - 1))
+    return tuple(kept)
 
 
 def explain_changes(changes: list[Change], prepared: ReplanInput) -> list[Change]:

@@ -187,29 +187,38 @@ def capacity(ctx: AuditContext) -> None:
 
 
 def core_keep(ctx: AuditContext) -> None:
-    """CORE-KEEP: the core school keeps at least the stated number of its own
-    staff of each subject at home (neither on exchange nor unavailable) in
-    every horizon year."""
+    """CORE-KEEP: the core school keeps at least the stated number of staff
+    of each subject at home in every horizon year: its own staff neither on
+    exchange nor unavailable, plus member staff there on a mutual move (互派)."""
     for keep in ctx.scenario.core_keep:
         school = ctx.schools.get(keep.school_id)
         group_id = school.group_id if school is not None else None
         people = [
             p for p in ctx.staff_of_school.get(keep.school_id, []) if p.subject == keep.subject
         ]
+        movers = [
+            m
+            for m in ctx.scenario.mutual
+            if m.to_school == keep.school_id and m.subject == keep.subject
+        ]
         scope = f"{keep.school_id}/{keep.subject}"
         for year in ctx.horizon:
             away = ctx.away.get(year, set())
             gone = sum(1 for p in people if p.staff_id in away)
             unavailable = sum(1 for p in people if p.staff_id not in away and year in p.unavailable)
-            home = len(people) - gone - unavailable
+            arrived = sum(1 for m in movers if m.start_year <= year <= m.end_year)
+            home = len(people) - gone - unavailable + arrived
             short = keep.min_home - home
+            counted = (
+                f"{gone} on exchange, {unavailable} unavailable, {arrived} arrived by "
+                "mutual exchange"
+            )
             breach = None
             if short > 0:
                 breach = Breach(
-                    f"{ctx.school_name(keep.school_id)} keeps {home} of its "
-                    f"{len(people)} {keep.subject} staff at home in {year} ({gone} on "
-                    f"exchange, {unavailable} unavailable), at least {keep.min_home} must "
-                    f"stay (short by {short})",
+                    f"{ctx.school_name(keep.school_id)} keeps {home} {keep.subject} staff at "
+                    f"home in {year} ({len(people)} own, {counted}), at least "
+                    f"{keep.min_home} must stay (short by {short})",
                     amount=short,
                     school_id=keep.school_id,
                     subject=keep.subject,
@@ -222,10 +231,7 @@ def core_keep(ctx: AuditContext) -> None:
                 breach,
                 required=keep.min_home,
                 achieved=home,
-                note=(
-                    f"{home} of {len(people)} at home ({gone} on exchange, "
-                    f"{unavailable} unavailable), at least {keep.min_home}"
-                ),
+                note=f"{home} at home of {len(people)} own ({counted}), at least {keep.min_home}",
             )
 
 

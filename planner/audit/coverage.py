@@ -37,7 +37,7 @@ def coverage(ctx: AuditContext) -> list[NeedCoverage]:
             if person is not None:
                 serving[(school_id, year, person.subject)][staff_id] = person.stage
     out: list[NeedCoverage] = []
-    for index, need in enumerate(ctx.scenario.needs):
+    for index, need in enumerate(ctx.scenario.all_needs):
         stages = _stages(ctx, need.stage, need.school_id)
         there = serving.get((need.school_id, need.year, need.subject), {})
         ids = tuple(sorted(sid for sid, st in there.items() if st in stages))

@@ -18,7 +18,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from planner.data import CoreKeep, Honor, Need, Position, Role, Staff, Stage
+from planner.data import CoreKeep, Honor, MutualMove, Need, Position, Role, Staff, Stage
 from planner.model import domain
 from planner.policy import Policy
 
@@ -26,6 +26,7 @@ __all__ = [
     "SchoolRow",
     "can_start",
     "core_keep_of",
+    "mutual_moves_of",
     "needs_of_member",
     "staff_of_core",
     "subjects_of",
@@ -461,4 +462,36 @@ def core_keep_of(
             for y in years
         )
         out.append(CoreKeep(school_id, subject, int(fewest * _CORE_KEEP_SHARE)))
+    return out
+
+
+def mutual_moves_of(
+    rng: random.Random, core: SchoolRow, members: Sequence[SchoolRow], first_year: int
+) -> list[MutualMove]:
+    """Example mutual moves (互派) of a group: from each of its first two
+    members one teacher of a CORE-KEEP subject to the core school, the first
+    for two years from ``first_year`` (the member needs cover), the second for
+    three years from the year after (no cover needed)."""
+    out: list[MutualMove] = []
+    plans = (
+        (first_year, 2, _CORE_KEEP_SUBJECTS[1], True),
+        (first_year + 1, 3, _CORE_KEEP_SUBJECTS[0], False),
+    )
+    for member, (start, term, subject, cover) in zip(members, plans, strict=False):
+        wanted = core.stage if core.stage is not Stage.NINE_YEAR else Stage.PRIMARY
+        teaches = member.stage.teaches()
+        stage = wanted if wanted in teaches else min(teaches)
+        out.append(
+            MutualMove(
+                staff_id=f"{member.school_id}-H{len(out) + 1:02d}",
+                name=rng.choice(_SURNAMES) + rng.choice(_GIVEN),
+                from_school=member.school_id,
+                to_school=core.school_id,
+                subject=subject,
+                stage=stage,
+                start_year=start,
+                end_year=start + term - 1,
+                needs_cover=cover,
+            )
+        )
     return out

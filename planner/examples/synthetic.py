@@ -24,11 +24,23 @@ import random
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from planner.data import CoreKeep, Group, Honor, Need, Role, Scenario, School, Staff, Stage
+from planner.data import (
+    CoreKeep,
+    Group,
+    Honor,
+    MutualMove,
+    Need,
+    Role,
+    Scenario,
+    School,
+    Staff,
+    Stage,
+)
 from planner.examples.rosters import (
     SchoolRow,
     can_start,
     core_keep_of,
+    mutual_moves_of,
     needs_of_member,
     staff_of_core,
     subjects_of,
@@ -70,10 +82,12 @@ def notes(seed: int = DEFAULT_SEED) -> list[str]:
     """The ``about`` lines that mark the workbook as example data (中文 + English)."""
     return [
         "示例数据：集团与学校取自《泰山区中小学集团化办学实施方案》（泰山政办字〔2022〕12号）"
-        "所附名单；教职工、需求与接收容量均为合成的示例数据，由 scenarios/build_taishan_2022.py "
+        "所附名单；教职工、需求、接收容量与互派人员均为合成的示例数据，"
+        "由 scenarios/build_taishan_2022.py "
         f"以随机种子 {seed} 生成，不涉及真实人员。",
         "Example data: the groups and schools are those of the table of the 2022 Taishan "
-        "group-schooling plan (泰山政办字〔2022〕12号); staff, needs and capacities are synthetic "
+        "group-schooling plan (泰山政办字〔2022〕12号); staff, needs, capacities and mutual "
+        "moves (互派) are synthetic "
         f"example data made by scenarios/build_taishan_2022.py with seed {seed}; not real people.",
     ]
 
@@ -167,6 +181,9 @@ def build_taishan_scenario(seed: int = DEFAULT_SEED) -> Scenario:
     staff: list[Staff] = []
     needs: list[Need] = []
     core_keep: list[CoreKeep] = []
+    mutual: list[MutualMove] = []
+    # The mutual moves draw on a stream of their own: the rest stays as it was.
+    mutual_rng = random.Random(seed * 104729 + 18)
     for group in _TABLE:
         groups.append(Group(group.group_id, group.name, FIRST_YEAR))
         core = next(s for s in group.schools if s.role is Role.CORE)
@@ -181,6 +198,7 @@ def build_taishan_scenario(seed: int = DEFAULT_SEED) -> Scenario:
         core_keep += core_keep_of(core.school_id, roster, years)
         for member in members:
             needs += needs_of_member(rng, member, years)
+        mutual += mutual_moves_of(mutual_rng, core, members, FIRST_YEAR)
     return Scenario(
         name=SCENARIO_NAME,
         first_year=FIRST_YEAR,
@@ -191,6 +209,7 @@ def build_taishan_scenario(seed: int = DEFAULT_SEED) -> Scenario:
         staff=with_career_data(staff, seed, FIRST_YEAR),
         needs=needs,
         core_keep=core_keep,
+        mutual=tuple(mutual),
     )
 
 

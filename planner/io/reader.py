@@ -29,6 +29,7 @@ from planner.data import (
     DocumentSettings,
     Exchange,
     Group,
+    MutualMove,
     Need,
     Scenario,
     School,
@@ -96,6 +97,7 @@ def read_scenario(path: str | Path, policy_file: str | Path | None = None) -> Sc
         budget=_read_items(r, "budget", BudgetRow),
         history=_read_items(r, "history", Exchange),
         documents=r.documents,
+        mutual=tuple(_read_items(r, "mutual", MutualMove, _check_mutual)),
     )
     _duplicates_of_unbuilt_rows(r)
     for finding in scenario_findings(scenario, r.unparsed):
@@ -251,6 +253,16 @@ def _check_staff(row: Row, values: dict[str, Any]) -> None:
             "stage",
             row.raw("stage"),
             "stage: a staff member teaches one stage: " + code_expected(Stage, STAFF_STAGES),
+        )
+
+
+def _check_mutual(row: Row, values: dict[str, Any]) -> None:
+    if values["stage"] is Stage.NINE_YEAR:
+        row.fail(
+            "stage",
+            row.raw("stage"),
+            "stage: the staff member who moves teaches one stage: "
+            + code_expected(Stage, STAFF_STAGES),
         )
 
 

@@ -108,6 +108,18 @@ SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
     "commitments": ("staff_id", "school_id", "start_year", "end_year"),
     "budget": ("year", "amount"),
     "history": ("staff_id", "school_id", "start_year", "end_year"),
+    "mutual": (
+        "staff_id",
+        "name",
+        "from_school",
+        "to_school",
+        "subject",
+        "stage",
+        "start_year",
+        "end_year",
+        "priority",
+        "needs_cover",
+    ),
 }
 
 REQUIRED_SHEETS: tuple[str, ...] = ("settings", "groups", "schools", "staff", "needs")
@@ -124,6 +136,9 @@ REQUIRED_COLUMNS: dict[str, frozenset[str]] = {
     "commitments": frozenset({"staff_id", "school_id", "start_year", "end_year"}),
     "budget": frozenset({"year", "amount"}),
     "history": frozenset({"staff_id", "school_id", "start_year", "end_year"}),
+    "mutual": frozenset(
+        {"staff_id", "from_school", "to_school", "subject", "stage", "start_year", "end_year"}
+    ),
 }
 
 # The sheets whose rows carry their own id, and the column that holds it.
@@ -143,6 +158,7 @@ SHEET_ALIASES: dict[str, tuple[str, ...]] = {
     "commitments": ("已定交流", "已定"),
     "budget": ("经费", "预算"),
     "history": ("交流记录", "历史交流"),
+    "mutual": ("互派", "互派人员"),
 }
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -177,6 +193,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "start_year": ("开始学年", "开始年份"),
     "end_year": ("结束学年", "结束年份"),
     "amount": ("经费", "金额"),
+    "from_school": ("派出学校", "派出学校编号"),
+    "to_school": ("接收学校", "接收学校编号"),
+    "needs_cover": ("需补位", "需要补位"),
 }
 
 SETTINGS_KEYS: tuple[str, ...] = ("name", "first_year", "horizon")
@@ -346,6 +365,19 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("school_id", parse_id, EXPECT_ID),
         Field("start_year", parse_year, EXPECT_YEAR),
         Field("end_year", parse_year, EXPECT_YEAR),
+    ),
+    # Agreed moves of member-school staff to the core school (互派).
+    "mutual": (
+        Field("staff_id", parse_id, EXPECT_ID),
+        Field("name", parse_text, EXPECT_TEXT, ""),
+        Field("from_school", parse_id, EXPECT_ID),
+        Field("to_school", parse_id, EXPECT_ID),
+        Field("subject", parse_text, "the subject taught, e.g. 数学"),
+        Field("stage", _code_parser(Stage), code_expected(Stage, STAFF_STAGES)),
+        Field("start_year", parse_year, EXPECT_YEAR),
+        Field("end_year", parse_year, EXPECT_YEAR),
+        Field("priority", parse_priority, EXPECT_PRIORITY, Decimal(1)),
+        Field("needs_cover", parse_bool, EXPECT_BOOL, True),
     ),
 }  # fmt: skip
 

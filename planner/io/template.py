@@ -102,6 +102,7 @@ ID_RANGES: dict[str, tuple[str, str]] = {
     "ids_school": ("schools", "school_id"),
     "ids_group": ("groups", "group_id"),
     "ids_staff": ("staff", "staff_id"),
+    "ids_subject": ("staff", "subject"),
 }
 
 

@@ -62,7 +62,7 @@ YEAR_FORMAT = "0"
 # ---------------------------------------------------------------------------
 
 # Sheet -> the alias of SHEET_ALIASES used as its Chinese name (else the first).
-_ZH_SHEET_PICK: dict[str, str] = {"core_keep": "核心校留校"}
+_ZH_SHEET_PICK: dict[str, str] = {"core_keep": "核心校留校", "mutual": "互派"}
 # (sheet or "*", column) -> the alias of COLUMN_ALIASES used as its Chinese header.
 _ZH_COLUMN_PICK: dict[tuple[str, str], str] = {
     ("*", "group_id"): "集团编号",
@@ -78,6 +78,8 @@ _ZH_COLUMN_PICK: dict[tuple[str, str], str] = {
     ("*", "amount"): "金额",
     ("*", "level_ok"): "水平认定",
     ("*", "backbone"): "骨干教师",
+    ("*", "from_school"): "派出学校",
+    ("*", "to_school"): "接收学校",
 }
 _ZH_SETTINGS_PICK: dict[str, str] = {"name": "方案名称", "horizon": "规划年数"}
 
@@ -160,6 +162,11 @@ KINDS: dict[str, Kind] = {
         ("a staff_id of the staff sheet (drop-down)", "教职工表中的工号（下拉选择）"),
         list_name="ids_staff",
     ),
+    "subject_ref": Kind(
+        TEXT_FORMAT,
+        ("a subject of the staff sheet (drop-down)", "教职工表中的学科（下拉选择）"),
+        list_name="ids_subject",
+    ),
     "text": Kind(TEXT_FORMAT, ("text", "文本")),
     "year": Kind(
         YEAR_FORMAT,
@@ -186,6 +193,11 @@ KINDS: dict[str, Kind] = {
     "bool": Kind(
         None,
         ("yes or no (drop-down); blank = no", "是 或 否（下拉选择）；空白 = 否"),
+        "list_yes_no",
+    ),
+    "bool_yes": Kind(
+        None,
+        ("yes or no (drop-down); blank = yes", "是 或 否（下拉选择）；空白 = 是"),
         "list_yes_no",
     ),
     "role": Kind(None, ("a school type (drop-down)", "学校类型（下拉选择）"), "list_role", Role),
@@ -251,12 +263,18 @@ _COLUMN_KINDS: dict[str, str] = {
     "amount": "amount",
     "unavailable": "years",
     "value": "value",
+    "from_school": "school_ref",
+    "to_school": "school_ref",
+    "needs_cover": "bool_yes",
 }
 _SHEET_KINDS: dict[tuple[str, str], str] = {
     ("groups", "group_id"): "id",
     ("schools", "school_id"): "id",
     ("staff", "staff_id"): "id",
     ("staff", "stage"): "staff_stage",
+    ("mutual", "staff_id"): "id",
+    ("mutual", "stage"): "staff_stage",
+    ("mutual", "subject"): "subject_ref",
     ("settings", "key"): "settings_key",
     ("policy", "key"): "policy_key",
 }
@@ -304,6 +322,10 @@ SHEET_HELP: dict[str, tuple[str, str]] = {
     "history": (
         "optional: past exchanges (exchange experience)",
         "可选：以往交流记录（计入交流经历）",
+    ),
+    "mutual": (
+        "optional: member-school staff agreed to serve at the core school (互派)",
+        "可选：经协商到本集团核心校交流的成员校人员（互派）",
     ),
 }
 
@@ -390,6 +412,20 @@ COLUMN_HELP: dict[tuple[str, str], tuple[str, str]] = {
     ("*", "start_year"): ("first school year of the exchange", "交流开始学年"),
     ("*", "end_year"): ("last school year of the exchange (inclusive)", "交流结束学年（含）"),
     ("*", "amount"): ("the fund of that year", "该学年专项经费"),
+    ("mutual", "staff_id"): ("the member-school staff member's id", "互派人员工号"),
+    ("mutual", "name"): ("name", "姓名"),
+    ("*", "from_school"): ("the member school they come from", "派出的成员校"),
+    ("*", "to_school"): ("their group's core school", "接收的本集团核心校"),
+    ("mutual", "subject"): ("subject taught, e.g. 数学", "任教学科，如 数学"),
+    ("mutual", "stage"): ("the stage they teach", "任教学段"),
+    ("mutual", "priority"): (
+        "weight of the need left at the member school; blank = 1",
+        "成员校因此新增需求的权重；空白 = 1",
+    ),
+    ("*", "needs_cover"): (
+        "whether the member school needs someone in their place; blank = yes",
+        "成员校是否需要补位；空白 = 是",
+    ),
 }
 
 SETTINGS_HELP: dict[str, tuple[str, str]] = {
@@ -523,6 +559,11 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "commitments": {"staff_id": "0012", "school_id": "008", "start_year": 2022, "end_year": 2023},
     "budget": {"year": 2022, "amount": 200000},
     "history": {"staff_id": "0013", "school_id": "008", "start_year": 2019, "end_year": 2020},
+    "mutual": {
+        "staff_id": "0801", "name": "李四", "from_school": "008", "to_school": "007",
+        "subject": "数学", "stage": "junior", "start_year": 2022, "end_year": 2023,
+        "priority": 1, "needs_cover": "yes",
+    },
 }  # fmt: skip
 
 

@@ -4,7 +4,9 @@ Each entity checks its own values when it is made (``planner.data``); what
 is left is everything that involves more than one row: duplicate ids,
 references to unknown ids, a staff member not at a core school, a group
 without exactly one core school, needs outside the horizon or at a school
-that is not a member in that year, and so on.
+that is not a member in that year, and so on. The checks of the ``mutual``
+sheet (互派) are in :mod:`planner.io.mutual_checks`; what the checks share
+(:class:`Finding`, :class:`Unparsed`) in :mod:`planner.io.findings`.
 
 The checks work on any scenario, read from a workbook or built in Python.
 Each :class:`Finding` knows the sheet and the position (index) of the item
@@ -20,12 +22,13 @@ as unknown on top of the row's own problem.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
-from planner.data import Group, Need, Scenario, School
+from planner.data import Need, Scenario, School
 from planner.enums import Role, Stage
 from planner.io.cells import HORIZON_MAX, YEAR_MAX, YEAR_MIN
+from planner.io.findings import FIRST, Checks, Finding, Unparsed, member, span
+from planner.io.mutual_checks import mutual
 from planner.io.schema import ID_COLUMNS
 from planner.problems import Problem
 
@@ -36,93 +39,6 @@ __all__ = [
     "scenario_findings",
     "scenario_problems",
 ]
-
-# In Finding.expected, replaced by where the first occurrence is.
-FIRST = "{first}"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One cross-reference problem, located by sheet and item index.
-
-    ``sheet`` and ``column`` are canonical names of the contract.
-    ``index`` is the position in the scenario's list for ``sheet``
-    (``settings``: the key). ``first_index``, for a duplicate, is the
-    position of the first occurrence; ``expected`` then contains
-    ``{first}``, filled in by :meth:`problem` with its row.
-    """
-
-    sheet: str
-    index: int | str | None
-    column: str | None
-    value: object
-    expected: str
-    first_index: int | None = None
-    rule: str | None = None
-
-    def problem(
-        self,
-        rows: Mapping[int | str, int] | None = None,
-        *,
-        sheet_title: str | None = None,
-        labels: Mapping[str, str] | None = None,
-    ) -> Problem:
-        """This finding as a :class:`Problem`.
-
-        ``rows`` maps an item index (or a settings key) of this sheet to its
-        Excel row; ``sheet_title`` and ``labels`` give the sheet's name and
-        column headers as written in the workbook. Without them the problem
-        names the canonical sheet and column and no row.
-        """
-        row = rows.get(self.index) if rows is not None and self.index is not None else None
-        column = self.column
-        if isinstance(self.index, str) and row is not None:
-            column = "value"  # a key/value sheet: the value cell of that key's row
-        if column is not None and labels is not None:
-            column = labels.get(column, column)
-        expected = self.expected
-        if self.first_index is not None:
-            first_row = rows.get(self.first_index) if rows is not None else None
-            where = (
-                f"row {first_row}"
-                if first_row is not None
-                else f"item {self.first_index + 1} of {self.sheet}"
-            )
-            expected = expected.replace(FIRST, where)
-        return Problem(sheet_title or self.sheet, row, column, self.value, expected, self.rule)
-
-
-@dataclass
-class Unparsed:
-    """What the input holds but could not be built into the scenario.
-
-    ``group_ids``/``school_ids``/``staff_ids``: ids of rows that failed to
-    parse (references to them are not reported). ``incomplete_groups``:
-    groups with a school row that failed (their core-school count is not
-    checked). ``sheets``: sheets whose ids could not be read at all (missing
-    sheet or id column): no reference into them is checked. ``settings``:
-    the settings could not be read, so the horizon is unknown.
-    """
-
-    group_ids: set[str] = field(default_factory=set)
-    school_ids: set[str] = field(default_factory=set)
-    staff_ids: set[str] = field(default_factory=set)
-    incomplete_groups: set[str] = field(default_factory=set)
-    sheets: set[str] = field(default_factory=set)
-    settings: bool = False
-
-    def group_exists(self, group_id: str) -> bool:
-        return group_id in self.group_ids or "groups" in self.sheets
-
-    def school_exists(self, school_id: str) -> bool:
-        return school_id in self.school_ids or "schools" in self.sheets
-
-    def staff_exists(self, staff_id: str) -> bool:
-        return staff_id in self.staff_ids or "staff" in self.sheets
-
-    def group_incomplete(self, group_id: str) -> bool:
-        return group_id in self.incomplete_groups or "schools" in self.sheets
-
 
 # What a row of each sheet with its own id (ID_COLUMNS) is.
 _NOUNS: dict[str, str] = {"groups": "group", "schools": "school", "staff": "staff member"}
@@ -143,49 +59,13 @@ def scenario_problems(scenario: Scenario, unparsed: Unparsed | None = None) -> l
 
 def scenario_findings(scenario: Scenario, unparsed: Unparsed | None = None) -> list[Finding]:
     """Every cross-reference problem of ``scenario``, located by item index."""
-    checks = _Checks(scenario, unparsed or Unparsed())
+    checks = Checks(scenario, unparsed or Unparsed())
     for check in _CHECKS:
         check(checks)
     return checks.out
 
 
-def _span(first: int, horizon: int) -> str:
-    return f"{first}..{first + horizon - 1}"
-
-
-@dataclass
-class _Checks:
-    """What the checks share: the scenario, what could not be built, the
-    first group and school of each id, and the findings so far."""
-
-    s: Scenario
-    u: Unparsed
-    out: list[Finding] = field(default_factory=list)
-    groups: dict[str, Group] = field(default_factory=dict)
-    schools: dict[str, School] = field(default_factory=dict)
-    staff_ids: set[str] = field(default_factory=set)
-
-    def __post_init__(self) -> None:
-        # First occurrence wins, as the messages say.
-        for g in self.s.groups:
-            self.groups.setdefault(g.group_id, g)
-        for sc in self.s.schools:
-            self.schools.setdefault(sc.school_id, sc)
-        self.staff_ids = {st.staff_id for st in self.s.staff}
-
-    def add(
-        self,
-        sheet: str,
-        index: int | str | None,
-        column: str | None,
-        value: object,
-        expected: str,
-        first_index: int | None = None,
-    ) -> None:
-        self.out.append(Finding(sheet, index, column, value, expected, first_index))
-
-
-def _settings(ctx: _Checks) -> None:
+def _settings(ctx: Checks) -> None:
     if ctx.u.settings:
         return
     s = ctx.s
@@ -209,7 +89,7 @@ def _settings(ctx: _Checks) -> None:
         )
 
 
-def _duplicates(ctx: _Checks) -> None:
+def _duplicates(ctx: Checks) -> None:
     kinds: tuple[tuple[str, list[str]], ...] = (
         ("groups", [g.group_id for g in ctx.s.groups]),
         ("schools", [sc.school_id for sc in ctx.s.schools]),
@@ -231,7 +111,7 @@ def _duplicates(ctx: _Checks) -> None:
                 first[item_id] = i
 
 
-def _schools(ctx: _Checks) -> None:
+def _schools(ctx: Checks) -> None:
     for i, sc in enumerate(ctx.s.schools):
         if sc.group_id not in ctx.groups and not ctx.u.group_exists(sc.group_id):
             ctx.add(
@@ -244,7 +124,7 @@ def _schools(ctx: _Checks) -> None:
             )
 
 
-def _core_schools(ctx: _Checks) -> None:
+def _core_schools(ctx: Checks) -> None:
     cores: dict[str, list[int]] = {}
     for i, sc in enumerate(ctx.s.schools):
         if sc.role is Role.CORE:
@@ -281,7 +161,7 @@ def _core_schools(ctx: _Checks) -> None:
             )
 
 
-def _staff(ctx: _Checks) -> None:
+def _staff(ctx: Checks) -> None:
     for i, st in enumerate(ctx.s.staff):
         school = ctx.schools.get(st.school_id)
         if school is None:
@@ -316,7 +196,7 @@ def _staff(ctx: _Checks) -> None:
             )
 
 
-def _needs(ctx: _Checks) -> None:
+def _needs(ctx: Checks) -> None:
     s = ctx.s
     for i, need in enumerate(s.needs):
         label = f"need at {need.school_id} in {need.year} ({need.subject})"
@@ -327,7 +207,7 @@ def _needs(ctx: _Checks) -> None:
                 "year",
                 need.year,
                 f"{label}: year {need.year} is outside the plan horizon "
-                f"{_span(s.first_year, s.horizon)}; use a year of the horizon or "
+                f"{span(s.first_year, s.horizon)}; use a year of the horizon or "
                 "change first_year/horizon in settings",
             )
         school = ctx.schools.get(need.school_id)
@@ -346,7 +226,7 @@ def _needs(ctx: _Checks) -> None:
         _need_stage(ctx, i, need, school, label)
 
 
-def _need_member_school(ctx: _Checks, i: int, need: Need, school: School, label: str) -> None:
+def _need_member_school(ctx: Checks, i: int, need: Need, school: School, label: str) -> None:
     """A need is stated by a member school (not the core), in a year it is a member."""
     if school.role is Role.CORE:
         ctx.add(
@@ -359,7 +239,7 @@ def _need_member_school(ctx: _Checks, i: int, need: Need, school: School, label:
         )
         return
     group = ctx.groups.get(school.group_id)
-    if group is not None and not _member(school, group.founded_year, need.year):
+    if group is not None and not member(school, group.founded_year, need.year):
         joined = school.joined_year if school.joined_year is not None else group.founded_year
         left = f", left {school.left_year}" if school.left_year is not None else ""
         ctx.add(
@@ -373,7 +253,7 @@ def _need_member_school(ctx: _Checks, i: int, need: Need, school: School, label:
         )
 
 
-def _need_stage(ctx: _Checks, i: int, need: Need, school: School, label: str) -> None:
+def _need_stage(ctx: Checks, i: int, need: Need, school: School, label: str) -> None:
     """A need's stage is one the school teaches; a nine-year school must name it."""
     if need.stage is None:
         if school.stage is Stage.NINE_YEAR:
@@ -398,7 +278,7 @@ def _need_stage(ctx: _Checks, i: int, need: Need, school: School, label: str) ->
         )
 
 
-def _core_keep(ctx: _Checks) -> None:
+def _core_keep(ctx: Checks) -> None:
     for i, keep in enumerate(ctx.s.core_keep):
         school = ctx.schools.get(keep.school_id)
         label = f"core_keep {keep.school_id} {keep.subject}"
@@ -423,7 +303,7 @@ def _core_keep(ctx: _Checks) -> None:
             )
 
 
-def _commitments(ctx: _Checks) -> None:
+def _commitments(ctx: Checks) -> None:
     for i, c in enumerate(ctx.s.commitments):
         label = f"commitment of {c.staff_id} at {c.school_id}"
         if c.staff_id not in ctx.staff_ids and not ctx.u.staff_exists(c.staff_id):
@@ -455,7 +335,7 @@ def _commitments(ctx: _Checks) -> None:
             )
 
 
-def _history(ctx: _Checks) -> None:
+def _history(ctx: Checks) -> None:
     """Past exchanges: only their years are checked; staff who have left
     and schools no longer in the scenario may appear."""
     for i, h in enumerate(ctx.s.history):
@@ -470,7 +350,7 @@ def _history(ctx: _Checks) -> None:
             )
 
 
-def _budget(ctx: _Checks) -> None:
+def _budget(ctx: Checks) -> None:
     first: dict[int, int] = {}
     for i, b in enumerate(ctx.s.budget):
         if b.year in first:
@@ -486,14 +366,8 @@ def _budget(ctx: _Checks) -> None:
             first[b.year] = i
 
 
-def _member(school: School, founded_year: int, year: int) -> bool:
-    """Whether ``school`` is a member of its group (founded ``founded_year``) in ``year``."""
-    joined = school.joined_year if school.joined_year is not None else founded_year
-    return joined <= year and (school.left_year is None or year < school.left_year)
-
-
 # Every check, in the order its findings are reported.
-_CHECKS: tuple[Callable[[_Checks], None], ...] = (
+_CHECKS: tuple[Callable[[Checks], None], ...] = (
     _settings,
     _duplicates,
     _schools,
@@ -504,4 +378,5 @@ _CHECKS: tuple[Callable[[_Checks], None], ...] = (
     _commitments,
     _history,
     _budget,
+    mutual,
 )

@@ -38,7 +38,17 @@ _EXACT_FLOAT_LIMIT = 2**53
 _TEXT_FORMAT = "@"
 # Columns written as text cells (ids, dates, year lists).
 _TEXT_COLUMNS = frozenset(
-    {"group_id", "school_id", "staff_id", "preferred_school", "birth_date", "unavailable", "key"}
+    {
+        "group_id",
+        "school_id",
+        "staff_id",
+        "preferred_school",
+        "birth_date",
+        "unavailable",
+        "key",
+        "from_school",
+        "to_school",
+    }
 )
 
 
@@ -116,6 +126,7 @@ def scenario_rows(scenario: Scenario) -> dict[str, list[tuple[object, ...]]]:
         "commitments": attrs(scenario.commitments, SHEET_COLUMNS["commitments"]),
         "budget": attrs(scenario.budget, SHEET_COLUMNS["budget"]),
         "history": attrs(scenario.history, SHEET_COLUMNS["history"]),
+        "mutual": attrs(scenario.mutual, SHEET_COLUMNS["mutual"]),
     }
 
 

@@ -384,14 +384,16 @@ class Constraints:
                 cands = [
                     c for s in people for c in self.vars.by_staff_year.get((s.staff_id, year), ())
                 ]
-                limit = len(people) - unavailable - keep.min_home
+                # Member staff here on a mutual move (互派) count as at home.
+                arrivals = scenario.arrivals(keep.school_id, keep.subject, year)
+                limit = len(people) - unavailable + arrivals - keep.min_home
                 instance = RuleInstance(
                     Rule.CORE_KEEP,
                     school.group_id,
                     year,
                     f"{keep.school_id}/{keep.subject}",
                     f"{keep.min_home} of {len(people)} {keep.subject} staff must stay home "
-                    f"({unavailable} unavailable)",
+                    f"({unavailable} unavailable, {arrivals} arrived by mutual exchange)",
                 )
                 expr = cp_model.LinearExpr.sum([c.var for c in cands]) + locked_away
                 self._at_most(instance, expr, limit, len(cands) + locked_away)

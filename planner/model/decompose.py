@@ -73,6 +73,7 @@ def split_by_group(scenario: Scenario) -> list[Scenario] | None:
                 staff=staff,
                 needs=[n for n in scenario.needs if n.school_id in ids],
                 core_keep=[k for k in scenario.core_keep if k.school_id in ids],
+                mutual=tuple(m for m in scenario.mutual if m.to_school in ids),
                 commitments=[c for c in scenario.commitments if c.staff_id in staff_ids],
                 published=[e for e in scenario.published if e.staff_id in staff_ids],
                 history=[e for e in scenario.history if e.staff_id in staff_ids],
@@ -215,7 +216,7 @@ def fair_waves(stages: Stages, runner: Runner) -> SolveStatus | None:
     smallest value reached, and every part is then held to it.
     """
     pieces = stages.pieces
-    with_needs = [i for i, p in enumerate(pieces) if any(n.count > 0 for n in p.needs)]
+    with_needs = [i for i, p in enumerate(pieces) if any(n.count > 0 for n in p.all_needs)]
     if not with_needs:
         return None
     # The whole's FAIR is at most every part's share; the part whose plan so
@@ -243,7 +244,9 @@ def fair_waves(stages: Stages, runner: Runner) -> SolveStatus | None:
 def _cover_share(piece: Scenario, reached: list[Level]) -> int:
     """The part's coverage as a share of its needs, in FAIR units: its
     lowest school ratio cannot exceed that weighted average."""
-    wanted = sum((Fraction(n.priority) * n.count for n in piece.needs if n.count > 0), Fraction(0))
+    wanted = sum(
+        (Fraction(n.priority) * n.count for n in piece.all_needs if n.count > 0), Fraction(0)
+    )
     cover = [lv for lv in reached if lv.name == "COVER"]
     if not cover or not wanted:
         return FAIR_SCALE

@@ -124,7 +124,9 @@ def _core_keep_vs_quota(
         if subject in keeps:
             everyone = [s for s in scenario.staff_of(core) if s.subject == subject]
             away = sum(1 for s in everyone if year in s.unavailable)
-            sendable = max(len(everyone) - away - keeps[subject], 0)
+            # Member staff here on a mutual move (互派) count as at home.
+            arrived = scenario.arrivals(core, subject, year)
+            sendable = max(len(everyone) - away + arrived - keeps[subject], 0)
             if sendable < eligible:
                 limits.append(f"{subject} {sendable} of {eligible}")
             eligible = min(eligible, sendable)

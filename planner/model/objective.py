@@ -67,12 +67,12 @@ class Objective:
         self.model = variables.model
         self.scenario = variables.scenario
         self.constraints = constraints
-        self.priority_weights, self.priority_scale = priority_weights(self.scenario.needs)
+        self.priority_weights, self.priority_scale = priority_weights(self.scenario.all_needs)
         self.need_terms: list[NeedTerm] = self._need_terms()
 
     def _need_terms(self) -> list[NeedTerm]:
         terms: list[NeedTerm] = []
-        for index, need in enumerate(self.scenario.needs):
+        for index, need in enumerate(self.scenario.all_needs):
             if need.count <= 0:
                 continue
             stages = self.scenario.need_stages(need)
@@ -120,7 +120,7 @@ class Objective:
         if not by_school:
             return None
         z = self.model.new_int_var(0, FAIR_SCALE, "fair_min_ratio")
-        weights = school_weights(self.scenario.needs)
+        weights = school_weights(self.scenario.all_needs)
         for school_id, terms in sorted(by_school.items()):
             # A school's ratio is the same with its weights in lowest terms.
             weight = [weights[school_id][t.index] for t in terms]

@@ -66,21 +66,23 @@ def range_problems(
 
 
 def _need_label(scenario: Scenario, index: int) -> str:
-    need = scenario.needs[index]
+    need = scenario.all_needs[index]
     return f"需求（学校 {need.school_id}，{need.year} 年，{need.subject}）"
 
 
 def _need_problem(scenario: Scenario, index: int, weight: int, expected: str) -> Problem:
     """The need row whose priority (or count) makes a sum too large."""
-    need = scenario.needs[index]
-    if need.count > weight:
-        return Problem("needs", None, "count", str(need.count), expected)
-    return Problem("needs", None, "priority", str(need.priority), expected)
+    need = scenario.all_needs[index]
+    # A need left by mutual moves alone (互派) comes from the mutual sheet.
+    sheet = "mutual" if len(need.mutual_from) == need.count else "needs"
+    if need.count > weight and sheet == "needs":
+        return Problem(sheet, None, "count", str(need.count), expected)
+    return Problem(sheet, None, "priority", str(need.priority), expected)
 
 
 def _cover(scenario: Scenario) -> list[Problem]:
-    weights, _ = priority_weights(scenario.needs)
-    terms = {i: w * scenario.needs[i].count for i, w in weights.items()}
+    weights, _ = priority_weights(scenario.all_needs)
+    terms = {i: w * scenario.all_needs[i].count for i, w in weights.items()}
     total = sum(terms.values())
     if total <= CP_SAT_LIMIT:
         return []
@@ -95,8 +97,8 @@ def _cover(scenario: Scenario) -> list[Problem]:
 
 def _fair(scenario: Scenario) -> list[Problem]:
     problems = []
-    for school_id, weights in sorted(school_weights(scenario.needs).items()):
-        terms = {i: w * scenario.needs[i].count for i, w in weights.items()}
+    for school_id, weights in sorted(school_weights(scenario.all_needs).items()):
+        terms = {i: w * scenario.all_needs[i].count for i, w in weights.items()}
         wanted = sum(terms.values())
         if FAIR_SCALE * wanted <= CP_SAT_LIMIT:
             continue

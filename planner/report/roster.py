@@ -2,7 +2,7 @@
 
 :func:`write_roster` writes the tables of :mod:`planner.report.tables` as sheets
 (summary, roster, by_school, coverage, rule_checks, staff, evaluation,
-notices), in English (``lang='en'``: the contract's canonical names) or
+mutual, notices), in English (``lang='en'``: the contract's canonical names) or
 Chinese (``lang='zh'``, the default). This module only translates and formats: every
 number comes from :mod:`planner.report.tables`.
 
@@ -51,6 +51,7 @@ from planner.report.tables import (
     ConflictRow,
     CoverageRow,
     EvaluationRow,
+    MutualRow,
     ReportTables,
     RosterRow,
     RuleCheckRow,
@@ -93,6 +94,7 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "rule_checks": ("rule_checks", "规则检查"),
     "staff": ("staff", "教职工"),
     "evaluation": ("evaluation", "捆绑评价"),
+    "mutual": ("mutual", "互派"),
     "conflicts": ("conflicts", "冲突"),
     "changes": ("changes", "变更"),
     "notices": ("notices", "交流通知"),
@@ -106,6 +108,7 @@ SHEET_ORDER: tuple[str, ...] = (
     "rule_checks",
     "staff",
     "evaluation",
+    "mutual",
     "notices",
 )
 
@@ -145,6 +148,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "staff": ("staff", "交流人员"),
     "count": ("count", "人数"),
     "capacity": ("capacity", "接收上限"),
+    "mutual": ("mutual", "互派人员"),
     # coverage
     "need_school_id": ("school_id", "学校编号"),
     "need_school_name": ("school_name", "学校名称"),
@@ -158,6 +162,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "serving": ("serving", "在岗交流人员"),
     "reason": ("reason", "原因代码"),
     "reason_note": ("reason_note", "原因说明"),
+    "mutual_from": ("mutual_from", "因互派新增"),
     # rule_checks
     "rule": ("rule", "规则"),
     "scope": ("scope", "范围"),
@@ -186,9 +191,16 @@ HEADERS: dict[str, tuple[str, str]] = {
     "staff_started": ("staff_started", "当年派出人数"),
     "cadres_started": ("cadres_started", "当年派出干部数"),
     "staff_serving": ("staff_serving", "在成员校交流人数"),
+    "mutual_arrivals": ("mutual_arrivals", "成员校互派到核心校人数"),
     "coverage_ratio": ("coverage_ratio", "需求覆盖率"),
     "teacher_quota_required": ("teacher_quota_required", "教师交流最低人数"),
     "cadre_quota_required": ("cadre_quota_required", "干部交流最低人数"),
+    # mutual
+    "from_school_id": ("from_school", "派出学校编号"),
+    "from_school_name": ("from_school_name", "派出学校名称"),
+    "to_school_id": ("to_school", "接收学校编号"),
+    "to_school_name": ("to_school_name", "接收学校名称"),
+    "needs_cover": ("needs_cover", "需补位"),
     # summary
     "item": ("item", "项目"),
     "value": ("value", "值"),
@@ -310,6 +322,8 @@ TEXT_FIELDS: frozenset[str] = frozenset(
         "need_school_id",
         "staff_school_id",
         "group_id",
+        "from_school_id",
+        "to_school_id",
     }
 )
 PERCENT_FIELDS: frozenset[str] = frozenset({"coverage_ratio"})
@@ -558,7 +572,8 @@ def write_roster(
     With ``changes`` (a replan), a last sheet ``changes`` lists them.
 
     Sheets, in order: summary, roster, by_school, coverage, rule_checks,
-    staff, evaluation, notices (Chinese names with ``lang='zh'``). Needs
+    staff, evaluation, mutual (only with mutual moves, 互派), notices
+    (Chinese names with ``lang='zh'``). Needs
     with a gap and violated rule checks are highlighted. ``notices`` has one
     block per receiving school (who arrives, from when, for how long), a
     page break after each, for printing and filing. Every sheet prints
@@ -594,6 +609,8 @@ def write_roster(
     )
     _write_sheet(wb, "staff", lang, StaffRow, tables.staff)
     _write_sheet(wb, "evaluation", lang, EvaluationRow, tables.evaluation)
+    if tables.mutual:
+        _write_sheet(wb, "mutual", lang, MutualRow, tables.mutual)
     _write_notices(wb, scenario, lang, tables.roster)
     if changes is not None:
         rows = change_rows(scenario, changes)

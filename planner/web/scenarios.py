@@ -252,7 +252,7 @@ def summary(scenario: Scenario) -> dict[str, Any]:
                 "staff": staff,
             }
         )
-    need_units = sum(n.count for n in scenario.needs)
+    need_units = sum(n.count for n in scenario.all_needs)
     return {
         "name": scenario.name,
         "first_year": scenario.first_year,

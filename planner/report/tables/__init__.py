@@ -14,6 +14,7 @@ picks English or Chinese for it).
   aggregated per rule, group and year.
 * :func:`staff_rows`: every staff member, eligibility and exchange record.
 * :func:`evaluation_rows`: the bundled evaluation (捆绑式评价) per group and year.
+* :func:`mutual_rows`: the agreed moves of member staff to core schools (互派).
 * :func:`summary_rows`: the solve's status and objective values.
 """
 
@@ -23,12 +24,14 @@ from planner.data import Scenario
 from planner.report.tables.common import locked_keys
 from planner.report.tables.coverage import coverage_rows
 from planner.report.tables.evaluation import evaluation_rows
+from planner.report.tables.mutual import mutual_rows
 from planner.report.tables.rows import (
     BySchoolRow,
     ChangeRow,
     ConflictRow,
     CoverageRow,
     EvaluationRow,
+    MutualRow,
     ReportTables,
     RosterRow,
     RuleCheckRow,
@@ -54,6 +57,7 @@ __all__ = [
     "ConflictRow",
     "CoverageRow",
     "EvaluationRow",
+    "MutualRow",
     "ReportTables",
     "RosterRow",
     "RuleCheckRow",
@@ -66,6 +70,7 @@ __all__ = [
     "coverage_rows",
     "evaluation_rows",
     "locked_keys",
+    "mutual_rows",
     "roster_rows",
     "rule_check_rows",
     "staff_rows",
@@ -86,4 +91,5 @@ def build_tables(
         rule_checks=rule_check_rows(scenario, report, result.shortfalls),
         staff=staff_rows(scenario, plan),
         evaluation=evaluation_rows(scenario, plan, report),
+        mutual=mutual_rows(scenario),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from planner.data import Plan, Scenario
 from planner.report.tables.common import group_name, people_text
+from planner.report.tables.mutual import movers_text
 from planner.report.tables.rows import CoverageRow
 from planner.report.tables.unmet import note, unmet_reason
 from planner.results import AuditReport
@@ -24,6 +25,8 @@ def coverage_rows(
     elsewhere or kept them home), with ``CAPACITY``, ``CORE-KEEP`` or
     ``BUDGET`` added when that rule is exactly at its limit there;
     ``MEMBERSHIP`` (the school cannot receive staff that year).
+    ``mutual_from`` names the mutual movers (互派) whose departure added to
+    the need (the audit's coverage covers the needs of ``Scenario.all_needs``).
     """
     rows: list[CoverageRow] = []
     for cov in report.coverage:
@@ -53,6 +56,7 @@ def coverage_rows(
                 serving=people_text(scenario, cov.serving),
                 reason=",".join(codes),
                 reason_note="; ".join(notes),
+                mutual_from=movers_text(scenario, need.mutual_from),
             )
         )
     return rows

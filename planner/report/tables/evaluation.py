@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from planner.data import Plan, Scenario, Staff
 from planner.report.tables.common import core_school_id, ratio_of
+from planner.report.tables.mutual import arrivals_at
 from planner.report.tables.rows import EvaluationRow
 from planner.results import AuditReport
 from planner.rules import Rule
@@ -26,6 +27,8 @@ def evaluation_rows(scenario: Scenario, plan: Plan, report: AuditReport) -> list
     ``staff_started``/``cadres_started``: exchanges starting that year whose
     staff member belongs to the group's core school (locked ones included);
     ``staff_serving``: staff serving at the group's member schools that year;
+    ``mutual_arrivals``: the other direction, member staff at the core school
+    that year on a mutual move (互派; never counted towards the quotas);
     ``weighted_need``/``weighted_covered``: sums of priority x count and of
     priority x covered over the members' needs of that year (from the audit);
     the quota columns: what the audit's TEACHER-QUOTA and CADRE-QUOTA checks
@@ -59,6 +62,7 @@ def evaluation_rows(scenario: Scenario, plan: Plan, report: AuditReport) -> list
                     staff_started=len(starts),
                     cadres_started=sum(1 for p in starts if p.is_cadre),
                     staff_serving=len(serving),
+                    mutual_arrivals=len(arrivals_at(scenario, core_id, year)) if core_id else 0,
                     weighted_need=need,
                     weighted_covered=covered,
                     coverage_ratio=ratio_of(covered, need),

@@ -15,6 +15,7 @@ __all__ = [
     "ConflictRow",
     "CoverageRow",
     "EvaluationRow",
+    "MutualRow",
     "ReportTables",
     "RosterRow",
     "RuleCheckRow",
@@ -57,6 +58,8 @@ class BySchoolRow:
     staff: str  # "S1 张三 (数学); ..."
     count: int
     capacity: int | None
+    # Mutual moves (互派): at a core school who arrived, at a member who left.
+    mutual: str
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ class CoverageRow:
     serving: str
     reason: str  # reason codes, comma-separated; blank when the need is met
     reason_note: str
+    # The departures (互派) that added to this need: "X1 李四 (数学); ..."; blank: none.
+    mutual_from: str
 
 
 @dataclass(frozen=True)
@@ -124,11 +129,32 @@ class EvaluationRow:
     staff_started: int
     cadres_started: int
     staff_serving: int
+    mutual_arrivals: int  # the other direction: member staff at the core school (互派)
     weighted_need: Decimal
     weighted_covered: Decimal
     coverage_ratio: Decimal | None  # covered / need, 4 places; None without needs
     teacher_quota_required: Decimal | None
     cadre_quota_required: Decimal | None
+
+
+@dataclass(frozen=True)
+class MutualRow:
+    """One agreed move of a member school's staff member to the core school (互派)."""
+
+    staff_id: str
+    name: str
+    from_school_id: str
+    from_school_name: str | None
+    to_school_id: str
+    to_school_name: str | None
+    group: str | None
+    subject: str
+    stage: Stage
+    start_year: int
+    end_year: int
+    term: int
+    needs_cover: bool
+    priority: Decimal
 
 
 @dataclass(frozen=True)
@@ -160,6 +186,7 @@ class ReportTables:
     rule_checks: list[RuleCheckRow]
     staff: list[StaffRow]
     evaluation: list[EvaluationRow]
+    mutual: list[MutualRow]
 
 
 @dataclass(frozen=True)

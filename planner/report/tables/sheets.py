@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from planner.analysis.replan import Change
 from planner.audit import eligibility_reasons
-from planner.data import Exchange, Plan, Scenario
+from planner.data import Exchange, MutualMove, Plan, Scenario, School
 from planner.report.tables.common import (
     group_name,
     locked_keys,
@@ -18,6 +18,7 @@ from planner.report.tables.common import (
     serving_at,
 )
 from planner.report.tables.headline import GroupHeadline, headline
+from planner.report.tables.mutual import arrivals_at, departures_from, movers_text
 from planner.report.tables.rows import (
     BySchoolRow,
     ChangeRow,
@@ -79,26 +80,44 @@ def roster_rows(scenario: Scenario, plan: Plan) -> list[RosterRow]:
 
 
 def by_school_rows(scenario: Scenario, plan: Plan) -> list[BySchoolRow]:
-    """Each member school of each group, each horizon year: who serves there."""
+    """Each member school of each group, each horizon year: who serves there
+    and who left it on a mutual move (互派); before them the group's core
+    school, when member staff arrive there on mutual moves, with who arrived."""
     rows: list[BySchoolRow] = []
     for group in scenario.groups:
+        core = next((s for s in scenario.iter_core_schools() if s.group_id == group.group_id), None)
+        if core is not None and any(m.to_school == core.school_id for m in scenario.mutual):
+            for year in scenario.years:
+                came = arrivals_at(scenario, core.school_id, year)
+                rows.append(_by_school_row(scenario, group.name, core, year, [], came))
         for school in scenario.members(group.group_id):
             for year in scenario.years:
                 serving = [e.staff_id for e in serving_at(plan, school.school_id, year)]
-                rows.append(
-                    BySchoolRow(
-                        member_school_id=school.school_id,
-                        member_school_name=school.name,
-                        role=school.role,
-                        group=group.name,
-                        year=year,
-                        member=scenario.is_member(school, year),
-                        staff=people_text(scenario, serving),
-                        count=len(set(serving)),
-                        capacity=school.capacity,
-                    )
-                )
+                left = departures_from(scenario, school.school_id, year)
+                rows.append(_by_school_row(scenario, group.name, school, year, serving, left))
     return rows
+
+
+def _by_school_row(
+    scenario: Scenario,
+    group: str,
+    school: School,
+    year: int,
+    serving: list[str],
+    mutual: list[MutualMove],
+) -> BySchoolRow:
+    return BySchoolRow(
+        member_school_id=school.school_id,
+        member_school_name=school.name,
+        role=school.role,
+        group=group,
+        year=year,
+        member=scenario.is_member(school, year),
+        staff=people_text(scenario, serving),
+        count=len(set(serving)),
+        capacity=school.capacity,
+        mutual=movers_text(scenario, (m.staff_id for m in mutual)),
+    )
 
 
 def staff_rows(scenario: Scenario, plan: Plan) -> list[StaffRow]:

@@ -131,11 +131,12 @@ def ineligible_in(scenario: Scenario, person: Staff, year: int) -> list[str]:
 
 def _home_count(scenario: Scenario, plan: Plan, core_id: str, subject: str, year: int) -> int:
     away = {e.staff_id for e in plan.in_year(year)}
-    return sum(
+    own = sum(
         1
         for s in scenario.staff_of(core_id)
         if s.subject == subject and s.staff_id not in away and year not in s.unavailable
     )
+    return own + scenario.arrivals(core_id, subject, year)
 
 
 def _spent(scenario: Scenario, plan: Plan, year: int) -> Decimal:

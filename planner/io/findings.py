@@ -1,0 +1,149 @@
+"""What the scenario checks share: a :class:`Finding` (one problem, located
+by sheet and item index), :class:`Unparsed` (what the input holds but could
+not be built) and :class:`Checks` (the scenario, its first group and school
+of each id, the findings so far). :mod:`planner.io.validation` runs the
+checks; :mod:`planner.io.mutual_checks` holds those of the ``mutual`` sheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from planner.data import Group, Scenario, School
+from planner.problems import Problem
+
+__all__ = ["FIRST", "Checks", "Finding", "Unparsed", "member", "span"]
+
+# In Finding.expected, replaced by where the first occurrence is.
+FIRST = "{first}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One cross-reference problem, located by sheet and item index.
+
+    ``sheet`` and ``column`` are canonical names of the contract.
+    ``index`` is the position in the scenario's list for ``sheet``
+    (``settings``: the key). ``first_index``, for a duplicate, is the
+    position of the first occurrence; ``expected`` then contains
+    ``{first}``, filled in by :meth:`problem` with its row.
+    """
+
+    sheet: str
+    index: int | str | None
+    column: str | None
+    value: object
+    expected: str
+    first_index: int | None = None
+    rule: str | None = None
+
+    def problem(
+        self,
+        rows: Mapping[int | str, int] | None = None,
+        *,
+        sheet_title: str | None = None,
+        labels: Mapping[str, str] | None = None,
+    ) -> Problem:
+        """This finding as a :class:`Problem`.
+
+        ``rows`` maps an item index (or a settings key) of this sheet to its
+        Excel row; ``sheet_title`` and ``labels`` give the sheet's name and
+        column headers as written in the workbook. Without them the problem
+        names the canonical sheet and column and no row.
+        """
+        row = rows.get(self.index) if rows is not None and self.index is not None else None
+        column = self.column
+        if isinstance(self.index, str) and row is not None:
+            column = "value"  # a key/value sheet: the value cell of that key's row
+        if column is not None and labels is not None:
+            column = labels.get(column, column)
+        expected = self.expected
+        if self.first_index is not None:
+            first_row = rows.get(self.first_index) if rows is not None else None
+            where = (
+                f"row {first_row}"
+                if first_row is not None
+                else f"item {self.first_index + 1} of {self.sheet}"
+            )
+            expected = expected.replace(FIRST, where)
+        return Problem(sheet_title or self.sheet, row, column, self.value, expected, self.rule)
+
+
+@dataclass
+class Unparsed:
+    """What the input holds but could not be built into the scenario.
+
+    ``group_ids``/``school_ids``/``staff_ids``: ids of rows that failed to
+    parse (references to them are not reported). ``incomplete_groups``:
+    groups with a school row that failed (their core-school count is not
+    checked). ``sheets``: sheets whose ids could not be read at all (missing
+    sheet or id column): no reference into them is checked. ``settings``:
+    the settings could not be read, so the horizon is unknown.
+    """
+
+    group_ids: set[str] = field(default_factory=set)
+    school_ids: set[str] = field(default_factory=set)
+    staff_ids: set[str] = field(default_factory=set)
+    incomplete_groups: set[str] = field(default_factory=set)
+    sheets: set[str] = field(default_factory=set)
+    settings: bool = False
+
+    def group_exists(self, group_id: str) -> bool:
+        return group_id in self.group_ids or "groups" in self.sheets
+
+    def school_exists(self, school_id: str) -> bool:
+        return school_id in self.school_ids or "schools" in self.sheets
+
+    def staff_exists(self, staff_id: str) -> bool:
+        return staff_id in self.staff_ids or "staff" in self.sheets
+
+    def group_incomplete(self, group_id: str) -> bool:
+        return group_id in self.incomplete_groups or "schools" in self.sheets
+
+
+def span(first: int, horizon: int) -> str:
+    return f"{first}..{first + horizon - 1}"
+
+
+def _span(first: int, horizon: int) -> str:
+    return f"{first}..{first + horizon - 1}"
+
+
+@dataclass
+class Checks:
+    """What the checks share: the scenario, what could not be built, the
+    first group and school of each id, and the findings so far."""
+
+    s: Scenario
+    u: Unparsed
+    out: list[Finding] = field(default_factory=list)
+    groups: dict[str, Group] = field(default_factory=dict)
+    schools: dict[str, School] = field(default_factory=dict)
+    staff_ids: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        # First occurrence wins, as the messages say.
+        for g in self.s.groups:
+            self.groups.setdefault(g.group_id, g)
+        for sc in self.s.schools:
+            self.schools.setdefault(sc.school_id, sc)
+        self.staff_ids = {st.staff_id for st in self.s.staff}
+
+    def add(
+        self,
+        sheet: str,
+        index: int | str | None,
+        column: str | None,
+        value: object,
+        expected: str,
+        first_index: int | None = None,
+        rule: str | None = None,
+    ) -> None:
+        self.out.append(Finding(sheet, index, column, value, expected, first_index, rule))
+
+
+def member(school: School, founded_year: int, year: int) -> bool:
+    """Whether ``school`` is a member of its group (founded ``founded_year``) in ``year``."""
+    joined = school.joined_year if school.joined_year is not None else founded_year
+    return joined <= year and (school.left_year is None or year < school.left_year)
