@@ -211,6 +211,8 @@ class Scenario:
     # it where it can) and past exchanges (the exchange-experience ledger).
     published: list[Exchange] = field(default_factory=list)
     history: list[Exchange] = field(default_factory=list)
+    # What the reader changed and says (ids normalised); never a reason to stop.
+    notes: list[str] = field(default_factory=list, compare=False)
 
     def __post_init__(self) -> None:
         if self.horizon < 1:

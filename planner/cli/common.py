@@ -14,13 +14,15 @@ Exit codes (also in the README):
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from planner import api
+from planner.io.outputs import OutputPathError, check_outputs
+from planner.io.policy_file import DEFAULT_POLICY_FILE
 from planner.model.solve import SolveParams
 from planner.problems import ScenarioError
 from planner.results import SolveStatus
@@ -35,6 +37,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_VIOLATIONS",
     "InputError",
+    "check_output_paths",
     "exit_for",
     "fail_input",
     "force_option",
@@ -77,6 +80,30 @@ class InputError(click.ClickException):
 def fail_input(exc: ScenarioError | ValueError) -> NoReturn:
     """Report an unusable input as an :class:`InputError` (exit 2)."""
     raise InputError(str(exc)) from None
+
+
+def check_output_paths(
+    outputs: Sequence[tuple[str, Path | None]],
+    *,
+    scenario: Path | None = None,
+    policy_file: Path | None = None,
+    others: Sequence[tuple[str, Path | None]] = (),
+    lang: str = "zh",
+) -> None:
+    """Before any work: no output is an input (the scenario, the policy file,
+    ``others``; and never the built-in scenario or the default policy file) or
+    another output, and each can be written; else exit 2 with a one-line message."""
+    inputs: list[tuple[str, Path | None]] = [
+        ("SCENARIO", scenario),
+        ("built-in scenario", api.BUILTIN_SCENARIO),
+        ("--policy", policy_file),
+        ("default policy", DEFAULT_POLICY_FILE),
+        *others,
+    ]
+    try:
+        check_outputs(outputs, inputs, lang)
+    except OutputPathError as exc:
+        raise InputError(str(exc)) from None
 
 
 def stderr(message: str) -> None:
