@@ -70,7 +70,7 @@ def test_solve_never_overwrites_the_builtin_scenario(
     monkeypatch.setattr(api, "BUILTIN_SCENARIO", builtin)
     result = run("solve", "--quiet", "--out", str(builtin))
     assert result.exit_code == 2
-    assert "这是输入文件（built-in scenario）" in result.output
+    assert "这是输入文件（内置方案）" in result.output
     assert builtin.read_bytes() == before
 
 

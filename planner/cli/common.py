@@ -95,9 +95,9 @@ def check_output_paths(
     another output, and each can be written; else exit 2 with a one-line message."""
     inputs: list[tuple[str, Path | None]] = [
         ("SCENARIO", scenario),
-        ("built-in scenario", api.BUILTIN_SCENARIO),
+        ("built-in scenario" if lang == "en" else "内置方案", api.BUILTIN_SCENARIO),
         ("--policy", policy_file),
-        ("default policy", DEFAULT_POLICY_FILE),
+        ("default policy file" if lang == "en" else "默认政策文件", DEFAULT_POLICY_FILE),
         *others,
     ]
     try:
