@@ -302,6 +302,8 @@ class Scenario:
     documents: DocumentSettings = field(default_factory=DocumentSettings)
     # Agreed moves of member-school staff to their core school (互派).
     mutual: tuple[MutualMove, ...] = ()
+    # What the reader changed and says (ids normalised); never a reason to stop.
+    notes: list[str] = field(default_factory=list, compare=False)
 
     def __post_init__(self) -> None:
         if self.horizon < 1:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from planner.enums import Honor, Role
-from planner.io.cells import parse_amount, parse_bool, parse_decimal
+from planner.io.cells import EXPECT_AMOUNT, parse_amount, parse_bool, parse_decimal
 from planner.problems import Problem, ScenarioError
 
 # The soft goals of rules.md, in their default priority order. STABLE
@@ -181,8 +181,8 @@ PARAMETERS: dict[str, tuple[Callable[[Any], Any], str]] = {
     ),
     "require_level": (parse_bool, "yes or no"),
     "receiving_roles": (_parse_roles, "a comma-separated list of fusion, alliance"),
-    "cost_teacher": (parse_amount, "an amount >= 0"),
-    "cost_cadre": (parse_amount, "an amount >= 0"),
+    "cost_teacher": (parse_amount, EXPECT_AMOUNT),
+    "cost_cadre": (parse_amount, EXPECT_AMOUNT),
     "objective_order": (
         _parse_order,
         "a comma-separated order of " + ", ".join(GOALS) + ", each at most once",

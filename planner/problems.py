@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+_FILE_SUFFIXES = (".json", ".yaml", ".yml", ".xlsx", ".xlsm", ".xls", ".csv")
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -23,8 +25,15 @@ class Problem:
     expected: str
     rule: str | None = None
 
+    @property
+    def names_file(self) -> bool:
+        """Whether ``sheet`` is a file (a path or a file name), not a sheet: a sheet's
+        name holds no slash, and none ends in a file extension of ours."""
+        name = self.sheet.lower()
+        return "/" in name or "\\" in name or name.endswith(_FILE_SUFFIXES)
+
     def location(self) -> str:
-        parts = [f"sheet '{self.sheet}'"]
+        parts = [f"file '{self.sheet}'" if self.names_file else f"sheet '{self.sheet}'"]
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column is not None:

@@ -15,8 +15,6 @@ target once complete.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from planner.data import Exchange
+from planner.io.outputs import write_atomic
 
 __all__ = [
     "LedgerEntry",
@@ -189,15 +188,5 @@ def write_ledger_xlsx(entries: Sequence[LedgerEntry], path: str | Path, lang: st
         for column, width in zip("ABCDEFG", widths, strict=False):
             sheet.column_dimensions[column].width = width
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        book.save(tmp_name)
-        with open(tmp_name, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    write_atomic(target, book.save)
     return target

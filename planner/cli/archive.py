@@ -33,7 +33,7 @@ import click
 from planner.archive.errors import ArchiveError, BadInput, Superseded
 from planner.archive.ledger import ledger_summary, write_ledger_xlsx
 from planner.archive.store import Archive, Published, _json_safe
-from planner.cli.common import EXIT_BAD_INPUT, EXIT_SUPERSEDED, InputError
+from planner.cli.common import EXIT_BAD_INPUT, EXIT_SUPERSEDED, InputError, check_output_paths
 from planner.cli.common import lang_option as common_lang_option
 
 __all__ = [
@@ -350,6 +350,7 @@ def ledger(out: Path | None, until: int | None, db: str | None, lang: str) -> No
 
     交流台账：每人每学年的交流学校，来自历史记录和已发布方案。
     """
+    check_output_paths([("--out", out)], lang=lang)
     if out is not None and out.suffix.lower() != ".xlsx":
         _fail(
             lang,

@@ -54,6 +54,8 @@ def validate(scenario: Path | None, policy_file: Path | None) -> None:
         f"{len(loaded.staff)} staff, {len(loaded.needs)} needs, years "
         f"{loaded.years.start}-{loaded.years.stop - 1})"
     )
+    for note in loaded.notes:
+        click.echo(f"note: {note}")
     conflicts = api.precheck(loaded)
     if conflicts:
         click.echo(f"{len(conflicts)} certain conflict(s) between the rules and the data:")

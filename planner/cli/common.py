@@ -16,13 +16,15 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from planner import api
+from planner.io.outputs import OutputPathError, check_outputs
+from planner.io.policy_file import DEFAULT_POLICY_FILE
 from planner.model.solve import SolveParams
 from planner.problems import ScenarioError
 from planner.results import SolveStatus
@@ -38,6 +40,7 @@ __all__ = [
     "EXIT_TERMINATED",
     "EXIT_VIOLATIONS",
     "InputError",
+    "check_output_paths",
     "exit_for",
     "exit_on_sigterm",
     "fail_input",
@@ -96,6 +99,30 @@ def exit_on_sigterm() -> None:
 def _terminated(signum: int, frame: object) -> None:
     click.echo("收到 SIGTERM，已停止。", err=True)
     raise SystemExit(EXIT_TERMINATED)
+
+
+def check_output_paths(
+    outputs: Sequence[tuple[str, Path | None]],
+    *,
+    scenario: Path | None = None,
+    policy_file: Path | None = None,
+    others: Sequence[tuple[str, Path | None]] = (),
+    lang: str = "zh",
+) -> None:
+    """Before any work: no output is an input (the scenario, the policy file,
+    ``others``; and never the built-in scenario or the default policy file) or
+    another output, and each can be written; else exit 2 with a one-line message."""
+    inputs: list[tuple[str, Path | None]] = [
+        ("SCENARIO", scenario),
+        ("built-in scenario" if lang == "en" else "内置方案", api.BUILTIN_SCENARIO),
+        ("--policy", policy_file),
+        ("default policy file" if lang == "en" else "默认政策文件", DEFAULT_POLICY_FILE),
+        *others,
+    ]
+    try:
+        check_outputs(outputs, inputs, lang)
+    except OutputPathError as exc:
+        raise InputError(str(exc)) from None
 
 
 def stderr(message: str) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from planner.cli.common import InputError, fail_input, force_option, seed_option
+from planner.cli.common import InputError, check_output_paths, fail_input, force_option, seed_option
 from planner.examples.generate import PRESETS, write_generated
 
 __all__ = ["generate"]
@@ -55,6 +55,7 @@ def generate(
     way (commitments); optionally a district fund. Feasible under the rules;
     all names and people are made up.
     """
+    check_output_paths([("OUT", out)])
     if out.exists() and not force:
         raise InputError(f"{out} exists; use --force to overwrite it")
     if out.suffix.lower() != ".xlsx":

@@ -18,6 +18,7 @@ from planner import api
 from planner.cli.archive import db_option, previous_from_archive, record_draft, solve_settings
 from planner.cli.common import (
     InputError,
+    check_output_paths,
     exit_for,
     fail_input,
     gap_option,
@@ -82,15 +83,16 @@ def solve(
 ) -> None:
     """Solve SCENARIO (default: the built-in Taishan scenario) and write the plan."""
     relaxed = _relaxed_rules(relax)
-    for path in (roster, json_path):
-        if path is not None and scenario is not None and path.resolve() == scenario.resolve():
-            raise InputError(f"refusing to overwrite the input scenario {scenario}")
+    outputs = [("--out", roster), ("--json", json_path)]
+    check_output_paths(outputs, scenario=scenario, policy_file=policy_file, lang=lang)
     try:
         loaded = api.load_scenario(scenario, policy_file)
     except ScenarioError as exc:
         fail_input(exc)
     if not quiet:
         stderr(f"solving {loaded.name} ({len(loaded.staff)} staff, {loaded.horizon} years)")
+        for note in loaded.notes:
+            stderr(f"note: {note}")
     params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet, relaxed)
     if roster is None and json_path is None:
         roster, json_path = api.default_outputs(scenario)
@@ -167,10 +169,13 @@ def replan(
     (--db) for --from-year is the previous plan, and the new plan is stored
     there as a draft.
     """
-    inputs = [scenario.resolve()] + ([previous.resolve()] if previous is not None else [])
-    for path in (roster, json_path):
-        if path is not None and path.resolve() in inputs:
-            raise InputError(f"refusing to overwrite an input file: {path}")
+    check_output_paths(
+        [("--out", roster), ("--json", json_path)],
+        scenario=scenario,
+        policy_file=policy_file,
+        others=[("--previous", previous)],
+        lang=lang,
+    )
     published = previous_from_archive(db, from_year, lang) if previous is None else None
     try:
         loaded = api.load_scenario(scenario, policy_file)

@@ -12,7 +12,14 @@ from pathlib import Path
 import click
 
 from planner import api
-from planner.cli.common import InputError, fail_input, force_option, lang_option, policy_option
+from planner.cli.common import (
+    InputError,
+    check_output_paths,
+    fail_input,
+    force_option,
+    lang_option,
+    policy_option,
+)
 from planner.io.template import write_template
 from planner.problems import ScenarioError
 
@@ -39,8 +46,12 @@ def template(
     instructions, drop-down lists for codes and ids, date and number checks.
     A filled template is read by validate and solve as it is.
     """
-    if source is not None and out.resolve() == source.resolve():
-        raise InputError(f"refusing to overwrite the input scenario {source}")
+    check_output_paths(
+        [("OUT", out)],
+        scenario=source,
+        policy_file=policy_file,
+        lang=lang,
+    )
     if out.exists() and not force:
         raise InputError(f"{out} exists; use --force to overwrite it")
     try:

@@ -21,6 +21,20 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
+from planner.io.limits import (
+    AMOUNT_DECIMALS,
+    AMOUNT_LIMIT,
+    BIRTH_YEAR_MIN,
+    COUNT_MAX,
+    ID_MAX_CHARS,
+    PRIORITY_DECIMALS,
+    PRIORITY_MAX,
+    PRIORITY_MIN,
+    YEAR_MAX,
+    YEAR_MIN,
+    decimal_places,
+)
+
 __all__ = [
     "EXPECT_AMOUNT",
     "EXPECT_BOOL",
@@ -42,8 +56,10 @@ __all__ = [
     "enum_expected",
     "enum_parser",
     "norm",
+    "normalize_id",
     "parse_amount",
     "parse_bool",
+    "parse_count",
     "parse_date",
     "parse_decimal",
     "parse_id",
@@ -55,9 +71,7 @@ __all__ = [
     "parse_year",
 ]
 
-# The contract's value ranges: school years and the plan horizon.
-YEAR_MIN = 1990
-YEAR_MAX = 2100
+# The contract's value ranges live in planner.io.limits; the plan horizon here.
 HORIZON_MAX = 20
 
 EXPECT_ID = "an id (text; a whole number is read as its digits)"
@@ -65,10 +79,15 @@ EXPECT_TEXT = "text"
 EXPECT_YEAR = f"a four-digit school year {YEAR_MIN}..{YEAR_MAX} (e.g. 2022)"
 EXPECT_DATE = "a date as YYYY-MM-DD (a date cell or text such as 1985-03-01)"
 EXPECT_BOOL = "yes or no (also true/false, 1/0, 是/否; blank = no)"
-EXPECT_COUNT = "a whole number >= 0"
-EXPECT_CAPACITY = "a whole number >= 0, or blank for no limit"
-EXPECT_PRIORITY = "a number > 0 (blank = 1)"
-EXPECT_AMOUNT = "an amount >= 0"
+EXPECT_COUNT = f"a whole number 0..{COUNT_MAX}"
+EXPECT_CAPACITY = f"a whole number 0..{COUNT_MAX}, or blank for no limit"
+EXPECT_PRIORITY = (
+    f"a number {PRIORITY_MIN}..{PRIORITY_MAX} with at most {PRIORITY_DECIMALS} "
+    "decimal places (blank = 1)"
+)
+EXPECT_AMOUNT = (
+    f"an amount 0 <= amount < {AMOUNT_LIMIT:,.0f} with at most {AMOUNT_DECIMALS} decimal places"
+)
 EXPECT_HORIZON = f"a whole number of school years 1..{HORIZON_MAX}"
 EXPECT_UNAVAILABLE = (
     f"school years {YEAR_MIN}..{YEAR_MAX} separated by commas (e.g. 2023,2024), or blank"
@@ -89,8 +108,18 @@ def blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# Characters that do not show: zero-width space, joiners, word joiner, BOM, soft hyphen.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def normalize_id(text: str) -> str:
+    """An id as compared: NFKC (full-width as half-width), invisible characters
+    removed, surrounding blanks stripped."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).strip()
+
+
 def parse_id(raw: Any) -> str:
-    """An id: text as it is (stripped), a whole number as its digits."""
+    """An id: text normalised by :func:`normalize_id`, a whole number as its digits."""
     if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
         raise ValueError
     if isinstance(raw, float):
@@ -106,9 +135,11 @@ def parse_id(raw: Any) -> str:
         return str(raw)
     if not isinstance(raw, str):
         raise ValueError
-    text = raw.strip()
+    text = normalize_id(raw)
     if not text:
         raise ValueError
+    if len(text) > ID_MAX_CHARS:
+        raise ValueError(f"an id of at most {ID_MAX_CHARS} characters")
     return text
 
 
@@ -131,7 +162,7 @@ def parse_whole(raw: Any) -> int:
         if not raw.is_integer():
             raise ValueError
         return int(raw)
-    if isinstance(raw, str) and re.fullmatch(r"[+-]?\d+", raw.strip()):
+    if isinstance(raw, str) and re.fullmatch(r"[+-]?[0-9]{1,30}", raw.strip()):
         return int(raw.strip())
     raise ValueError
 
@@ -149,6 +180,16 @@ def parse_int_range(lo: int, hi: int | None) -> Callable[[Any], int]:
 
 
 _SCHOOL_YEAR_SPAN = re.compile(r"(\d{4})\s*[-–—/~至]\s*(\d{4})\s*(?:学年)?")
+
+
+def parse_count(raw: Any) -> int:
+    """A count or capacity ``0..COUNT_MAX``."""
+    value = parse_decimal(raw)
+    if value != value.to_integral_value():
+        raise ValueError
+    if not 0 <= value <= COUNT_MAX:
+        raise ValueError(f"out of range 0..{COUNT_MAX}")
+    return int(value)
 
 
 def parse_year(raw: Any) -> int:
@@ -171,28 +212,40 @@ def parse_decimal(raw: Any) -> Decimal:
     if isinstance(raw, bool):
         raise ValueError
     text = repr(raw) if isinstance(raw, float) else str(raw).strip()
+    if len(text) > 100:
+        raise ValueError("a number of more than 100 characters")
     try:
         value = Decimal(text)
     except InvalidOperation as exc:
         raise ValueError from exc
     if not value.is_finite():
         raise ValueError
+    if value and not -30 <= value.adjusted() <= 30:
+        raise ValueError("out of every supported range")
     return value
 
 
 def parse_priority(raw: Any) -> Decimal:
-    """A number > 0."""
+    """A number ``PRIORITY_MIN..PRIORITY_MAX`` of at most ``PRIORITY_DECIMALS`` decimals."""
     value = parse_decimal(raw)
     if value <= 0:
         raise ValueError
+    if decimal_places(value) > PRIORITY_DECIMALS:
+        raise ValueError(f"more than {PRIORITY_DECIMALS} decimal places: round it")
+    if not PRIORITY_MIN <= value <= PRIORITY_MAX:
+        raise ValueError(f"out of range {PRIORITY_MIN}..{PRIORITY_MAX}")
     return value
 
 
 def parse_amount(raw: Any) -> Decimal:
-    """An amount of money >= 0."""
+    """An amount of money ``0 <= amount < AMOUNT_LIMIT`` of at most ``AMOUNT_DECIMALS`` decimals."""
     value = parse_decimal(raw)
     if value < 0:
         raise ValueError
+    if value >= AMOUNT_LIMIT:
+        raise ValueError(f"out of range: at most {AMOUNT_LIMIT - 1:,.0f}")
+    if decimal_places(value) > AMOUNT_DECIMALS:
+        raise ValueError(f"more than {AMOUNT_DECIMALS} decimal places: round it to the fen")
     return value
 
 
@@ -216,7 +269,7 @@ def parse_date(raw: Any) -> dt.date:
             raise ValueError("no such day") from exc
     else:
         raise ValueError
-    if not 1900 <= value.year <= YEAR_MAX:
+    if not BIRTH_YEAR_MIN <= value.year <= YEAR_MAX:
         raise ValueError("the year is out of range")
     return value
 

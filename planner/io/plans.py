@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -34,6 +32,8 @@ from typing import Any, NoReturn
 
 from planner.data import Exchange, Plan
 from planner.io.cells import EXPECT_ID, blank, norm, parse_bool, parse_id, parse_whole
+from planner.io.outputs import write_atomic
+from planner.io.workbook_file import BROKEN, sniff
 from planner.problems import Problem, ScenarioError
 
 __all__ = [
@@ -145,22 +145,12 @@ def exchange_document(ex: Exchange) -> dict[str, Any]:
 def write_json(doc: Mapping[str, object], path: str | Path) -> None:
     """Write ``doc`` as UTF-8 JSON (indent 2, Chinese kept as is) to ``path``.
 
-    Written to a temporary file in the same directory and renamed over
-    ``path`` once complete: a failed write leaves any earlier file untouched.
+    Written by :func:`planner.io.outputs.write_atomic`: a failed write leaves
+    any earlier file untouched; the umask's permissions; a link's target written.
     """
     target = Path(path)
     text = json.dumps(json_value(doc), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomic(target, lambda tmp: tmp.write_bytes(text.encode("utf-8")))
 
 
 # ---------------------------------------------------------------------------
@@ -283,6 +273,11 @@ def _ended_early(
     return lambda ex: replace(ex, ended_early=flag, reason=reason.strip()) if flag else ex
 
 
+# Plan files that JSON parsing alone cannot take, Chinese first (the reader has no language).
+_TOO_DEEP = "JSON 嵌套过深，不是方案文件；方案文件只有 exchanges 一层列表。"
+_BAD_NUMBER = "JSON 中有无法读取的数字（位数过多）"
+
+
 def _read_json(path: Path) -> Plan:
     source = str(path)
     try:
@@ -294,7 +289,13 @@ def _read_json(path: Path) -> Plan:
         ) from exc
     try:
         doc = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except RecursionError:
+        raise ScenarioError([Problem(source, None, None, "", _TOO_DEEP)], source) from None
+    except ValueError as exc:
+        if not isinstance(exc, json.JSONDecodeError):  # e.g. a number of 5,000 digits
+            raise ScenarioError(
+                [Problem(source, None, None, "", f"{_BAD_NUMBER} ({exc}); {EXPECT_JSON}")], source
+            ) from None
         raise ScenarioError(
             [
                 Problem(
@@ -339,10 +340,8 @@ def _read_workbook(path: Path) -> Plan:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # any failure to open means: not a readable workbook
-        raise ScenarioError(
-            [Problem(source, None, None, "", f"cannot read as an .xlsx workbook: {exc}")],
-            source,
-        ) from exc
+        reason = sniff(path) or f"cannot read as an .xlsx workbook: {exc}"
+        raise ScenarioError([Problem(source, None, None, "", reason)], source) from exc
     try:
         wanted = {norm(name) for name in ROSTER_SHEETS}
         sheet_name = next((name for name in wb.sheetnames if norm(name) in wanted), None)
@@ -451,3 +450,6 @@ def read_plan(path: str | Path) -> Plan:
         raise ScenarioError(
             [Problem(source, None, None, source, f"cannot read the file: {exc}")], source
         ) from exc
+    except BROKEN as exc:  # a damaged workbook (e.g. a shared-string index out of range)
+        reason = sniff(file) or f"cannot read as an .xlsx workbook ({type(exc).__name__}: {exc})"
+        raise ScenarioError([Problem(source, None, None, "", reason)], source) from None

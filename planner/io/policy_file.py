@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from planner.io.limits import POLICY_FILE_MAX_BYTES
 from planner.policy import Policy, build_policy, parse_parameters
 from planner.problems import Problem, ScenarioError
 
@@ -38,12 +39,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
     """
     file = Path(path) if path is not None else DEFAULT_POLICY_FILE
     where = str(file)
-    try:
-        doc = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioError([Problem(where, None, None, str(file), f"cannot read: {exc}")]) from exc
-    except yaml.YAMLError as exc:
-        raise ScenarioError([Problem(where, None, None, "", f"not valid YAML: {exc}")]) from exc
+    doc = _load_yaml(file, _read_text(file))
     if not isinstance(doc, dict) or not isinstance(doc.get("parameters"), dict):
         raise ScenarioError(
             [Problem(where, None, "parameters", doc, "a mapping 'parameters:' of key: value")]
@@ -54,6 +50,44 @@ def load_policy(path: str | Path | None = None) -> Policy:
     if problems:
         raise ScenarioError(problems)
     return build_policy(Policy(), values, where)
+
+
+# Every message about the policy file itself (Chinese first; the reader has no language).
+_TOO_BIG = "策略文件超过 {0:,} 字节，不是策略文件；请检查文件。"
+_NOT_TEXT = "无法按 UTF-8 或 GB18030（GBK）编码读取；请以 UTF-8 编码另存。"
+_ALIAS = "YAML 锚点和别名（&、*）不受支持；请直接写出每个值。"
+
+
+def _fail(file: Path, value: object, expected: str) -> ScenarioError:
+    return ScenarioError([Problem(str(file), None, None, value, expected)], source=str(file))
+
+
+def _read_text(file: Path) -> str:
+    """The file's text: at most :data:`POLICY_FILE_MAX_BYTES`, UTF-8 or else GB18030."""
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(POLICY_FILE_MAX_BYTES + 1)
+    except OSError as exc:
+        raise _fail(file, str(file), f"cannot read: {exc}") from None
+    if len(data) > POLICY_FILE_MAX_BYTES:
+        raise _fail(file, "", _TOO_BIG.format(POLICY_FILE_MAX_BYTES))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _fail(file, "", _NOT_TEXT)
+
+
+def _load_yaml(file: Path, text: str) -> Any:
+    """Parse ``text`` as YAML without anchors or aliases (no alias bombs)."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise _fail(file, "", _ALIAS)
+        return yaml.safe_load(text)
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        raise _fail(file, "", f"not valid YAML: {exc}") from None
 
 
 def policy_from_sheet(

@@ -111,6 +111,7 @@ def read_scenario(path: str | Path, policy_file: str | Path | None = None) -> Sc
         )
     if r.problems:
         raise ScenarioError(_sorted_problems(r), source=str(r.path))
+    scenario.notes.extend(r.notes)
     return scenario
 
 
@@ -120,6 +121,7 @@ class _Reading:
 
     path: Path
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # ids read other than as written
     tables: dict[str, Table] = field(default_factory=dict)
     unparsed: Unparsed = field(default_factory=Unparsed)
     # Excel row of each built item, per canonical sheet (settings: by key).
@@ -153,7 +155,7 @@ class _Reading:
                     self.unparsed.incomplete_groups.update(self.readable_ids("groups"))
             return
         for number, values in table.rows:
-            yield Row(table, number, values, self.problems)
+            yield Row(table, number, values, self.problems, self.notes)
 
     def readable_ids(self, sheet: str) -> set[str]:
         """The readable ids of every row of ``sheet``."""

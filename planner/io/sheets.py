@@ -9,11 +9,12 @@ recording a :class:`~planner.problems.Problem` for each bad cell.
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from openpyxl.utils import get_column_letter
 
 from planner.io.cells import blank, norm, parse_id
 from planner.io.schema import (
@@ -28,6 +29,7 @@ from planner.io.schema import (
     Field,
     also_accepted,
 )
+from planner.io.workbook_file import BROKEN, formula_cells, scan_sheet, sniff
 from planner.problems import Problem, ScenarioError
 
 __all__ = ["Row", "Table", "read_tables"]
@@ -56,11 +58,19 @@ class Table:
 class Row:
     """Reads the cells of one row, recording a problem for each bad cell."""
 
-    def __init__(self, table: Table, row: int, values: tuple[Any, ...], out: list[Problem]):
+    def __init__(
+        self,
+        table: Table,
+        row: int,
+        values: tuple[Any, ...],
+        out: list[Problem],
+        notes: list[str] | None = None,
+    ):
         self.table = table
         self.row = row
         self.values = values
         self.out = out
+        self.notes = notes
         self.ok = True
 
     def raw(self, column: str) -> Any:
@@ -100,11 +110,22 @@ class Row:
                 continue
             try:
                 values[f.column] = f.parse(raw)
+                if f.parse is parse_id and isinstance(raw, str) and self.notes is not None:
+                    self._note_normalized(f.column, raw, values[f.column])
             except (ValueError, TypeError) as exc:
                 detail = f"; {exc}" if str(exc) else ""
                 self.fail(f.column, raw, f"{f.column}: expected {f.expected}{detail}")
                 values[f.column] = None
         return values
+
+    def _note_normalized(self, column: str, raw: str, value: str) -> None:
+        """Note an id read other than as written (full-width, invisible characters)."""
+        if value != raw.strip() and self.notes is not None:
+            self.notes.append(
+                _ID_NORMALIZED.format(
+                    self.table.title, self.row, self.table.label(column), raw, value
+                )
+            )
 
     def readable_id(self, column: str) -> str | None:
         raw = self.raw(column)
@@ -116,20 +137,49 @@ class Row:
             return None
 
 
-def _unreadable(path: Path, exc: Exception) -> ScenarioError:
-    return ScenarioError(
-        [
-            Problem(
-                path.name,
-                None,
-                None,
-                str(path),
-                f"cannot open it as an .xlsx workbook ({type(exc).__name__}: {exc}); "
-                "save the scenario as an Excel .xlsx file",
-            )
-        ],
-        source=str(path),
-    )
+def _unreadable(path: Path, exc: BaseException | None) -> ScenarioError:
+    reason = sniff(path) if exc is None or not isinstance(exc, FileNotFoundError) else None
+    if reason is None:
+        reason = (
+            f"cannot open it as an .xlsx workbook ({type(exc).__name__}: {exc}); "
+            "save the scenario as an Excel .xlsx file"
+        )
+    return ScenarioError([Problem(path.name, None, None, str(path), reason)], source=str(path))
+
+
+# A note (not an error): an id read other than as written.
+_ID_NORMALIZED = (
+    "工作表 '{0}' 第 {1} 行 '{2}' 列：编号 {3!r} 含全角字符、不可见字符或首尾空格，按 {4!r} 读取。"
+)
+
+# Problems a values-only read cannot see, Chinese first (the reader has no language).
+_MERGED = (
+    "单元格 {0} 已合并：合并后只有左上角有值，其余读作空白；请取消合并，每个单元格各填各的值。"
+)
+_FORMULA = (
+    "公式没有保存的计算结果（文件由程序写出、未经 Excel 保存），不能当作空白读取；"
+    "请在 Excel 中打开并保存，或直接填写数值。"
+)
+
+
+def _hidden_problems(
+    path: Path, ws: Any, table: Table, rows: list[tuple[Any, ...]]
+) -> list[Problem]:
+    """Merged cells over the header or a contract column, formulas without saved values."""
+    scan = scan_sheet(ws)
+    out: list[Problem] = []
+    positions = {i + 1 for i in table.index.values()}
+    for ref, min_col, min_row, max_col, _ in scan.merged_boxes():
+        if min_row == 1 or any(min_col <= p <= max_col for p in positions):
+            out.append(Problem(table.title, min_row, ref, None, _MERGED.format(ref)))
+    if scan.has_formulas:
+        by_position = {i: c for c, i in table.index.items()}
+        for number, col, formula in formula_cells(path, ws.title, rows):
+            column = by_position.get(col)
+            if column is not None or number == 1:
+                label = table.label(column) if column else get_column_letter(col + 1)
+                out.append(Problem(table.title, number, label, formula, _FORMULA))
+    return out
 
 
 def read_tables(path: Path, problems: list[Problem]) -> dict[str, Table]:
@@ -140,15 +190,13 @@ def read_tables(path: Path, problems: list[Problem]) -> dict[str, Table]:
     a readable workbook raises :class:`ScenarioError`.
     """
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
-    # What a missing, foreign or damaged file raises (SyntaxError: bad XML).
-    broken = (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError,
-              TypeError, SyntaxError)  # fmt: skip
+    if sniff(path) is not None:
+        raise _unreadable(path, None)
     tables: dict[str, Table] = {}
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except broken as exc:
+    except BROKEN as exc:
         raise _unreadable(path, exc) from None
     try:
         for ws in wb.worksheets:
@@ -171,7 +219,8 @@ def read_tables(path: Path, problems: list[Problem]) -> dict[str, Table]:
                 ws.reset_dimensions()  # stated dimensions may be wrong: read every row
             rows = list(ws.iter_rows(values_only=True))
             tables[sheet] = _read_table(sheet, ws.title, rows, problems)
-    except broken as exc:
+            problems.extend(_hidden_problems(path, ws, tables[sheet], rows))
+    except BROKEN as exc:
         raise _unreadable(path, exc) from None
     finally:
         wb.close()

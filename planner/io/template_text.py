@@ -22,6 +22,13 @@ from enum import Enum
 
 from planner.enums import Honor, Position, Role, Stage
 from planner.io.cells import HORIZON_MAX, YEAR_MAX, YEAR_MIN
+from planner.io.limits import (
+    AMOUNT_DECIMALS,
+    COUNT_MAX,
+    PRIORITY_DECIMALS,
+    PRIORITY_MAX,
+    PRIORITY_MIN,
+)
 from planner.io.schema import (
     CODE_ALIASES,
     COLUMN_ALIASES,
@@ -176,11 +183,18 @@ KINDS: dict[str, Kind] = {
         ),
         whole=(YEAR_MIN, YEAR_MAX),
     ),
-    "count": Kind(YEAR_FORMAT, ("a whole number >= 0", "不小于 0 的整数"), whole=(0, None)),
+    "count": Kind(
+        YEAR_FORMAT,
+        (f"a whole number 0..{COUNT_MAX}", f"0—{COUNT_MAX} 的整数"),
+        whole=(0, COUNT_MAX),
+    ),
     "capacity": Kind(
         YEAR_FORMAT,
-        ("a whole number >= 0; blank = no limit", "不小于 0 的整数；空白 = 不限"),
-        whole=(0, None),
+        (
+            f"a whole number 0..{COUNT_MAX}; blank = no limit",
+            f"0—{COUNT_MAX} 的整数；空白 = 不限",
+        ),
+        whole=(0, COUNT_MAX),
     ),
     "date": Kind(
         DATE_FORMAT,
@@ -215,9 +229,22 @@ KINDS: dict[str, Kind] = {
         None, ("the highest honor (drop-down)", "最高荣誉（下拉选择）"), "list_honor", Honor
     ),
     "priority": Kind(
-        None, ("a number > 0; blank = 1", "大于 0 的数；空白 = 1"), decimal_min=(0.0, True)
+        None,
+        (
+            f"a number {PRIORITY_MIN}..{PRIORITY_MAX}, at most {PRIORITY_DECIMALS} decimal "
+            "places; blank = 1",
+            f"{PRIORITY_MIN}—{PRIORITY_MAX} 的数，最多 {PRIORITY_DECIMALS} 位小数；空白 = 1",
+        ),
+        decimal_min=(0.0, True),
     ),
-    "amount": Kind(None, ("an amount >= 0", "不小于 0 的金额"), decimal_min=(0.0, False)),
+    "amount": Kind(
+        None,
+        (
+            f"an amount >= 0 and below 10^15, at most {AMOUNT_DECIMALS} decimal places",
+            f"不小于 0、小于 10^15 的金额，最多 {AMOUNT_DECIMALS} 位小数",
+        ),
+        decimal_min=(0.0, False),
+    ),
     "years": Kind(
         TEXT_FORMAT,
         ("school years separated by commas, e.g. 2023,2024", "学年，用逗号分隔，如 2023,2024"),

@@ -28,6 +28,7 @@ from planner.data import Need, Scenario, School
 from planner.enums import Role, Stage
 from planner.io.cells import HORIZON_MAX, YEAR_MAX, YEAR_MIN
 from planner.io.findings import FIRST, Checks, Finding, Unparsed, member, span
+from planner.io.limits import MAX_AGE_AT_START, MIN_AGE_AT_START
 from planner.io.mutual_checks import mutual
 from planner.io.schema import ID_COLUMNS
 from planner.problems import Problem
@@ -184,6 +185,18 @@ def _staff(ctx: Checks) -> None:
                 "member school, not a core school; the staff sheet lists core-school "
                 "staff only",
             )
+        age = st.age_at(ctx.s.first_year)
+        known_year = not ctx.u.settings and YEAR_MIN <= ctx.s.first_year <= YEAR_MAX
+        if known_year and not MIN_AGE_AT_START <= age <= MAX_AGE_AT_START:
+            ctx.add(
+                "staff",
+                i,
+                "birth_date",
+                st.birth_date.isoformat(),
+                _AGE_OUT_OF_RANGE.format(
+                    st.staff_id, age, ctx.s.first_year, MIN_AGE_AT_START, MAX_AGE_AT_START
+                ),
+            )
         pref = st.preferred_school
         if pref is not None and pref not in ctx.schools and not ctx.u.school_exists(pref):
             ctx.add(
@@ -194,6 +207,12 @@ def _staff(ctx: Checks) -> None:
                 f"staff {st.staff_id}: preferred school '{pref}' is not in sheet "
                 "schools; use a school_id of the schools sheet or leave it blank",
             )
+
+
+_AGE_OUT_OF_RANGE = (
+    "教职工 {0}：按此出生日期，{2} 学年 9 月 1 日时年龄为 {1} 岁，不在 {3}..{4} 岁之间；"
+    "请核对出生日期（年份是否写错）。"
+)
 
 
 def _needs(ctx: Checks) -> None:

@@ -10,9 +10,7 @@ sheets from them too).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -24,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from planner.data import DocumentSettings, Scenario
 from planner.enums import Role
+from planner.io.outputs import write_atomic
 from planner.io.schema import DOCUMENT_KEYS, SHEET_COLUMNS
 from planner.policy import Policy
 
@@ -172,16 +171,12 @@ def write_scenario(
         )
     for sheet, rows in scenario_rows(scenario).items():
         _write_sheet(wb.create_sheet(sheet), SHEET_COLUMNS[sheet], rows, bold)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp_name)
-        _share_strings(Path(tmp_name))
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+
+    def save(tmp: Path) -> None:
+        wb.save(tmp)
+        _share_strings(tmp)
+
+    write_atomic(target, save)
 
 
 def _write_sheet(

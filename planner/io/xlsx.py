@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import stat
-import tempfile
 import unicodedata
 from decimal import Decimal
 from enum import Enum
@@ -31,6 +28,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.io.outputs import write_atomic
 
 __all__ = [
     "HEADER_FILL",
@@ -246,34 +245,12 @@ def setup_print(
         ws.oddFooter.center.size = 9
 
 
-def _file_mode(target: Path) -> int:
-    """The mode a new file would get (mkstemp's files are private), or the target's own."""
-    try:
-        return stat.S_IMODE(target.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def save_atomic(wb: Workbook, path: str | Path) -> None:
     """Save ``wb`` to ``path`` through a temporary file in the same directory.
 
-    The temporary file is renamed over ``path`` only once fully written; on
-    any error it is removed and ``path`` (if it existed) is left untouched.
-    The file gets the permissions of the file it replaces, else the usual
-    ones of a new file (not the temporary file's private ones).
+    :func:`planner.io.outputs.write_atomic`: renamed over ``path`` only once
+    fully written; on any error ``path`` (if it existed) is left untouched;
+    the permissions of the file it replaces, else those the umask gives; a
+    symbolic link's target is written.
     """
-    target = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        wb.save(tmp)
-        with tmp.open("r+b") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(tmp, _file_mode(target))
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomic(path, wb.save)

@@ -4,8 +4,6 @@ and ``sweep.xlsx`` (sheets comparison, pareto, about); rows as a frame."""
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -14,6 +12,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from planner.analysis.sweep.variant import Row
+from planner.io.outputs import write_atomic
 from planner.io.xlsx import (
     VIOLATION_FILL,
     fill_row,
@@ -61,14 +60,12 @@ def csv_value(value: object) -> object:
 
 def write_csv(frame: pd.DataFrame, path: Path, columns: list[str]) -> None:
     """The whole table in variant order, replacing the incremental file atomically."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", newline="", encoding="utf-8") as handle:
             _write_rows(handle, frame, columns)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+
+    write_atomic(path, write)
 
 
 def _write_rows(handle: TextIO, frame: pd.DataFrame, columns: list[str]) -> None:
