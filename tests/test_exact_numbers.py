@@ -234,8 +234,12 @@ def cli_json(tmp_path: Path, scenario: Scenario, name: str) -> tuple[int, str, d
 
 
 def test_cli_solves_decimals_as_their_integers_or_refuses(tmp_path: Path) -> None:
-    code, _, decimal = cli_json(tmp_path, one_teacher((SEVENTH, THIRD, TWO_THIRDS)), "d")
-    code2, _, whole = cli_json(tmp_path, one_teacher((SEVENTH_17, THIRD_17, TWO_THIRDS_17)), "i")
+    # Through the workbook reader: at most 16 decimals and at most 10^6, so
+    # 1/7 as Excel keeps it in 16 decimals, and the same three numbers times 10^5.
+    seventh = "0.1428571428571428"
+    scaled = ("14285.71428571428", "33333.33333333333", "66666.66666666666")
+    code, _, decimal = cli_json(tmp_path, one_teacher((seventh, THIRD, TWO_THIRDS)), "d")
+    code2, _, whole = cli_json(tmp_path, one_teacher(scaled), "i")
     assert code == code2 == 0 and decimal is not None and whole is not None
     assert decimal["exchanges"] == whole["exchanges"]
     assert [e["school_id"] for e in decimal["exchanges"]] == ["M2"]

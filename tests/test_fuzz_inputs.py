@@ -484,8 +484,9 @@ def test_base_workbook_solves(base_workbook: Path, tmp_path: Path) -> None:
 
 
 def test_priorities_refused_or_scaled(base_workbook: Path, tmp_path: Path) -> None:
-    """Priorities 1/3, 1/7, 2/3 in cells are refused with the supported precision;
-    7, 3 and 14 (the same ratios times 21) are read exactly."""
+    """Priorities 1/3, 1/7, 2/3 as Excel stores them (16 decimals) are read
+    exactly as written, one more decimal is refused with the supported
+    precision; 7, 3 and 14 (the same ratios times 21) are read exactly."""
 
     def with_priorities(values: list[object], name: str) -> Path:
         def change(wb: openpyxl.Workbook) -> None:
@@ -496,10 +497,15 @@ def test_priorities_refused_or_scaled(base_workbook: Path, tmp_path: Path) -> No
 
         return _edit(base_workbook, tmp_path / name, change)
 
-    refused = _run(["validate", str(with_priorities([1 / 3, 1 / 7, 2 / 3], "a.xlsx"))])
-    assert refused.exit_code == 2
-    assert refused.output.count("at most 6 decimal places") == 3
     from planner.io.reader import read_scenario
+
+    exact = read_scenario(with_priorities([1 / 3, 1 / 7, 2 / 3], "a.xlsx"))
+    read = [n.priority for n in exact.needs]
+    # The float cells as the reader takes them: within a float's precision.
+    assert all(abs(r - Decimal(v)) < Decimal("1E-15") for r, v in zip(read, [1 / 3, 1 / 7, 2 / 3]))
+    refused = _run(["validate", str(with_priorities(["0.33333333333333333"] * 3, "c.xlsx"))])
+    assert refused.exit_code == 2
+    assert refused.output.count("at most 16 decimal places") == 3
 
     scaled = read_scenario(with_priorities([7, 3, 14], "b.xlsx"))
     assert [n.priority for n in scaled.needs] == [Decimal(7), Decimal(3), Decimal(14)]
