@@ -502,7 +502,10 @@ def test_priorities_refused_or_scaled(base_workbook: Path, tmp_path: Path) -> No
     exact = read_scenario(with_priorities([1 / 3, 1 / 7, 2 / 3], "a.xlsx"))
     read = [n.priority for n in exact.needs]
     # The float cells as the reader takes them: within a float's precision.
-    assert all(abs(r - Decimal(v)) < Decimal("1E-15") for r, v in zip(read, [1 / 3, 1 / 7, 2 / 3]))
+    assert all(
+        abs(r - Decimal(v)) < Decimal("1E-15")
+        for r, v in zip(read, [1 / 3, 1 / 7, 2 / 3], strict=True)
+    )
     refused = _run(["validate", str(with_priorities(["0.33333333333333333"] * 3, "c.xlsx"))])
     assert refused.exit_code == 2
     assert refused.output.count("at most 16 decimal places") == 3

@@ -18,7 +18,14 @@ from planner.archive.errors import (
     Superseded,
 )
 from planner.archive.ledger import LedgerEntry, write_ledger_xlsx
-from planner.archive.store import Archive, PlanInfo, PublicationInfo, Published, plan_of_document
+from planner.archive.store import (
+    Archive,
+    PlanInfo,
+    PublicationInfo,
+    Published,
+    ScenarioInfo,
+    plan_of_document,
+)
 
 __all__ = [
     "Archive",
@@ -33,6 +40,7 @@ __all__ = [
     "PublicationInfo",
     "Published",
     "PublishedImmutable",
+    "ScenarioInfo",
     "SchemaTooNew",
     "Superseded",
     "plan_of_document",

@@ -10,7 +10,9 @@ school in a year, so (person, year) is unique.
 
 :func:`write_ledger_xlsx` writes it as a workbook (Chinese headers by
 default), atomically: a temporary file in the same folder renamed over the
-target once complete.
+target once complete. :func:`rebuild_ledger` derives it anew into the
+archive's ``ledger`` table (inside the transaction that changed a
+publication); :func:`read_ledger` reads that table back.
 """
 
 from __future__ import annotations
@@ -20,7 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
+from planner.archive.documents import exchange_list
+from planner.archive.models import LedgerRow, PlanRow, PublicationRow, ScenarioRow
 from planner.data import Exchange
 from planner.io.outputs import write_atomic
 
@@ -29,6 +35,8 @@ __all__ = [
     "PublishedSource",
     "derive_ledger",
     "ledger_summary",
+    "read_ledger",
+    "rebuild_ledger",
     "write_ledger_xlsx",
 ]
 
@@ -91,6 +99,81 @@ def derive_ledger(
                     scenario_id=scenario_id,
                 )
     return sorted(rows.values(), key=lambda r: (r.staff_id, r.school_year))
+
+
+def rebuild_ledger(session: Session) -> None:
+    """Derive the ledger anew from every publication and the history sheets of
+    the scenarios behind them, replacing the ``ledger`` table's rows."""
+    pubs = session.execute(
+        select(
+            PublicationRow.id,
+            PublicationRow.version,
+            PublicationRow.from_year,
+            PublicationRow.to_year,
+            PlanRow.document,
+            PlanRow.scenario_id,
+        )
+        .join(PlanRow, PlanRow.id == PublicationRow.plan_id)
+        .order_by(PublicationRow.version)
+    ).all()
+    pub_id = {p.version: p.id for p in pubs}
+    published_scenarios = {p.scenario_id for p in pubs}
+    names: dict[str, str] = {}
+    histories: list[tuple[int, list[Exchange]]] = []
+    for scenario_id, staff_names, history in session.execute(
+        select(ScenarioRow.id, ScenarioRow.staff_names, ScenarioRow.history).order_by(
+            ScenarioRow.id
+        )
+    ):
+        names.update(staff_names)
+        if scenario_id in published_scenarios:
+            histories.append((scenario_id, [Exchange(*h) for h in history]))
+    entries = derive_ledger(
+        [
+            PublishedSource(p.version, p.from_year, p.to_year, exchange_list(p.document))
+            for p in pubs
+        ],
+        histories,
+        names,
+    )
+    session.execute(delete(LedgerRow))
+    session.add_all(
+        LedgerRow(
+            staff_id=e.staff_id,
+            staff_name=e.staff_name,
+            school_year=e.school_year,
+            school_id=e.school_id,
+            source=e.source,
+            publication_id=pub_id[e.publication_version]
+            if e.publication_version is not None
+            else None,
+            scenario_id=e.scenario_id,
+        )
+        for e in entries
+    )
+
+
+def read_ledger(session: Session, until: int | None = None) -> list[LedgerEntry]:
+    """The ``ledger`` table's rows (person, school year), up to ``until`` if given."""
+    query = (
+        select(LedgerRow, PublicationRow.version)
+        .outerjoin(PublicationRow, PublicationRow.id == LedgerRow.publication_id)
+        .order_by(LedgerRow.staff_id, LedgerRow.school_year)
+    )
+    if until is not None:
+        query = query.where(LedgerRow.school_year <= until)
+    return [
+        LedgerEntry(
+            r.staff_id,
+            r.staff_name,
+            r.school_year,
+            r.school_id,
+            r.source,
+            publication_version=version,
+            scenario_id=r.scenario_id,
+        )
+        for r, version in session.execute(query)
+    ]
 
 
 @dataclass(frozen=True)

@@ -184,3 +184,9 @@ def text(key: str, lang: str = "zh", **params: Any) -> str:
 def labels(lang: str) -> dict[str, str]:
     i = 1 if lang == "en" else 0
     return {k: v[i] for k, v in LABELS.items()}
+
+
+def request_lang(request: Any, default: str) -> str:
+    """The language asked for by ``?lang=`` or the ``lang`` cookie, else ``default``."""
+    lang = request.query_params.get("lang") or request.cookies.get("lang") or default
+    return lang if lang in LANGS else default
