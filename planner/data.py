@@ -19,6 +19,7 @@ from planner.enums import Honor, Position, Role, Stage
 from planner.policy import Policy
 
 __all__ = [
+    "Ban",
     "BudgetRow",
     "Commitment",
     "CoreKeep",
@@ -192,6 +193,21 @@ class BudgetRow:
             raise ValueError(f"budget {self.year}: amount {self.amount} < 0")
 
 
+@dataclass(frozen=True)
+class Ban:
+    """BAN: ``staff_id`` is never sent to ``school_id``, or never sent at all
+    in the horizon when ``school_id`` is None. Binds decisions only."""
+
+    staff_id: str
+    school_id: str | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_id("staff", self.staff_id)
+        if self.school_id is not None:
+            _check_id("school", self.school_id)
+
+
 @dataclass
 class Scenario:
     """A whole planning problem: the world, the policy and the horizon."""
@@ -211,6 +227,8 @@ class Scenario:
     # it where it can) and past exchanges (the exchange-experience ledger).
     published: list[Exchange] = field(default_factory=list)
     history: list[Exchange] = field(default_factory=list)
+    # BAN: this person never to that school, or never sent (school None).
+    bans: tuple[Ban, ...] = ()
 
     def __post_init__(self) -> None:
         if self.horizon < 1:

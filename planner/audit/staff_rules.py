@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from planner.audit.context import AuditContext
-from planner.audit.eligibility import eligibility_reasons
+from planner.audit.eligibility import banned_schools, eligibility_reasons
 from planner.audit.record import Breach, plural, years_text
 from planner.data import Staff
 from planner.rules import Rule
@@ -118,15 +118,18 @@ def locked(ctx: AuditContext) -> None:
 
 def could_go(ctx: AuditContext, person: Staff) -> bool:
     """Is any single exchange open to ``person`` in the horizon under
-    TERM, AGE, HONOR, LEVEL, MEMBERSHIP and AVAILABLE?"""
+    TERM, AGE, HONOR, LEVEL, MEMBERSHIP, AVAILABLE and BAN?"""
     home = ctx.scenario.school_by_id.get(person.school_id)
     if home is None:
         return False
     policy = ctx.policy
+    banned = banned_schools(ctx.scenario, person)
     schools = [
         s
         for s in ctx.scenario.schools
-        if s.group_id == home.group_id and s.role in policy.receiving_roles
+        if s.group_id == home.group_id
+        and s.role in policy.receiving_roles
+        and s.school_id not in banned
     ]
     for start in ctx.horizon:
         if eligibility_reasons(ctx.scenario, person, start):

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.data import (
+    Ban,
     BudgetRow,
     Commitment,
     CoreKeep,
@@ -91,6 +92,7 @@ def read_scenario(path: str | Path, policy_file: str | Path | None = None) -> Sc
         commitments=_read_items(r, "commitments", Commitment),
         budget=_read_items(r, "budget", BudgetRow),
         history=_read_items(r, "history", Exchange),
+        bans=tuple(_read_items(r, "bans", Ban)),
     )
     _duplicates_of_unbuilt_rows(r)
     for finding in scenario_findings(scenario, r.unparsed):

@@ -107,6 +107,7 @@ SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
     "commitments": ("staff_id", "school_id", "start_year", "end_year"),
     "budget": ("year", "amount"),
     "history": ("staff_id", "school_id", "start_year", "end_year"),
+    "bans": ("staff_id", "school_id", "note"),
 }
 
 REQUIRED_SHEETS: tuple[str, ...] = ("settings", "groups", "schools", "staff", "needs")
@@ -123,6 +124,8 @@ REQUIRED_COLUMNS: dict[str, frozenset[str]] = {
     "commitments": frozenset({"staff_id", "school_id", "start_year", "end_year"}),
     "budget": frozenset({"year", "amount"}),
     "history": frozenset({"staff_id", "school_id", "start_year", "end_year"}),
+    # Both: a school column left out must not turn every ban into "never sent".
+    "bans": frozenset({"staff_id", "school_id"}),
 }
 
 # The sheets whose rows carry their own id, and the column that holds it.
@@ -142,6 +145,7 @@ SHEET_ALIASES: dict[str, tuple[str, ...]] = {
     "commitments": ("已定交流", "已定"),
     "budget": ("经费", "预算"),
     "history": ("交流记录", "历史交流"),
+    "bans": ("禁派", "禁派名单"),
 }
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -176,6 +180,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "start_year": ("开始学年", "开始年份"),
     "end_year": ("结束学年", "结束年份"),
     "amount": ("经费", "金额"),
+    "note": ("备注", "说明"),
 }
 
 SETTINGS_KEYS: tuple[str, ...] = ("name", "first_year", "horizon")
@@ -329,6 +334,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("school_id", parse_id, EXPECT_ID),
         Field("start_year", parse_year, EXPECT_YEAR),
         Field("end_year", parse_year, EXPECT_YEAR),
+    ),
+    # BAN: blank school = never sent at all in the horizon.
+    "bans": (
+        Field("staff_id", parse_id, EXPECT_ID),
+        Field("school_id", parse_id, EXPECT_ID + ", or blank for never sent at all", None),
+        Field("note", parse_text, EXPECT_TEXT, ""),
     ),
 }  # fmt: skip
 

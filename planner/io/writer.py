@@ -106,6 +106,7 @@ def scenario_rows(scenario: Scenario) -> dict[str, list[tuple[object, ...]]]:
         "commitments": attrs(scenario.commitments, SHEET_COLUMNS["commitments"]),
         "budget": attrs(scenario.budget, SHEET_COLUMNS["budget"]),
         "history": attrs(scenario.history, SHEET_COLUMNS["history"]),
+        "bans": attrs(scenario.bans, SHEET_COLUMNS["bans"]),
     }
 
 
