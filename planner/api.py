@@ -20,8 +20,8 @@ from planner.io.reader import read_scenario
 from planner.model.constraints import RuleInstance
 from planner.model.diagnose import Conflict, explain_infeasible, precheck
 from planner.model.solve import SolveParams, solve
-from planner.report.roster import write_diagnosis, write_roster
 from planner.problems import Problem, ScenarioError
+from planner.report.roster import write_diagnosis, write_roster
 from planner.results import AuditReport, SolveResult, SolveStatus
 
 if TYPE_CHECKING:

@@ -764,3 +764,12 @@ def test_a_total_ban_is_an_eligibility_reason() -> None:
     sc = scenario(bans=(Ban("S1", None),))
     assert eligibility_reasons(sc, sc.staff_by_id["S1"], 2022) == ["BAN"]
     assert eligibility_reasons(sc, sc.staff_by_id["S2"], 2022) == []
+
+
+def test_repeat_gap_counts_a_decision_right_before_a_commitment() -> None:
+    # The commitment starts 2024; a decided 2022-2023 runs straight into it.
+    lock = ex("S1", "M1", 2024, 2025)
+    sc = scenario(horizon=4, commitments=[lock])
+    v = one(run(sc, ex("S1", "M2", 2022, 2023), lock), "REPEAT-GAP")
+    assert (v.school_id, v.amount) == ("M2", 1)
+    assert only(run(sc, ex("S1", "M2", 2021, 2022), lock), "REPEAT-GAP") == []

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
+from typing import Any
 
 from planner.data import (
     BudgetRow,
@@ -137,7 +138,7 @@ def generate_scenario(
 
 def _contents(
     rng: random.Random, shape: Preset, policy: Policy, plans: Sequence[GroupPlan], years: range
-) -> dict[str, list]:
+) -> dict[str, Any]:
     """The schools, staff, needs, CORE-KEEP rows and commitments of the groups."""
     schools: list[School] = []
     staff: list[Staff] = []

@@ -41,10 +41,10 @@ from planner.problems import Problem, ScenarioError
 __all__ = [
     "PLAN_COLUMNS",
     "ROSTER_SHEETS",
+    "KeptRow",
     "json_value",
     "plan_from_document",
     "plan_to_json",
-    "KeptRow",
     "read_kept",
     "read_plan",
     "write_json",

@@ -88,9 +88,7 @@ def exclusions(scenario: Scenario, person: Staff, year: int) -> list[Rule]:
         unavailable = not any(
             domain.available(person, range(year, year + n)) for n in domain.term(policy)
         )
-        reasons.append(
-            Rule.AVAILABLE if unavailable else (Rule.BAN if banned else Rule.MEMBERSHIP)
-        )
+        reasons.append(Rule.AVAILABLE if unavailable else (Rule.BAN if banned else Rule.MEMBERSHIP))
     return reasons
 
 
