@@ -269,3 +269,18 @@ def test_kept_exchange_is_a_commitment_of_the_solved_scenario(tiny: Path, tmp_pa
     edit_roster(roster, edited, [("S7", "M2", 2023, 2025, "是")])
     kept = api.keep_from_roster(read_scenario(tiny), edited)
     assert kept.commitments == [Exchange("S7", "M2", 2023, 2025)]
+
+
+def test_explain_names_the_ban_of_an_unplaced_person() -> None:
+    from planner.analysis.explain import explain
+    from planner.rules import Rule
+
+    s = make_scenario(
+        staff=[staff("S1"), staff("S2")],
+        needs=[],
+        policy=Policy(cadre_min_first_year=0, ratio_first_year=0, ratio_later_years=0),
+        bans=(Ban("S2", None, "病休"),),
+    )
+    out = explain(s, Plan.of([]), "S2")
+    assert out.ineligible == {2022: ["BAN"], 2023: ["BAN"], 2024: ["BAN"]}
+    assert Rule.BAN.zh == "禁派" and "BAN" in out.sentences[0]
