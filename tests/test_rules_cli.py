@@ -284,3 +284,21 @@ def test_explain_names_the_ban_of_an_unplaced_person() -> None:
     out = explain(s, Plan.of([]), "S2")
     assert out.ineligible == {2022: ["BAN"], 2023: ["BAN"], 2024: ["BAN"]}
     assert Rule.BAN.zh == "禁派" and "BAN" in out.sentences[0]
+
+
+def test_rule_checks_sheet_reports_a_commitment_kept_against_a_ban() -> None:
+    from planner.report.tables import rule_check_rows
+
+    lock = Exchange("S1", "M1", 2022, 2023)
+    s = make_scenario(
+        staff=[staff("S1"), staff("S2")],
+        needs=[],
+        policy=Policy(cadre_min_first_year=0, ratio_first_year=0, ratio_later_years=0),
+        commitments=[lock],
+        bans=(Ban("S1", "M1", "家庭原因"),),
+    )
+    report = audit(s, Plan.of([lock, Exchange("S2", "M2", 2022, 2023)]))
+    assert report.violations == []
+    (row,) = [r for r in rule_check_rows(s, report) if r.rule == "BAN"]
+    assert (row.checked, row.violated, row.status) == (2, 0, "ok")
+    assert row.note.startswith("S1: 既定交流照常保留") and "家庭原因" in row.note
