@@ -16,11 +16,12 @@ from planner.analysis.explain import Explanation, explain, find_staff
 from planner.analysis.replan import Change, ReplanInput, diff_plans, explain_changes, prepare_replan
 from planner.audit import audit
 from planner.data import Exchange, Plan, Scenario
-from planner.io.plans import plan_to_json, read_plan, write_json
+from planner.io.plans import plan_to_json, read_kept, read_plan, write_json
 from planner.io.reader import read_scenario
 from planner.model.constraints import RuleInstance
 from planner.model.diagnose import Conflict, explain_infeasible, precheck
 from planner.model.solve import SolveParams, solve
+from planner.problems import Problem, ScenarioError
 from planner.report.roster import write_diagnosis, write_roster
 from planner.results import AuditReport, SolveResult, SolveStatus
 
@@ -39,6 +40,7 @@ __all__ = [
     "diff_plans",
     "explain",
     "find_staff",
+    "keep_from_roster",
     "load_scenario",
     "plan_document",
     "precheck",
@@ -136,6 +138,45 @@ def load_scenario(
 ) -> Scenario:
     """Read a scenario workbook (default: the built-in Taishan scenario)."""
     return read_scenario(Path(path) if path else BUILTIN_SCENARIO, policy_file)
+
+
+def keep_from_roster(scenario: Scenario, roster: str | Path) -> Scenario:
+    """``scenario`` with the rows of an edited roster marked locked (已定交流 是)
+    added to its commitments (``planner solve --keep``): they are kept as
+    they are, the rest is planned again. Raises :class:`ScenarioError` naming
+    the roster's sheet, row, column and value of a row that names a staff
+    member or school the scenario does not have."""
+    kept = read_kept(roster)
+    problems: list[Problem] = []
+    for row in kept:
+        ex = row.exchange
+        if ex.staff_id not in scenario.staff_by_id:
+            problems.append(
+                Problem(
+                    row.sheet,
+                    row.row,
+                    "staff_id",
+                    ex.staff_id,
+                    "保留（已定交流 是）的行须是方案教职工表中的工号",
+                )
+            )
+        if ex.school_id not in scenario.school_by_id:
+            problems.append(
+                Problem(
+                    row.sheet,
+                    row.row,
+                    "school_id",
+                    ex.school_id,
+                    "保留（已定交流 是）的行须是方案学校表中的学校编号",
+                )
+            )
+    if problems:
+        raise ScenarioError(problems, str(roster))
+    commitments = dict.fromkeys([*scenario.commitments, *(row.exchange for row in kept)])
+    return dataclasses.replace(
+        scenario,
+        commitments=sorted(commitments, key=lambda e: (e.start_year, e.staff_id, e.school_id)),
+    )
 
 
 def solve_scenario(scenario: Scenario, params: SolveParams | None = None) -> Outcome:

@@ -19,6 +19,7 @@ from planner.enums import Honor, Position, Role, Stage
 from planner.policy import Policy
 
 __all__ = [
+    "Ban",
     "BudgetRow",
     "Commitment",
     "CoreKeep",
@@ -279,6 +280,21 @@ class DocumentSettings:
                 raise ValueError(f"settings {name}: blank text; leave the row out instead")
 
 
+@dataclass(frozen=True)
+class Ban:
+    """BAN: ``staff_id`` is never sent to ``school_id``, or never sent at all
+    in the horizon when ``school_id`` is None. Binds decisions only."""
+
+    staff_id: str
+    school_id: str | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_id("staff", self.staff_id)
+        if self.school_id is not None:
+            _check_id("school", self.school_id)
+
+
 @dataclass
 class Scenario:
     """A whole planning problem: the world, the policy and the horizon."""
@@ -304,6 +320,8 @@ class Scenario:
     mutual: tuple[MutualMove, ...] = ()
     # What the reader changed and says (ids normalised); never a reason to stop.
     notes: list[str] = field(default_factory=list, compare=False)
+    # BAN: this person never to that school, or never sent (school None).
+    bans: tuple[Ban, ...] = ()
 
     def __post_init__(self) -> None:
         if self.horizon < 1:

@@ -63,10 +63,11 @@ class Policy:
     prefer_volunteer: int = 3
     prefer_preferred_school: int = 2
     prefer_needs_experience: int = 1
-    # REPEAT-GAP (optional, not in the Taishan plan): at least this many
-    # school years between the end of one exchange of a person (past ones in
-    # the history sheet included) and the start of their next; 0 = no limit.
-    repeat_gap_years: int = 0
+    # REPEAT-GAP: 交流期满回原单位 (an exchange ends with the return home):
+    # at least this many school years back at the core school between the
+    # end of one exchange of a person (past ones in the history sheet
+    # included) and the start of their next; 0 = no gap required.
+    repeat_gap_years: int = 1
     # TEACHER-QUOTA base: "headcount" (Taishan: the core school's whole staff)
     # or "eligible" (national 2014 guidance: staff eligible to go that year).
     ratio_base: str = "headcount"

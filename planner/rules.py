@@ -40,6 +40,8 @@ class Rule(StrEnum):
     CORE_KEEP = "CORE-KEEP"
     BUDGET = "BUDGET"
     REPEAT_GAP = "REPEAT-GAP"
+    HORIZON = "HORIZON"
+    BAN = "BAN"
     BACKBONE_SHARE = "BACKBONE-SHARE"
     TENURE = "TENURE"
 
@@ -78,6 +80,8 @@ _ZH: dict[Rule, str] = {
     Rule.CORE_KEEP: "核心校留岗",
     Rule.BUDGET: "专项经费",
     Rule.REPEAT_GAP: "再次交流间隔",
+    Rule.HORIZON: "规划期",
+    Rule.BAN: "禁派",
     Rule.BACKBONE_SHARE: "骨干比例",
     Rule.TENURE: "任职年限",
 }
@@ -96,6 +100,8 @@ PER_EXCHANGE: frozenset[Rule] = frozenset(
         Rule.MEMBERSHIP,
         Rule.AVAILABLE,
         Rule.LOCKED,
+        Rule.HORIZON,
+        Rule.BAN,
     }
 )
 MONOTONE_FOR_LOCKED: frozenset[Rule] = frozenset(

@@ -20,6 +20,7 @@ from conftest import two_group_scenario as scenario
 
 from planner.audit import age_in_full_years, audit, eligibility_reasons
 from planner.data import (
+    Ban,
     BudgetRow,
     CoreKeep,
     Exchange,
@@ -129,7 +130,9 @@ def test_one_place_listed_twice_is_an_overlap() -> None:
 
 
 def test_one_place_consecutive_exchanges_are_fine() -> None:
-    sc = scenario(horizon=4)
+    # Back to back is no overlap; with REPEAT-GAP off the plan is valid (with
+    # the default gap of 1 it is not: test_repeat_gap_default_...).
+    sc = scenario(horizon=4, policy=quiet_policy(repeat_gap_years=0))
     report = run(sc, ex("S1", "M1", 2022, 2023), ex("S1", "M2", 2024, 2025))
     assert report.valid
 
@@ -333,7 +336,8 @@ def test_locked_commitment_is_exempt_from_eligibility_only() -> None:
     sc = scenario(staff, founded=2020, commitments=[commitment])
     assert run(sc, commitment).valid
     # the same person on an exchange that is not the commitment: not exempt
-    report = run(sc, commitment, ex("S1", "M1", 2023, 2024))
+    # (starting 2024: one year at home after the commitment, as REPEAT-GAP asks)
+    report = run(sc, commitment, ex("S1", "M1", 2024, 2025))
     assert rules(report) == ["AGE", "HONOR", "LEVEL"]
     # a commitment still holds MEMBERSHIP: M1 left in 2022
     left = scenario(
@@ -411,7 +415,8 @@ def test_available_every_year_of_the_exchange() -> None:
     assert (v.group_id, v.year, v.staff_id, v.amount) == ("G1", 2023, "S1", 1)
     past = one(run(sc, ex("S1", "M1", 2023, 2026)), "AVAILABLE")  # 2026 is past the horizon
     assert (past.year, past.amount) == (2023, 2)
-    assert run(sc, ex("S1", "M1", 2024, 2025)).valid
+    longer = replace(sc, horizon=3)  # 2024 inside the horizon (HORIZON)
+    assert run(longer, ex("S1", "M1", 2024, 2025)).valid
 
 
 # ---------------------------------------------------------------------------
@@ -677,3 +682,94 @@ def test_repeat_gap_audit_counts_history() -> None:
         Plan.of([Exchange("S1", "M1", 2022, 2023)]),
     )
     assert not [v for v in fine.violations if v.rule == "REPEAT-GAP"]
+
+
+# ---------------------------------------------------------------------------
+# REPEAT-GAP (default 1), HORIZON, BAN: a violating and a passing case each
+# ---------------------------------------------------------------------------
+
+
+def test_repeat_gap_default_forbids_back_to_back_exchanges() -> None:
+    # The default policy asks one school year at home between two exchanges:
+    # 2022-2023 then 2024-2025 runs straight on (0 years home, short by 1).
+    sc = scenario(horizon=4)
+    assert sc.policy.repeat_gap_years == 1
+    report = run(sc, ex("S1", "M1", 2022, 2023), ex("S1", "M2", 2024, 2025))
+    gap = one(report, "REPEAT-GAP")
+    assert (gap.year, gap.amount, gap.staff_id, gap.school_id) == (2024, 1, "S1", "M2")
+    assert rules(report) == ["REPEAT-GAP"]
+    # One year at home (2024) and the second exchange may start in 2025.
+    fine = run(sc, ex("S1", "M1", 2022, 2023), ex("S1", "M2", 2025, 2026))
+    assert fine.violations == []
+    checks = [c for c in fine.checks if c.rule == "REPEAT-GAP"]
+    assert [(c.year, c.status) for c in checks] == [(2025, "ok")]
+
+
+def test_repeat_gap_counts_a_commitment_before_a_decision() -> None:
+    # S1's commitment ends in 2023; a decided exchange starting 2024 is too close.
+    lock = ex("S1", "M1", 2022, 2023)
+    sc = scenario(horizon=4, commitments=[lock])
+    assert one(run(sc, lock, ex("S1", "M2", 2024, 2025)), "REPEAT-GAP").amount == 1
+    assert only(run(sc, lock, ex("S1", "M2", 2025, 2026)), "REPEAT-GAP") == []
+
+
+def test_horizon_rejects_an_invented_past_exchange() -> None:
+    # The horizon is 2022-2024: an exchange starting 2021 that is no
+    # commitment is a plan deciding a year it does not plan (1 year before).
+    sc = scenario()
+    report = run(sc, ex("S1", "M1", 2021, 2022))
+    v = one(report, "HORIZON")
+    assert (v.year, v.amount, v.staff_id) == (2021, 1, "S1")
+    assert "2022—2024" in v.message
+    # Starting 2 years after the horizon's last year: amount 2.
+    assert one(run(sc, ex("S2", "M1", 2026, 2027)), "HORIZON").amount == 2
+
+
+def test_horizon_exempts_commitments_and_accepts_runs_past_the_end() -> None:
+    lock = ex("S1", "M1", 2021, 2022)
+    sc = scenario(commitments=[lock])
+    report = run(sc, lock, ex("S2", "M1", 2024, 2026))
+    assert only(report, "HORIZON") == []
+    checks = [c for c in report.checks if c.rule == "HORIZON"]
+    assert [(c.scope, c.year, c.status) for c in checks] == [("S2", 2024, "ok")]
+
+
+def test_ban_to_one_school_and_ban_from_every_school() -> None:
+    sc = scenario(bans=(Ban("S1", "M1", "家庭原因"), Ban("S2", None)))
+    report = run(sc, ex("S1", "M1", 2022, 2023), ex("S2", "M2", 2022, 2023))
+    banned = only(report, "BAN")
+    assert [(v.staff_id, v.school_id, v.amount) for v in banned] == [
+        ("S1", "M1", 1),
+        ("S2", "M2", 1),
+    ]
+    assert "家庭原因" in banned[0].message and "不得派往" in banned[0].message
+    assert "不得派出" in banned[1].message
+    # S1 may still go to M2: the ban names M1 only.
+    fine = run(sc, ex("S1", "M2", 2022, 2023))
+    assert fine.violations == []
+    assert [c.status for c in fine.checks if c.rule == "BAN"] == ["ok"]
+
+
+def test_ban_keeps_a_commitment_and_says_so() -> None:
+    # Bans bind decisions only: the commitment stays, its check is ok with a note.
+    lock = ex("S1", "M1", 2022, 2023)
+    sc = scenario(commitments=[lock], bans=(Ban("S1", "M1"),))
+    report = run(sc, lock)
+    assert report.violations == []
+    (check,) = [c for c in report.checks if c.rule == "BAN"]
+    assert check.status == "ok" and "既定交流照常保留" in check.note
+
+
+def test_a_total_ban_is_an_eligibility_reason() -> None:
+    sc = scenario(bans=(Ban("S1", None),))
+    assert eligibility_reasons(sc, sc.staff_by_id["S1"], 2022) == ["BAN"]
+    assert eligibility_reasons(sc, sc.staff_by_id["S2"], 2022) == []
+
+
+def test_repeat_gap_counts_a_decision_right_before_a_commitment() -> None:
+    # The commitment starts 2024; a decided 2022-2023 runs straight into it.
+    lock = ex("S1", "M1", 2024, 2025)
+    sc = scenario(horizon=4, commitments=[lock])
+    v = one(run(sc, ex("S1", "M2", 2022, 2023), lock), "REPEAT-GAP")
+    assert (v.school_id, v.amount) == ("M2", 1)
+    assert only(run(sc, ex("S1", "M2", 2021, 2022), lock), "REPEAT-GAP") == []

@@ -109,12 +109,12 @@ def test_shortfall_mode_states_the_shortfall(short: Path, tmp_path: Path) -> Non
     )
     assert code == EXIT_OK, out
     doc = json.loads(plan.read_text(encoding="utf-8"))
-    # 2022: 3 required, 2 eligible; 2023: 1 required. The two stay 2 years,
-    # so the starts of 2022 and 2023 add up to at most 2 of the 4 required:
-    # short 2 in all, either 1 + 1 (both start in 2022) or 2 + 0 (one starts
-    # in each year); both are optimal. In 2024 one of them can go again.
+    # 2022: 3 required, 2 eligible; 2023 and 2024: 1 each. The two stay at
+    # least 2 years and then a year at home (REPEAT-GAP), so each starts once
+    # in 2022-2024: 2 of the 5 starts, short 3 in all, however they are
+    # spread (e.g. both in 2022: 1 + 1 + 1; one in 2023 and one in 2024: 3).
     shortfalls = sorted((s["year"], s["amount"]) for s in doc["shortfalls"])
-    assert shortfalls in ([(2022, 1), (2023, 1)], [(2022, 2)])
+    assert sum(amount for _, amount in shortfalls) == 3
     code, out = run("check", str(short), str(plan))
     assert code == EXIT_VIOLATIONS
     lines = [line for line in out.splitlines() if line.startswith("TEACHER-QUOTA")]
@@ -189,7 +189,8 @@ def test_shortfall_marked_in_rule_checks(short: Path, tmp_path: Path) -> None:
         for row in ws.iter_rows(min_row=2, values_only=True)
         if row[head.index("status")] == "shortfall"
     ]
-    assert sorted(marked) in ([(2022, 1), (2023, 1)], [(2022, 2)])  # both optimal, see above
+    assert sum(amount for _, amount in marked) == 3  # several optima, see above
+    assert {year for year, _ in marked} <= {2022, 2023, 2024}
 
 
 def test_replan_and_diff_commands(tmp_path: Path) -> None:

@@ -152,11 +152,13 @@ def test_locked_commitment_conflict_found_before_solving() -> None:
 
 
 def test_shortfall_mode_plan_fails_only_by_its_stated_shortfalls() -> None:
-    s = core_keep_clash()
+    clash = core_keep_clash()
+    s = replace(clash, policy=replace(clash.policy, repeat_gap_years=0))
     result = solve(s, SolveParams(relax=frozenset({"TEACHER-QUOTA"})))
     assert result.status is SolveStatus.OPTIMAL
     # 2022: 2 must start, only C0 can (short 1); C0 stays 2022-2023, so the
-    # one start of 2023 is short too; in 2024 C0 can go again.
+    # one start of 2023 is short too; in 2024 C0 can go again (REPEAT-GAP
+    # off here: with a year at home C0 could start only once, short 3).
     expected = [("TEACHER-QUOTA", 2022, Decimal(1)), ("TEACHER-QUOTA", 2023, Decimal(1))]
     assert sorted((x.rule, x.year, x.amount) for x in result.shortfalls) == expected
     report = audit(s, result.plan)
@@ -168,7 +170,29 @@ def test_shortfall_mode_plan_fails_only_by_its_stated_shortfalls() -> None:
 def test_shortfall_of_cadres() -> None:
     s = make_scenario(staff=[staff("S1"), staff("K1", position=Position.MIDDLE)], needs=[])
     result = solve(s, SolveParams(relax=frozenset({"CADRE-QUOTA", "TEACHER-QUOTA"})))
-    assert [(x.rule, x.amount) for x in result.shortfalls] == [("CADRE-QUOTA", Decimal(1))]
-    assert {(v.rule, v.amount) for v in audit(s, result.plan).violations} == {
-        ("CADRE-QUOTA", Decimal(1))
-    }
+    # 2 cadres must start in 2022, there is one (short 1): K1 goes 2022-2023.
+    # One start a year is required in 2023 and 2024: S1 takes one of them;
+    # K1 may not start again before 2025 (a year at home, REPEAT-GAP), so
+    # the other is short 1.
+    expected = [("CADRE-QUOTA", Decimal(1)), ("TEACHER-QUOTA", Decimal(1))]
+    assert sorted((x.rule, x.amount) for x in result.shortfalls) == expected
+    assert sorted((v.rule, v.amount) for v in audit(s, result.plan).violations) == expected
+
+
+def test_window_counts_repeat_gap_years() -> None:
+    # 15% of 2 rounds up to 1 start a year for 3 years: with 2-year terms
+    # alone two people could do it (S1 2022, S2 2023, S1 again 2024), but a
+    # year home between two exchanges (REPEAT-GAP, default 1) makes the
+    # window 3 years long: 3 starts, 2 people.
+    from conftest import make_scenario, staff
+
+    from planner.model.diagnose import precheck
+    from planner.policy import Policy
+
+    s = make_scenario(
+        staff=[staff("S1"), staff("S2")], needs=[], policy=Policy(cadre_min_first_year=0)
+    )
+    (conflict,) = precheck(s)
+    assert "REPEAT-GAP" in conflict.rules
+    assert (conflict.year, conflict.required, conflict.possible) == (2022, 3, 2)
+    assert precheck(replace(s, policy=replace(s.policy, repeat_gap_years=0))) == []

@@ -80,7 +80,8 @@ def starts(result: SolveResult, year: int) -> list[Exchange]:
 
 def test_term_limits_lengths() -> None:
     # One teacher, needs at M1 in 2022 and at M2 in 2023. With 1-year terms
-    # both could be covered; with exactly 2-year terms only one can.
+    # (and no REPEAT-GAP) both could be covered; with exactly 2-year terms
+    # only one can.
     s = world(
         [person("S1")],
         [Need("M1", 2022, "数学", 1), Need("M2", 2023, "数学", 1)],
@@ -90,8 +91,8 @@ def test_term_limits_lengths() -> None:
     assert result.status is SolveStatus.OPTIMAL
     assert result.objective["coverage"] == 1
     assert all(e.term == 2 for e in result.plan.exchanges)
-    one_year = run(replace(s, policy=replace(NO_QUOTA, term_min=1, term_max=1)))
-    assert one_year.objective["coverage"] == 2
+    one_year = replace(NO_QUOTA, term_min=1, term_max=1, repeat_gap_years=0)
+    assert run(replace(s, policy=one_year)).objective["coverage"] == 2
 
 
 def test_one_place_one_school_a_year() -> None:
@@ -309,3 +310,68 @@ def test_repeat_gap_between_exchanges() -> None:
     result = run(past)
     assert result.objective["coverage"] == 1
     assert all(e.start_year >= 2023 for e in result.plan.exchanges)
+
+
+def test_repeat_gap_default_one_year_home_between_exchanges() -> None:
+    # One teacher, a need at M1 in each of 2022-2025, terms of exactly 2
+    # years. Without a gap: 2022-2023 and 2024-2025 cover all 4. With the
+    # default gap of 1 the second exchange starts 2025 at the earliest:
+    # 2022-2023 + 2025-2026 covers 3 (no other pair of starts does better).
+    needs = [Need("M1", y, "数学", 1) for y in range(2022, 2026)]
+    policy = replace(NO_QUOTA, term_min=2, term_max=2)
+    assert policy.repeat_gap_years == 1
+    s = world([person("S1")], needs, policy=policy, horizon=4)
+    result = run(s)
+    assert result.objective["coverage"] == 3
+    (first, second) = sorted(result.plan.exchanges, key=lambda e: e.start_year)
+    assert second.start_year >= first.end_year + 2
+    no_gap = replace(s, policy=replace(policy, repeat_gap_years=0))
+    assert run(no_gap).objective["coverage"] == 4
+
+
+def test_horizon_decisions_start_inside_commitments_may_start_before() -> None:
+    # Horizon 2022-2023. S1's commitment 2021-2022 (started before the
+    # horizon) is kept and covers one of M1's two 2022 needs; S2 starts
+    # 2022-2023 and covers the other and 2023's. S1 cannot start again
+    # before 2024 (REPEAT-GAP), which is past the horizon: coverage 3.
+    from ortools.sat.python import cp_model
+
+    from planner.model import domain
+    from planner.model.variables import Variables
+
+    lock = Exchange("S1", "M1", 2021, 2022)
+    needs = [Need("M1", 2022, "数学", 2), Need("M1", 2023, "数学", 2)]
+    s = world([person("S1"), person("S2")], needs, commitments=[lock], horizon=2)
+    s = replace(s, groups=[group("G1", name="集团", founded_year=2021)])
+    assert domain.horizon(s) == range(2022, 2024)
+    starts = {c.start for c in Variables(cp_model.CpModel(), s).candidates}
+    assert starts == {2022, 2023}
+    result = run(s)
+    assert result.objective["coverage"] == 3
+    assert lock in result.plan.exchanges
+    assert [e.staff_id for e in result.plan.exchanges if e != lock] == ["S2"]
+
+
+def test_ban_hand_worked() -> None:
+    # One teacher; M1 needs one in 2022 at priority 2, M2 one at priority 1.
+    # Free: S1 goes to M1 (coverage 2). Banned from M1: M2 (1). Never to be
+    # sent: nothing (0). A commitment to M1 against the ban is kept (2) and
+    # the run says so in a note.
+    from planner.data import Ban
+
+    needs = [
+        Need("M1", 2022, "数学", 1, priority=Decimal(2)),
+        Need("M2", 2022, "数学", 1, priority=Decimal(1)),
+    ]
+    s = world([person("S1")], needs)
+    assert run(s).objective["coverage"] == 2
+    to_m1 = replace(s, bans=(Ban("S1", "M1"),))
+    result = run(to_m1)
+    assert result.objective["coverage"] == 1
+    assert [e.school_id for e in result.plan.exchanges] == ["M2"]
+    never = run(replace(s, bans=(Ban("S1", None, "病休"),)))
+    assert never.objective["coverage"] == 0 and never.plan.exchanges == ()
+    lock = Exchange("S1", "M1", 2022, 2023)
+    kept = run(replace(to_m1, commitments=[lock]))
+    assert kept.plan.exchanges == (lock,) and kept.objective["coverage"] == 2
+    assert any("BAN" in m and "S1 M1 2022" in m for m in kept.messages)

@@ -66,6 +66,8 @@ PER_EXCHANGE_ORDER = (
     exchange_rules.level,
     exchange_rules.available,
     exchange_rules.membership,
+    exchange_rules.horizon,
+    exchange_rules.ban,
 )
 
 

@@ -58,8 +58,9 @@ def eligibility_reasons(scenario: Scenario, staff: Staff, start_year: int) -> li
 
     In order: AGE (over ``max_age`` on 1 September without an approved
     exception), HONOR (below ``min_honor``), LEVEL (not certified while the
-    policy requires it), AVAILABLE (marked unavailable that year). Empty:
-    eligible.
+    policy requires it), AVAILABLE (marked unavailable that year), BAN (a
+    ban with a blank school: never sent at all). Empty: eligible. A ban to
+    one school only leaves the others open: see :func:`banned_schools`.
     """
     reasons: list[str] = []
     if age_over(scenario, staff, start_year)[1] > 0:
@@ -70,4 +71,11 @@ def eligibility_reasons(scenario: Scenario, staff: Staff, start_year: int) -> li
         reasons.append(Rule.LEVEL)
     if start_year in staff.unavailable:
         reasons.append(Rule.AVAILABLE)
+    if None in banned_schools(scenario, staff):
+        reasons.append(Rule.BAN)
     return reasons
+
+
+def banned_schools(scenario: Scenario, staff: Staff) -> set[str | None]:
+    """The schools a ban keeps ``staff`` from (None in it: every school)."""
+    return {b.school_id for b in scenario.bans if b.staff_id == staff.staff_id}

@@ -1,4 +1,5 @@
-"""The rules checked once per exchange: TERM, AGE, HONOR, LEVEL, AVAILABLE, MEMBERSHIP.
+"""The rules checked once per exchange: TERM, AGE, HONOR, LEVEL, AVAILABLE, MEMBERSHIP,
+HORIZON, BAN.
 
 Each function takes the audit context and one exchange of the plan and
 records one check for it (with the exchange's start year and the staff id as
@@ -206,3 +207,69 @@ def membership(ctx: AuditContext, ex: Exchange) -> None:
     note = f"{ex.school_id}: {reason}" if reason else ""
     group = ctx.group_of_staff(ex.staff_id)
     ctx.out.record(Rule.MEMBERSHIP, group, ex.start_year, ex.staff_id, breach, note=note)
+
+
+def horizon(ctx: AuditContext, ex: Exchange) -> None:
+    """HORIZON: a plan decides only the horizon's years; an exchange that is
+    not a commitment (nor a past exchange of the history sheet) starts in
+    ``first_year .. first_year + horizon - 1``. It may run past the end."""
+    if ctx.is_locked(ex) or ex in ctx.scenario.history:
+        return
+    first, last = ctx.horizon.start, ctx.horizon.stop - 1
+    inside = first <= ex.start_year <= last
+    breach = None
+    if not inside:
+        off = first - ex.start_year if ex.start_year < first else ex.start_year - last
+        side = "之前" if ex.start_year < first else "之后"
+        breach = Breach(
+            f"{_zh_exchange(ctx, ex)}始于 {ex.start_year} 年，在规划期 {first}—{last} 年{side}，"
+            "且不是既定交流：方案只安排规划期内开始的交流。",
+            amount=off,
+            staff_id=ex.staff_id,
+            school_id=ex.school_id,
+        )
+    note = "" if inside else f"始于 {ex.start_year} 年，规划期 {first}—{last} 年"
+    group = ctx.group_of_staff(ex.staff_id)
+    ctx.out.record(Rule.HORIZON, group, ex.start_year, ex.staff_id, breach, note=note)
+
+
+def ban(ctx: AuditContext, ex: Exchange) -> None:
+    """BAN: no decided exchange goes against a ban of the input (this person
+    never to that school, or never sent at all when the ban's school is
+    blank). Bans bind decisions only: a commitment against a ban is kept and
+    its check says so in its note, without a violation."""
+    if not ctx.scenario.bans:
+        return
+    bans = [
+        b
+        for b in ctx.scenario.bans
+        if b.staff_id == ex.staff_id and (b.school_id is None or b.school_id == ex.school_id)
+    ]
+    group = ctx.group_of_staff(ex.staff_id)
+    if not bans:
+        ctx.out.record(Rule.BAN, group, ex.start_year, ex.staff_id)
+        return
+    what = (
+        "不得派出"
+        if any(b.school_id is None for b in bans)
+        else f"不得派往 {ctx.school_name(ex.school_id)}"
+    )
+    why = "；".join(b.note for b in bans if b.note)
+    what += f"（{why}）" if why else ""
+    if ctx.is_locked(ex):
+        note = f"既定交流照常保留，但 {ex.staff_id} 已被禁派：{what}"
+        ctx.out.record(Rule.BAN, group, ex.start_year, ex.staff_id, note=note)
+        return
+    breach = Breach(
+        f"{_zh_exchange(ctx, ex)}违反禁派：{ctx.who(ex.staff_id)} {what}。",
+        amount=1,
+        staff_id=ex.staff_id,
+        school_id=ex.school_id,
+    )
+    ctx.out.record(Rule.BAN, group, ex.start_year, ex.staff_id, breach, note=f"禁派：{what}")
+
+
+def _zh_exchange(ctx: AuditContext, ex: Exchange) -> str:
+    """``S1 张三 到 M1 融合校（2022—2023 年）的交流``, for the Chinese sentences."""
+    where = ctx.school_name(ex.school_id)
+    return f"{ctx.who(ex.staff_id)} 到 {where}（{ex.start_year}—{ex.end_year} 年）的交流"

@@ -18,7 +18,16 @@ from planner.audit.count_rules import (
     core_keep,
     teacher_quota,
 )
-from planner.audit.exchange_rules import age, available, honor, level, membership, term
+from planner.audit.exchange_rules import (
+    age,
+    available,
+    ban,
+    honor,
+    horizon,
+    level,
+    membership,
+    term,
+)
 from planner.audit.staff_rules import locked, one_place, repeat_gap, tenure
 from planner.rules import Rule
 
@@ -37,6 +46,8 @@ AUDIT_RULES: dict[Rule, Callable[..., None]] = {
     Rule.CORE_KEEP: core_keep,
     Rule.BUDGET: budget,
     Rule.REPEAT_GAP: repeat_gap,
+    Rule.HORIZON: horizon,
+    Rule.BAN: ban,
     Rule.BACKBONE_SHARE: backbone_share,
     Rule.TENURE: tenure,
 }

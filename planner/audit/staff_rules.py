@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from planner.audit.context import AuditContext
-from planner.audit.eligibility import eligibility_reasons
+from planner.audit.eligibility import banned_schools, eligibility_reasons
 from planner.audit.record import Breach, plural, years_text
 from planner.data import Staff
 from planner.rules import Rule
@@ -46,10 +46,11 @@ def one_place(ctx: AuditContext) -> None:
 
 
 def repeat_gap(ctx: AuditContext) -> None:
-    """REPEAT-GAP (optional): between two exchanges of one person lie at least
-    repeat_gap_years school years back home; a new (not locked) exchange starts
-    at least that long after the end of the previous one, past exchanges of
-    the history included."""
+    """REPEAT-GAP: between two exchanges of one person lie at least
+    repeat_gap_years school years back home (next start >= previous end + 1
+    + gap), past exchanges of the history and commitments included. A pair of
+    which one is decided (neither a commitment nor history) is checked, on
+    the decided one; two fixed exchanges are facts and are not."""
     gap = ctx.policy.repeat_gap_years
     if gap <= 0:
         return
@@ -60,8 +61,10 @@ def repeat_gap(ctx: AuditContext) -> None:
             key=lambda e: (e.start_year, e.end_year),
         )
         for before, after in itertools.pairwise(everything):
-            if ctx.is_locked(after) or after in history:
+            fixed_after = ctx.is_locked(after) or after in history
+            if fixed_after and (ctx.is_locked(before) or before in history):
                 continue
+            decided = before if fixed_after else after
             rest = after.start_year - before.end_year - 1
             breach = None
             if rest < gap:
@@ -71,12 +74,13 @@ def repeat_gap(ctx: AuditContext) -> None:
                     f"{before.end_year}; at least {gap} required",
                     amount=Decimal(gap - max(rest, 0)),
                     staff_id=staff_id,
-                    school_id=after.school_id,
+                    school_id=decided.school_id,
+                    year=after.start_year,
                 )
             ctx.out.record(
                 Rule.REPEAT_GAP,
                 ctx.group_of_staff(staff_id),
-                after.start_year,
+                decided.start_year,
                 staff_id,
                 breach,
                 note="" if breach is None else f"{rest} year(s) after the previous exchange",
@@ -118,15 +122,18 @@ def locked(ctx: AuditContext) -> None:
 
 def could_go(ctx: AuditContext, person: Staff) -> bool:
     """Is any single exchange open to ``person`` in the horizon under
-    TERM, AGE, HONOR, LEVEL, MEMBERSHIP and AVAILABLE?"""
+    TERM, AGE, HONOR, LEVEL, MEMBERSHIP, AVAILABLE and BAN?"""
     home = ctx.scenario.school_by_id.get(person.school_id)
     if home is None:
         return False
     policy = ctx.policy
+    banned = banned_schools(ctx.scenario, person)
     schools = [
         s
         for s in ctx.scenario.schools
-        if s.group_id == home.group_id and s.role in policy.receiving_roles
+        if s.group_id == home.group_id
+        and s.role in policy.receiving_roles
+        and s.school_id not in banned
     ]
     for start in ctx.horizon:
         if eligibility_reasons(ctx.scenario, person, start):

@@ -60,8 +60,19 @@ __all__ = ["replan", "solve"]
     "--allow-shortfall",
     "relax",
     multiple=True,
-    metavar="RULE",
-    help="Let a quota-type rule fall short (minimised first). Repeat, or 'all'.",
+    is_flag=False,
+    flag_value="all",
+    metavar="[RULE]",
+    help="Let a quota-type rule fall short (minimised first). Repeat for several; "
+    "bare (no RULE) or 'all': every rule that can fall short.",
+)
+@click.option(
+    "--keep",
+    "keep",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="EDITED_ROSTER.xlsx",
+    help="A roster workbook whose rows marked 已定交流 (locked) 是 are kept as "
+    "commitments; the rest is planned again.",
 )
 @db_option
 @quiet_option()
@@ -78,15 +89,20 @@ def solve(
     work_limit: float | None,
     lang: str,
     relax: tuple[str, ...],
+    keep: Path | None,
     db: str | None,
     quiet: bool,
 ) -> None:
     """Solve SCENARIO (default: the built-in Taishan scenario) and write the plan."""
     relaxed = _relaxed_rules(relax)
     outputs = [("--out", roster), ("--json", json_path)]
-    check_output_paths(outputs, scenario=scenario, policy_file=policy_file, lang=lang)
+    check_output_paths(
+        outputs, scenario=scenario, policy_file=policy_file, others=[("--keep", keep)], lang=lang
+    )
     try:
         loaded = api.load_scenario(scenario, policy_file)
+        if keep is not None:
+            loaded = api.keep_from_roster(loaded, keep)
     except ScenarioError as exc:
         fail_input(exc)
     if not quiet:
@@ -231,7 +247,8 @@ def _print_draft(draft: int | None, lang: str) -> None:
 
 
 def _relaxed_rules(values: tuple[str, ...]) -> frozenset[str]:
-    """The rules named by ``--allow-shortfall`` (comma-separated or repeated, or 'all')."""
+    """The rules named by ``--allow-shortfall`` (comma-separated or repeated,
+    'all', or the bare flag, which click gives as 'all')."""
     rules: set[str] = set()
     for value in values:
         for item in value.split(","):
@@ -241,9 +258,15 @@ def _relaxed_rules(values: tuple[str, ...]) -> frozenset[str]:
             elif name in RELAXABLE:
                 rules.add(name)
             elif name:
+                hint = (
+                    "; a bare --allow-shortfall takes the next word as its RULE: put the "
+                    "scenario before it, or write --allow-shortfall=all"
+                    if name.endswith((".XLSX", ".XLS", ".JSON"))
+                    else ""
+                )
                 raise InputError(
                     f"--allow-shortfall: {item!r} is not a rule that can fall short; "
-                    f"use 'all' or one of {', '.join(sorted(RELAXABLE))}"
+                    f"use 'all' or one of {', '.join(sorted(RELAXABLE))}{hint}"
                 )
     return frozenset(rules)
 

@@ -10,6 +10,8 @@
   (``交流名单``) has the columns ``staff_id``, ``school_id``, ``start_year``,
   ``end_year`` (``工号``, ``接收学校编号`` or ``学校编号``, ``开始学年``,
   ``结束学年``) in header row 1; other sheets and columns are ignored.
+* :func:`read_kept` reads the rows of a roster workbook marked locked
+  (column ``locked``, ``已定交流``: 是/否) for ``planner solve --keep``.
 
 Ids stay text (``007`` stays ``007``; a number cell 7 is ``7``). Every
 problem found raises one :class:`~planner.problems.ScenarioError` naming the
@@ -24,7 +26,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -39,10 +41,12 @@ from planner.problems import Problem, ScenarioError
 __all__ = [
     "PLAN_COLUMNS",
     "ROSTER_SHEETS",
+    "KeptRow",
     "exchange_document",
     "json_value",
     "plan_from_document",
     "plan_to_json",
+    "read_kept",
     "read_plan",
     "write_json",
 ]
@@ -54,6 +58,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "school_id": ("school_id", "接收学校编号", "学校编号"),
     "start_year": ("start_year", "开始学年"),
     "end_year": ("end_year", "结束学年"),
+    # The roster's yes/no column marking commitments; ``--keep`` keeps the rows
+    # marked yes (是) as commitments.
+    "locked": ("locked", "已定交流", "锁定"),
 }
 # Optional roster columns: an exchange that ended early, and why.
 EARLY_ALIASES: dict[str, tuple[str, ...]] = {
@@ -333,7 +340,45 @@ def _header_map(header: tuple[object, ...]) -> dict[str, tuple[int, str]]:
     return {column: (pos, text) for column, (_, pos, text) in found.items()}
 
 
+@dataclass(frozen=True)
+class KeptRow:
+    """A roster row marked locked: where it is and the exchange it holds."""
+
+    sheet: str
+    row: int
+    exchange: Exchange
+
+
 def _read_workbook(path: Path) -> Plan:
+    return Plan.of(ex for _, ex, _ in _read_roster(path, with_locked=False)[1])
+
+
+def read_kept(path: str | Path) -> list[KeptRow]:
+    """The rows of a roster workbook marked locked (``locked``/``已定交流`` 是),
+    in sheet order. A blank mark is no. Raises :class:`ScenarioError` naming
+    the sheet, row, column and value of every unreadable row or mark."""
+    file = Path(path)
+    source = str(file)
+    if file.suffix.lower() == ".json" or not file.is_file() or not _is_zip(file):
+        raise ScenarioError(
+            [
+                Problem(
+                    source,
+                    None,
+                    None,
+                    source,
+                    "a roster workbook (.xlsx) whose column 已定交流 (locked) marks the "
+                    "rows to keep with 是",
+                )
+            ],
+            source,
+        )
+    sheet, rows = _read_roster(file, with_locked=True)
+    return [KeptRow(sheet, number, ex) for number, ex, locked in rows if locked]
+
+
+def _read_roster(path: Path, with_locked: bool) -> tuple[str, list[tuple[int, Exchange, bool]]]:
+    """The roster sheet's name and its rows: (Excel row, exchange, marked locked)."""
     from openpyxl import load_workbook
 
     source = str(path)
@@ -358,18 +403,17 @@ def _read_workbook(path: Path) -> Plan:
                 ],
                 source,
             )
-        ws = wb[sheet_name]
-        rows = ws.iter_rows(values_only=True)
+        rows = wb[sheet_name].iter_rows(values_only=True)
         header = next(rows, None)
-        where = sheet_name
         columns = _header_map(tuple(header) if header is not None else ())
-        missing = [c for c in PLAN_COLUMNS if c not in columns]
+        needed = (*PLAN_COLUMNS, "locked") if with_locked else PLAN_COLUMNS
+        missing = [c for c in needed if c not in columns]
         if missing:
             found = ", ".join(str(c) for c in (header or ()) if not blank(c)) or "(no header)"
-            _raise_missing(source, where, missing, found)
+            _raise_missing(source, sheet_name, missing, found)
         names = {column: text for column, (_, text) in columns.items()}
         problems: list[Problem] = []
-        exchanges: list[Exchange] = []
+        out: list[tuple[int, Exchange, bool]] = []
         for number, values in enumerate(rows, start=2):
             cells = {
                 column: (values[pos] if pos < len(values) else None)
@@ -377,12 +421,14 @@ def _read_workbook(path: Path) -> Plan:
             }
             if all(blank(cells.get(c)) for c in PLAN_COLUMNS):
                 continue
-            ex = _exchange(cells, where, number, names, problems)
+            ex = _exchange(cells, sheet_name, number, names, problems)
+            locked = with_locked and _locked_mark(cells, sheet_name, number, names, problems)
             if ex is not None:
-                exchanges.append(_roster_early(ex, cells, where, number, names, problems))
+                early = _roster_early(ex, cells, sheet_name, number, names, problems)
+                out.append((number, early, locked))
         if problems:
             raise ScenarioError(problems, source)
-        return Plan.of(exchanges)
+        return sheet_name, out
     finally:
         wb.close()
 
@@ -407,6 +453,26 @@ def _roster_early(
     reason = cells.get("reason")
     text = "" if blank(reason) else str(reason).strip()
     return replace(ex, ended_early=True, reason=text) if early else ex
+
+
+def _locked_mark(
+    cells: Mapping[str, object],
+    sheet: str,
+    row: int,
+    names: Mapping[str, str],
+    problems: list[Problem],
+) -> bool:
+    """The row's locked mark: 是/yes keeps it, 否/no or blank does not."""
+    raw = cells.get("locked")
+    if blank(raw):
+        return False
+    try:
+        return parse_bool(raw)
+    except ValueError:
+        problems.append(
+            Problem(sheet, row, names["locked"], raw, "是 (keep this exchange) or 否 (re-plan it)")
+        )
+        return False
 
 
 def _raise_missing(source: str, where: str, missing: list[str], found: str) -> NoReturn:

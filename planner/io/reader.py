@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.data import (
+    Ban,
     BudgetRow,
     Commitment,
     CoreKeep,
@@ -98,6 +99,7 @@ def read_scenario(path: str | Path, policy_file: str | Path | None = None) -> Sc
         history=_read_items(r, "history", Exchange),
         documents=r.documents,
         mutual=tuple(_read_items(r, "mutual", MutualMove, _check_mutual)),
+        bans=tuple(_read_items(r, "bans", Ban)),
     )
     _duplicates_of_unbuilt_rows(r)
     for finding in scenario_findings(scenario, r.unparsed):

@@ -120,6 +120,7 @@ SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
         "priority",
         "needs_cover",
     ),
+    "bans": ("staff_id", "school_id", "note"),
 }
 
 REQUIRED_SHEETS: tuple[str, ...] = ("settings", "groups", "schools", "staff", "needs")
@@ -139,6 +140,8 @@ REQUIRED_COLUMNS: dict[str, frozenset[str]] = {
     "mutual": frozenset(
         {"staff_id", "from_school", "to_school", "subject", "stage", "start_year", "end_year"}
     ),
+    # Both: a school column left out must not turn every ban into "never sent".
+    "bans": frozenset({"staff_id", "school_id"}),
 }
 
 # The sheets whose rows carry their own id, and the column that holds it.
@@ -159,6 +162,7 @@ SHEET_ALIASES: dict[str, tuple[str, ...]] = {
     "budget": ("经费", "预算"),
     "history": ("交流记录", "历史交流"),
     "mutual": ("互派", "互派人员"),
+    "bans": ("禁派", "禁派名单"),
 }
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -196,6 +200,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "from_school": ("派出学校", "派出学校编号"),
     "to_school": ("接收学校", "接收学校编号"),
     "needs_cover": ("需补位", "需要补位"),
+    "note": ("备注", "说明"),
 }
 
 SETTINGS_KEYS: tuple[str, ...] = ("name", "first_year", "horizon")
@@ -378,6 +383,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("end_year", parse_year, EXPECT_YEAR),
         Field("priority", parse_priority, EXPECT_PRIORITY, Decimal(1)),
         Field("needs_cover", parse_bool, EXPECT_BOOL, True),
+    ),
+    # BAN: blank school = never sent at all in the horizon.
+    "bans": (
+        Field("staff_id", parse_id, EXPECT_ID),
+        Field("school_id", parse_id, EXPECT_ID + ", or blank for never sent at all", None),
+        Field("note", parse_text, EXPECT_TEXT, ""),
     ),
 }  # fmt: skip
 

@@ -159,6 +159,14 @@ KINDS: dict[str, Kind] = {
         ("a school_id of the schools sheet (drop-down)", "学校表中的学校编号（下拉选择）"),
         list_name="ids_school",
     ),
+    "ban_school_ref": Kind(
+        TEXT_FORMAT,
+        (
+            "a school_id of the schools sheet (drop-down); blank = never sent at all",
+            "学校表中的学校编号（下拉选择）；空白 = 此人不得派出",
+        ),
+        list_name="ids_school",
+    ),
     "group_ref": Kind(
         TEXT_FORMAT,
         ("a group_id of the groups sheet (drop-down)", "集团表中的集团编号（下拉选择）"),
@@ -266,6 +274,7 @@ _COLUMN_KINDS: dict[str, str] = {
     "preferred_school": "school_ref",
     "name": "text",
     "subject": "text",
+    "note": "text",
     "founded_year": "year",
     "joined_year": "year",
     "left_year": "year",
@@ -302,6 +311,7 @@ _SHEET_KINDS: dict[tuple[str, str], str] = {
     ("mutual", "staff_id"): "id",
     ("mutual", "stage"): "staff_stage",
     ("mutual", "subject"): "subject_ref",
+    ("bans", "school_id"): "ban_school_ref",
     ("settings", "key"): "settings_key",
     ("policy", "key"): "policy_key",
 }
@@ -353,6 +363,12 @@ SHEET_HELP: dict[str, tuple[str, str]] = {
     "mutual": (
         "optional: member-school staff agreed to serve at the core school (互派)",
         "可选：经协商到本集团核心校交流的成员校人员（互派）",
+    ),
+    "bans": (
+        "optional (BAN): who is never to be sent to a school, or never sent at all "
+        "(school left blank); binds new placements only, commitments are kept",
+        "可选（禁派 BAN）：某人不得派往某校，或学校留空表示此人不得派出；"
+        "只约束新的安排，既定交流照常保留",
     ),
 }
 
@@ -436,6 +452,12 @@ COLUMN_HELP: dict[tuple[str, str], tuple[str, str]] = {
     ("commitments", "school_id"): ("the receiving school", "接收学校"),
     ("history", "staff_id"): ("who", "交流人员工号"),
     ("history", "school_id"): ("the receiving school", "接收学校"),
+    ("bans", "staff_id"): ("who is banned", "禁派人员工号"),
+    ("bans", "school_id"): (
+        "the school they are never sent to; blank = never sent at all",
+        "不得派往的学校；空白 = 不得派出",
+    ),
+    ("*", "note"): ("why (optional)", "原因（可不填）"),
     ("*", "start_year"): ("first school year of the exchange", "交流开始学年"),
     ("*", "end_year"): ("last school year of the exchange (inclusive)", "交流结束学年（含）"),
     ("*", "amount"): ("the fund of that year", "该学年专项经费"),
@@ -591,6 +613,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
         "subject": "数学", "stage": "junior", "start_year": 2022, "end_year": 2023,
         "priority": 1, "needs_cover": "yes",
     },
+    "bans": {"staff_id": "0014", "school_id": "008", "note": "家庭原因"},
 }  # fmt: skip
 
 

@@ -369,6 +369,32 @@ def _history(ctx: Checks) -> None:
             )
 
 
+def _bans(ctx: Checks) -> None:
+    """BAN rows name a staff member and (or blank) a school of the scenario."""
+    for i, b in enumerate(ctx.s.bans):
+        if b.staff_id not in ctx.staff_ids and not ctx.u.staff_exists(b.staff_id):
+            ctx.add(
+                "bans",
+                i,
+                "staff_id",
+                b.staff_id,
+                f"禁派：工号 '{b.staff_id}' 不在 staff（教职工）表中；请填写教职工表中的工号。",
+            )
+        if (
+            b.school_id is not None
+            and b.school_id not in ctx.schools
+            and not ctx.u.school_exists(b.school_id)
+        ):
+            ctx.add(
+                "bans",
+                i,
+                "school_id",
+                b.school_id,
+                f"禁派：学校 '{b.school_id}' 不在 schools（学校）表中；请填写学校表中的学校编号，"
+                "或留空表示此人不得派出。",
+            )
+
+
 def _budget(ctx: Checks) -> None:
     first: dict[int, int] = {}
     for i, b in enumerate(ctx.s.budget):
@@ -396,6 +422,7 @@ _CHECKS: tuple[Callable[[Checks], None], ...] = (
     _core_keep,
     _commitments,
     _history,
+    _bans,
     _budget,
     mutual,
 )

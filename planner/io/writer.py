@@ -126,6 +126,7 @@ def scenario_rows(scenario: Scenario) -> dict[str, list[tuple[object, ...]]]:
         "budget": attrs(scenario.budget, SHEET_COLUMNS["budget"]),
         "history": attrs(scenario.history, SHEET_COLUMNS["history"]),
         "mutual": attrs(scenario.mutual, SHEET_COLUMNS["mutual"]),
+        "bans": attrs(scenario.bans, SHEET_COLUMNS["bans"]),
     }
 
 

@@ -77,6 +77,7 @@ def split_by_group(scenario: Scenario) -> list[Scenario] | None:
                 commitments=[c for c in scenario.commitments if c.staff_id in staff_ids],
                 published=[e for e in scenario.published if e.staff_id in staff_ids],
                 history=[e for e in scenario.history if e.staff_id in staff_ids],
+                bans=tuple(b for b in scenario.bans if b.staff_id in staff_ids),
             )
         )
     return parts

@@ -44,7 +44,16 @@ class Conflict:
 
 
 def _excluded_text(excluded: dict[Rule, int]) -> str:
-    order = [Rule.AGE, Rule.HONOR, Rule.LEVEL, Rule.AVAILABLE, Rule.MEMBERSHIP, Rule.ONE_PLACE]
+    order = [
+        Rule.AGE,
+        Rule.HONOR,
+        Rule.LEVEL,
+        Rule.AVAILABLE,
+        Rule.MEMBERSHIP,
+        Rule.BAN,
+        Rule.ONE_PLACE,
+        Rule.REPEAT_GAP,
+    ]
     parts = [f"{rule} excludes {excluded[rule]}" for rule in order if excluded.get(rule)]
     return f" ({', '.join(parts)})" if parts else ""
 
@@ -148,14 +157,19 @@ def _core_keep_vs_quota(
 
 
 def _window_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
-    """Starts in years closer than term_min need different people."""
+    """Starts in years closer than term_min + repeat_gap_years need different
+    people: one person's next start is at least that many years after the last."""
     term_min = scenario.policy.term_min
+    gap = scenario.policy.repeat_gap_years
+    spacing = term_min + max(gap, 0)
     out: list[Conflict] = []
     years = list(scenario.years)
     for cadres in (False, True):
         rule = Rule.CADRE_QUOTA if cadres else Rule.TEACHER_QUOTA
+        rules = (rule, Rule.TERM, Rule.ONE_PLACE) + ((Rule.REPEAT_GAP,) if gap > 0 else ())
+        rest = f" and {gap} year(s) at home between two ({Rule.REPEAT_GAP})" if gap > 0 else ""
         for i in range(len(years)):
-            window = years[i : i + min(term_min, len(years) - i)]
+            window = years[i : i + min(spacing, len(years) - i)]
             if len(window) < 2:
                 continue
             required = sum(quota_required(scenario, gid, y, cadres) for y in window)
@@ -177,14 +191,14 @@ def _window_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
             if single_ok and len(people) + locked < required:
                 out.append(
                     Conflict(
-                        (rule, Rule.TERM, Rule.ONE_PLACE),
+                        rules,
                         gid,
                         window[0],
                         f"{rule} + {Rule.TERM} {scenario.group_by_id[gid].name} "
                         f"{window[0]}-{window[-1]}: "
                         f"{required} starts needed in these years, but exchanges last at least "
-                        f"{term_min} years and only {len(people) + locked} different people "
-                        "are eligible",
+                        f"{term_min} years{rest}, and only {len(people) + locked} different "
+                        "people are eligible",
                         required,
                         len(people) + locked,
                     )

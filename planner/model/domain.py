@@ -1,19 +1,47 @@
 """Rules that decide which exchanges may exist at all (the decision domain).
 
-TERM, AGE, HONOR, LEVEL, MEMBERSHIP and AVAILABLE say nothing about how
-exchanges combine; they rule single exchanges in or out. The model enforces
+TERM, AGE, HONOR, LEVEL, MEMBERSHIP, AVAILABLE, HORIZON and BAN say nothing
+about how exchanges combine; they rule single exchanges in or out. The model enforces
 them by never creating a decision for an exchange they forbid, which is exact
 and keeps the model small. Each function is named by its rule id.
 
 Locked commitments are not filtered: they are checked against TERM,
 MEMBERSHIP and AVAILABLE by :meth:`Constraints.locked`, since the rules hold
-for them too (``rules.md``: "every exchange, locked ones too").
+for them too (``rules.md``: "every exchange, locked ones too"). HORIZON and
+BAN bind decisions only: a commitment may start before the horizon, and one
+against a ban is kept (:func:`banned_commitments` lists those, for a note).
 """
 
 from __future__ import annotations
 
-from planner.data import Scenario, School, Staff
+from planner.data import Exchange, Scenario, School, Staff
 from planner.policy import Policy
+
+
+def horizon(scenario: Scenario) -> range:
+    """HORIZON: a decision starts only in a year of the horizon
+    (``first_year .. first_year + horizon - 1``); it may run past its end."""
+    return scenario.years
+
+
+def ban(scenario: Scenario, staff: Staff, school: School) -> bool:
+    """BAN: no ban in the input keeps ``staff`` from ``school`` (a ban with a
+    blank school keeps them from every school). True: the exchange may exist."""
+    return not any(
+        b.staff_id == staff.staff_id and b.school_id in (None, school.school_id)
+        for b in scenario.bans
+    )
+
+
+def banned_commitments(scenario: Scenario) -> list[Exchange]:
+    """Commitments a ban would forbid: kept (bans bind decisions only), reported."""
+    return [
+        c
+        for c in scenario.commitments
+        if any(
+            b.staff_id == c.staff_id and b.school_id in (None, c.school_id) for b in scenario.bans
+        )
+    ]
 
 
 def term(policy: Policy) -> range:

@@ -148,20 +148,39 @@ def exclusions(scenario: Scenario, person: Staff, year: int) -> list[Rule]:
         reasons.append(Rule.LEVEL)
     home = scenario.school_by_id[person.school_id]
     members = scenario.members(home.group_id)
-    fits = False
+    fits = banned = False
     for length in domain.term(policy):
         years = range(year, year + length)
         if not domain.available(person, years):
             continue
-        if any(domain.membership(scenario, person, school, years) for school in members):
+        open_ = [s for s in members if domain.membership(scenario, person, s, years)]
+        if any(domain.ban(scenario, person, s) for s in open_):
             fits = True
             break
+        banned = banned or bool(open_)
     if not fits:
         unavailable = not any(
             domain.available(person, range(year, year + n)) for n in domain.term(policy)
         )
-        reasons.append(Rule.AVAILABLE if unavailable else Rule.MEMBERSHIP)
+        reasons.append(Rule.AVAILABLE if unavailable else (Rule.BAN if banned else Rule.MEMBERSHIP))
     return reasons
+
+
+def gap_blocked(scenario: Scenario, person: Staff, year: int) -> bool:
+    """REPEAT-GAP: a past (history) or committed exchange of ``person`` that
+    does not cover ``year`` still keeps even their shortest exchange starting
+    in ``year`` (term_min years) within repeat_gap_years of it."""
+    gap = scenario.policy.repeat_gap_years
+    if gap <= 0:
+        return False
+    last = year + scenario.policy.term_min - 1
+    return any(
+        e.staff_id == person.staff_id
+        and not e.covers(year)
+        and year <= e.end_year + gap
+        and e.start_year <= last + gap
+        for e in (*scenario.history, *scenario.commitments)
+    )
 
 
 def starters(
@@ -178,6 +197,8 @@ def starters(
         reasons = exclusions(scenario, person, year)
         if person.staff_id in locked_busy:
             reasons.append(Rule.ONE_PLACE)
+        elif gap_blocked(scenario, person, year):
+            reasons.append(Rule.REPEAT_GAP)
         for rule in reasons:
             excluded[rule] = excluded.get(rule, 0) + 1
         if not reasons:

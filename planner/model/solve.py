@@ -27,6 +27,7 @@ from __future__ import annotations
 import time
 
 from planner.data import Exchange, Plan, Scenario
+from planner.model import domain
 from planner.model.decompose import (
     Stages,
     combine,
@@ -42,6 +43,7 @@ from planner.model.pool import Runner, default_processes
 from planner.model.ranges import range_problems
 from planner.problems import Problem, ScenarioError
 from planner.results import SolveResult, SolveStatus
+from planner.rules import Rule
 
 __all__ = [
     "OBJECTIVE_KEYS",
@@ -130,6 +132,11 @@ def solve(
         return result
     _assemble(stages, order)
     _report(result, log)
+    for c in domain.banned_commitments(scenario):
+        result.messages.append(
+            f"{Rule.BAN.label}：既定交流 {c.staff_id} {c.school_id} {c.start_year}—{c.end_year} 年"
+            "与禁派名单冲突，按规则照常保留（禁派只约束新的安排）。"
+        )
     return result
 
 

@@ -1,7 +1,8 @@
 """Decision variables: one Boolean per possible exchange.
 
 A possible exchange is (staff member, member school, start year, length),
-with the start inside the horizon and the length allowed by TERM. The domain
+with the start inside the horizon (HORIZON), the length allowed by TERM and
+no ban against it (BAN). The domain
 rules of :mod:`planner.model.domain` decide which ones exist. Locked
 commitments are constants, not decisions; they are kept beside the decisions
 so every rule can count them.
@@ -135,11 +136,13 @@ def possible_exchanges(scenario: Scenario) -> Iterator[tuple[Staff, School, int,
         home = scenario.school_by_id[person.school_id]
         if not (domain.honor(person, policy) and domain.level(person, policy)):
             continue
-        for start in scenario.years:
+        for start in domain.horizon(scenario):
             if not domain.age(person, start, policy):
                 continue
             useful = useful_lengths(scenario, start, lengths)
             for school in receivers[home.group_id]:
+                if not domain.ban(scenario, person, school):
+                    continue
                 # A published exchange stays a choice even where a shorter
                 # length dominates it: STABLE tells them apart.
                 extra = published.get((person.staff_id, school.school_id, start), set())

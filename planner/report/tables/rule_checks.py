@@ -21,6 +21,10 @@ RULE_ORDER: tuple[str, ...] = (PLAN_RULE, *Rule)
 # Rules checked once per exchange (or exchange start): one sheet row per
 # rule, group and year instead of one per exchange.
 AGGREGATED_RULES: frozenset[str] = frozenset({PLAN_RULE, *PER_EXCHANGE})
+# Aggregated rules whose kept instances may carry a note worth showing: a
+# commitment kept against a ban (BAN binds decisions only; rules.md asks that
+# the conflict be reported).
+NOTED_WHEN_KEPT: frozenset[str] = frozenset({Rule.BAN})
 
 
 def _rule_rank(rule: str) -> int:
@@ -88,7 +92,9 @@ def rule_check_rows(
                 violated=len(bad),
                 status="violated" if bad else "ok",
                 note="; ".join(
-                    f"{c.scope}: {c.note}" if c.scope else c.note for c in bad if c.note
+                    f"{c.scope}: {c.note}" if c.scope else c.note
+                    for c in checks
+                    if c.note and (c.status != "ok" or rule in NOTED_WHEN_KEPT)
                 ),
             )
         )
