@@ -196,9 +196,10 @@ def prepare_replan(
     plan. Raises ValueError if ``from_year`` is outside the horizon.
     """
     if from_year not in scenario.years:
+        with use_language(lang):
+            message = _("--from-year {year} is outside the scenario's horizon {first}-{last}")
         raise ValueError(
-            f"--from-year {from_year} is outside the scenario's horizon "
-            f"{scenario.years.start}-{scenario.years.stop - 1}"
+            message.format(year=from_year, first=scenario.years.start, last=scenario.years.stop - 1)
         )
     out = ReplanInput(scenario, from_year, previous, lang=lang)
     fixed: list[Exchange] = []
