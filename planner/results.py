@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from planner.data import Need, Plan
+from planner.i18n import rule_label
 
 
 class SolveStatus(StrEnum):
@@ -90,7 +91,8 @@ class Violation:
             for x in (self.group_id, self.year, self.school_id, self.subject, self.staff_id)
             if x is not None
         )
-        return f"{self.rule} {where}: {self.message}" if where else f"{self.rule}: {self.message}"
+        rule = rule_label(self.rule)
+        return f"{rule} {where}: {self.message}" if where else f"{rule}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -713,6 +713,7 @@ def test_repeat_gap_counts_a_commitment_before_a_decision() -> None:
     assert only(run(sc, lock, ex("S1", "M2", 2025, 2026)), "REPEAT-GAP") == []
 
 
+@pytest.mark.zh
 def test_horizon_rejects_an_invented_past_exchange() -> None:
     # The horizon is 2022-2024: an exchange starting 2021 that is no
     # commitment is a plan deciding a year it does not plan (1 year before).
@@ -734,6 +735,7 @@ def test_horizon_exempts_commitments_and_accepts_runs_past_the_end() -> None:
     assert [(c.scope, c.year, c.status) for c in checks] == [("S2", 2024, "ok")]
 
 
+@pytest.mark.zh
 def test_ban_to_one_school_and_ban_from_every_school() -> None:
     sc = scenario(bans=(Ban("S1", "M1", "家庭原因"), Ban("S2", None)))
     report = run(sc, ex("S1", "M1", 2022, 2023), ex("S2", "M2", 2022, 2023))
@@ -750,6 +752,7 @@ def test_ban_to_one_school_and_ban_from_every_school() -> None:
     assert [c.status for c in fine.checks if c.rule == "BAN"] == ["ok"]
 
 
+@pytest.mark.zh
 def test_ban_keeps_a_commitment_and_says_so() -> None:
     # Bans bind decisions only: the commitment stays, its check is ok with a note.
     lock = ex("S1", "M1", 2022, 2023)

@@ -151,7 +151,7 @@ def test_validate_reports_certain_conflicts(short: Path) -> None:
 def test_solve_refuses_to_overwrite_its_input(tiny: Path) -> None:
     before = tiny.read_bytes()
     code, out = run("solve", str(tiny), "--out", str(tiny))
-    assert code == EXIT_BAD_INPUT and "不能被输出覆盖" in out
+    assert code == EXIT_BAD_INPUT and "is never overwritten" in out
     assert tiny.read_bytes() == before
 
 

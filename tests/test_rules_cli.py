@@ -223,7 +223,7 @@ def edit_roster(source: Path, target: Path, rows: list[tuple[str, str, int, int,
 
 def test_keep_locked_rows_of_an_edited_roster(tiny: Path, tmp_path: Path) -> None:
     roster = tmp_path / "r.xlsx"
-    assert run("solve", str(tiny), "--out", str(roster), "--quiet")[0] == EXIT_OK
+    assert run("solve", str(tiny), "--out", str(roster), "--lang", "zh", "--quiet")[0] == EXIT_OK
     edited = tmp_path / "edited.xlsx"
     chosen = [("S7", "M2", 2023, 2025, "是"), ("S8", "M1", 2024, 2026, "是")]
     edit_roster(roster, edited, chosen)
@@ -243,7 +243,7 @@ def test_keep_locked_rows_of_an_edited_roster(tiny: Path, tmp_path: Path) -> Non
 
 def test_keep_a_row_that_breaks_a_rule_is_refused(tiny: Path, tmp_path: Path) -> None:
     roster = tmp_path / "r.xlsx"
-    assert run("solve", str(tiny), "--out", str(roster), "--quiet")[0] == EXIT_OK
+    assert run("solve", str(tiny), "--out", str(roster), "--lang", "zh", "--quiet")[0] == EXIT_OK
     one_year = tmp_path / "one_year.xlsx"
     edit_roster(roster, one_year, [("S7", "M2", 2023, 2023, "是")])
     code, out = run("solve", str(tiny), "--keep", str(one_year), "--quiet")
@@ -264,7 +264,7 @@ def test_kept_exchange_is_a_commitment_of_the_solved_scenario(tiny: Path, tmp_pa
     from planner import api
 
     roster = tmp_path / "r.xlsx"
-    assert run("solve", str(tiny), "--out", str(roster), "--quiet")[0] == EXIT_OK
+    assert run("solve", str(tiny), "--out", str(roster), "--lang", "zh", "--quiet")[0] == EXIT_OK
     edited = tmp_path / "edited.xlsx"
     edit_roster(roster, edited, [("S7", "M2", 2023, 2025, "是")])
     kept = api.keep_from_roster(read_scenario(tiny), edited)
@@ -286,6 +286,7 @@ def test_explain_names_the_ban_of_an_unplaced_person() -> None:
     assert Rule.BAN.zh == "禁派" and "BAN" in out.sentences[0]
 
 
+@pytest.mark.zh
 def test_rule_checks_sheet_reports_a_commitment_kept_against_a_ban() -> None:
     from planner.report.tables import rule_check_rows
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from planner.audit.record import Recorder
 from planner.data import Exchange, Group, Plan, Scenario, School, Staff
 from planner.enums import Role
+from planner.i18n import _
 from planner.policy import Policy
 
 
@@ -107,7 +108,9 @@ class AuditContext:
 
     def describe(self, ex: Exchange) -> str:
         where = self.school_name(ex.school_id)
-        return f"{self.who(ex.staff_id)} at {where} {ex.start_year}-{ex.end_year}"
+        return _("{staff} at {school} {start}-{end}").format(
+            staff=self.who(ex.staff_id), school=where, start=ex.start_year, end=ex.end_year
+        )
 
     # -- shared questions ----------------------------------------------------------
 

@@ -16,6 +16,7 @@ from planner.audit.context import AuditContext
 from planner.audit.eligibility import CADRE_POSITIONS, eligibility_reasons
 from planner.audit.record import Breach, money
 from planner.data import Group, Staff
+from planner.i18n import _
 from planner.rules import Rule
 
 
@@ -29,10 +30,6 @@ class QuotaYear:
     first: bool  # the group's founded year: first-year values
     headcount: int
     starters: list[Staff]
-
-    @property
-    def which(self) -> str:
-        return "first" if self.first else "later"
 
 
 def quota_years(ctx: AuditContext) -> Iterator[QuotaYear]:
@@ -66,7 +63,12 @@ def _quota(
     short = required - achieved
     breach = None
     if short > 0:
-        breach = Breach(f"{q.group.name}: {says} (short by {short})", amount=short)
+        breach = Breach(
+            _("{group}: {says} (short by {short})").format(
+                group=q.group.name, says=says, short=short
+            ),
+            amount=short,
+        )
     ctx.out.record(
         rule,
         q.group.group_id,
@@ -94,9 +96,29 @@ def teacher_quota(ctx: AuditContext, q: QuotaYear) -> None:
         q,
         required,
         starts,
-        f"ceil({ratio} x {q.headcount}) = {required} ({q.which}-year ratio)",
-        f"{required} of {q.headcount} staff of {ctx.school_name(q.core_id)} must start "
-        f"an exchange in {q.year} ({q.which}-year ratio {ratio}), the plan starts {starts}",
+        (
+            _("ceil({ratio} x {headcount}) = {required} (first-year ratio)")
+            if q.first
+            else _("ceil({ratio} x {headcount}) = {required} (later-year ratio)")
+        ).format(ratio=ratio, headcount=q.headcount, required=required),
+        (
+            _(
+                "{required} of {headcount} staff of {school} must start an exchange in "
+                "{year} (first-year ratio {ratio}), the plan starts {starts}"
+            )
+            if q.first
+            else _(
+                "{required} of {headcount} staff of {school} must start an exchange in "
+                "{year} (later-year ratio {ratio}), the plan starts {starts}"
+            )
+        ).format(
+            required=required,
+            headcount=q.headcount,
+            school=ctx.school_name(q.core_id),
+            year=q.year,
+            ratio=ratio,
+            starts=starts,
+        ),
     )
 
 
@@ -113,10 +135,22 @@ def cadre_quota(ctx: AuditContext, q: QuotaYear) -> None:
         q,
         cadre_min,
         cadres,
-        f"at least {cadre_min} cadres ({q.which} year)",
-        f"at least {cadre_min} cadres at middle level or above of "
-        f"{ctx.school_name(q.core_id)} must start an exchange in {q.year} "
-        f"({q.which}-year minimum), the plan starts {cadres}",
+        (
+            _("at least {n} cadres (first year)")
+            if q.first
+            else _("at least {n} cadres (later year)")
+        ).format(n=cadre_min),
+        (
+            _(
+                "at least {n} cadres at middle level or above of {school} must start an "
+                "exchange in {year} (first-year minimum), the plan starts {cadres}"
+            )
+            if q.first
+            else _(
+                "at least {n} cadres at middle level or above of {school} must start an "
+                "exchange in {year} (later-year minimum), the plan starts {cadres}"
+            )
+        ).format(n=cadre_min, school=ctx.school_name(q.core_id), year=q.year, cadres=cadres),
     )
 
 
@@ -138,8 +172,17 @@ def backbone_share(ctx: AuditContext) -> None:
             breach = None
             if backbone < needed:
                 breach = Breach(
-                    f"{group.name}: {backbone} of {len(starters)} starts in {year} are "
-                    f"backbone teachers, at least {needed} ({share}) required",
+                    _(
+                        "{group}: {backbone} of {starts} starts in {year} are "
+                        "backbone teachers, at least {needed} ({share}) required"
+                    ).format(
+                        group=group.name,
+                        backbone=backbone,
+                        starts=len(starters),
+                        year=year,
+                        needed=needed,
+                        share=share,
+                    ),
                     amount=Decimal(needed - backbone),
                 )
             ctx.out.record(
@@ -150,7 +193,9 @@ def backbone_share(ctx: AuditContext) -> None:
                 breach,
                 required=needed,
                 achieved=backbone,
-                note=f"{backbone} of {len(starters)} starts are backbone teachers",
+                note=_("{backbone} of {starts} starts are backbone teachers").format(
+                    backbone=backbone, starts=len(starters)
+                ),
             )
 
 
@@ -169,8 +214,16 @@ def capacity(ctx: AuditContext) -> None:
             breach = None
             if excess > 0:
                 breach = Breach(
-                    f"{ctx.school_name(school.school_id)} hosts {hosted} exchange staff in "
-                    f"{year}, at most {school.capacity} (exceeded by {excess})",
+                    _(
+                        "{school} hosts {hosted} exchange staff in {year}, "
+                        "at most {capacity} (exceeded by {excess})"
+                    ).format(
+                        school=ctx.school_name(school.school_id),
+                        hosted=hosted,
+                        year=year,
+                        capacity=school.capacity,
+                        excess=excess,
+                    ),
                     amount=excess,
                     school_id=school.school_id,
                 )
@@ -182,7 +235,11 @@ def capacity(ctx: AuditContext) -> None:
                 breach,
                 required=school.capacity,
                 achieved=hosted,
-                note=f"hosts {hosted}, at most {school.capacity}" if excess > 0 else "",
+                note=_("hosts {hosted}, at most {capacity}").format(
+                    hosted=hosted, capacity=school.capacity
+                )
+                if excess > 0
+                else "",
             )
 
 
@@ -209,16 +266,27 @@ def core_keep(ctx: AuditContext) -> None:
             arrived = sum(1 for m in movers if m.start_year <= year <= m.end_year)
             home = len(people) - gone - unavailable + arrived
             short = keep.min_home - home
-            counted = (
-                f"{gone} on exchange, {unavailable} unavailable, {arrived} arrived by "
+            counted = _(
+                "{gone} on exchange, {unavailable} unavailable, {arrived} arrived by "
                 "mutual exchange"
-            )
+            ).format(gone=gone, unavailable=unavailable, arrived=arrived)
             breach = None
             if short > 0:
                 breach = Breach(
-                    f"{ctx.school_name(keep.school_id)} keeps {home} {keep.subject} staff at "
-                    f"home in {year} ({len(people)} own, {counted}), at least "
-                    f"{keep.min_home} must stay (short by {short})",
+                    _(
+                        "{school} keeps {home} {subject} staff at home in {year} "
+                        "({own} own, {counted}), at least {min_home} must stay "
+                        "(short by {short})"
+                    ).format(
+                        school=ctx.school_name(keep.school_id),
+                        home=home,
+                        subject=keep.subject,
+                        year=year,
+                        own=len(people),
+                        counted=counted,
+                        min_home=keep.min_home,
+                        short=short,
+                    ),
                     amount=short,
                     school_id=keep.school_id,
                     subject=keep.subject,
@@ -231,7 +299,9 @@ def core_keep(ctx: AuditContext) -> None:
                 breach,
                 required=keep.min_home,
                 achieved=home,
-                note=f"{home} at home of {len(people)} own ({counted}), at least {keep.min_home}",
+                note=_("{home} at home of {own} own ({counted}), at least {min_home}").format(
+                    home=home, own=len(people), counted=counted, min_home=keep.min_home
+                ),
             )
 
 
@@ -258,9 +328,18 @@ def budget(ctx: AuditContext) -> None:
         breach = None
         if over > 0:
             breach = Breach(
-                f"the exchanges of {row.year} cost {money(spent)} ({staff_years} staff-years, "
-                f"{cadre_years} of them cadres), the fund for that year is "
-                f"{money(row.amount)} (over by {money(over)})",
+                _(
+                    "the exchanges of {year} cost {spent} ({staff_years} staff-years, "
+                    "{cadre_years} of them cadres), the fund for that year is "
+                    "{fund} (over by {over})"
+                ).format(
+                    year=row.year,
+                    spent=money(spent),
+                    staff_years=staff_years,
+                    cadre_years=cadre_years,
+                    fund=money(row.amount),
+                    over=money(over),
+                ),
                 amount=over,
             )
         ctx.out.record(
@@ -271,8 +350,12 @@ def budget(ctx: AuditContext) -> None:
             breach,
             required=row.amount,
             achieved=spent,
-            note=(
-                f"{staff_years} staff-years ({cadre_years} cadre) cost {money(spent)}, "
-                f"fund {money(row.amount)}"
+            note=_(
+                "{staff_years} staff-years ({cadre_years} cadre) cost {spent}, fund {fund}"
+            ).format(
+                staff_years=staff_years,
+                cadre_years=cadre_years,
+                spent=money(spent),
+                fund=money(row.amount),
             ),
         )

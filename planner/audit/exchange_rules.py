@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from planner.audit.context import AuditContext
 from planner.audit.eligibility import age_over, honor_short, level_missing
-from planner.audit.record import Breach, plural, years_text
+from planner.audit.record import Breach, years_text
 from planner.data import Exchange
+from planner.i18n import _, ngettext
 from planner.rules import PLAN_RULE, Rule
 
 
@@ -26,18 +27,33 @@ def plan_reference(ctx: AuditContext, ex: Exchange) -> None:
         return
     missing = []
     if person is None:
-        missing.append(f"staff member {ex.staff_id!r}")
+        missing.append(_("staff member {id!r}").format(id=ex.staff_id))
     if school is None:
-        missing.append(f"school {ex.school_id!r}")
-    what = " and ".join(missing)
+        missing.append(_("school {id!r}").format(id=ex.school_id))
+    what = _(" and ").join(missing)
     breach = Breach(
-        f"the exchange {ex.staff_id} at {ex.school_id} {ex.start_year}-{ex.end_year} "
-        f"names {what} that the scenario does not have",
+        _(
+            "the exchange {staff} at {school} {start}-{end} "
+            "names {what} that the scenario does not have"
+        ).format(
+            staff=ex.staff_id,
+            school=ex.school_id,
+            start=ex.start_year,
+            end=ex.end_year,
+            what=what,
+        ),
         staff_id=ex.staff_id,
         school_id=ex.school_id,
     )
     group = ctx.group_of_staff(ex.staff_id)
-    ctx.out.record(PLAN_RULE, group, ex.start_year, ex.staff_id, breach, note=f"unknown {what}")
+    ctx.out.record(
+        PLAN_RULE,
+        group,
+        ex.start_year,
+        ex.staff_id,
+        breach,
+        note=_("unknown {what}").format(what=what),
+    )
 
 
 def term(ctx: AuditContext, ex: Exchange) -> None:
@@ -51,27 +67,49 @@ def term(ctx: AuditContext, ex: Exchange) -> None:
     off = lo - length if length < lo else (length - hi if length > hi else 0)
     ok = off == 0
     if ex.end_year < ex.start_year:
-        note = f"ends in {ex.end_year}, before it starts in {ex.start_year}"
+        note = _("ends in {end}, before it starts in {start}").format(
+            end=ex.end_year, start=ex.start_year
+        )
     elif ex.ended_early and ok:
-        note = f"ended early after {plural(length, 'year')} (no minimum), at most {hi}"
+        note = ngettext(
+            "ended early after {n} year (no minimum), at most {hi}",
+            "ended early after {n} years (no minimum), at most {hi}",
+            length,
+        ).format(n=length, hi=hi)
     else:
-        note = "" if ok else f"term {plural(length, 'year')}, allowed {lo}..{hi}"
+        note = (
+            ""
+            if ok
+            else ngettext(
+                "term {n} year, allowed {lo}..{hi}", "term {n} years, allowed {lo}..{hi}", length
+            ).format(n=length, lo=lo, hi=hi)
+        )
     breach = None
     if not ok:
-        if ex.end_year < ex.start_year:
-            message = (
-                f"the exchange of {ctx.describe(ex)} ends before it starts; "
-                f"a term lasts {lo} to {hi} school years"
-            )
-        else:
-            side = "short" if length < lo else "over"
-            message = (
-                f"the exchange of {ctx.describe(ex)} lasts {plural(length, 'school year')}, "
-                f"allowed {lo} to {hi} ({side} by {plural(off, 'year')})"
-            )
+        message = _term_message(ctx, ex, lo, hi, off)
         breach = Breach(message, amount=off, staff_id=ex.staff_id, school_id=ex.school_id)
     group = ctx.group_of_staff(ex.staff_id)
     ctx.out.record(Rule.TERM, group, ex.start_year, ex.staff_id, breach, achieved=length, note=note)
+
+
+def _term_message(ctx: AuditContext, ex: Exchange, lo: int, hi: int, off: int) -> str:
+    """The sentence of a broken TERM."""
+    if ex.end_year < ex.start_year:
+        return _(
+            "the exchange of {exchange} ends before it starts; "
+            "a term lasts {lo} to {hi} school years"
+        ).format(exchange=ctx.describe(ex), lo=lo, hi=hi)
+    length = ex.end_year - ex.start_year + 1
+    lasts = ngettext(
+        "the exchange of {exchange} lasts {n} school year, allowed {lo} to {hi}",
+        "the exchange of {exchange} lasts {n} school years, allowed {lo} to {hi}",
+        length,
+    ).format(exchange=ctx.describe(ex), n=length, lo=lo, hi=hi)
+    if length < lo:
+        by = ngettext(" (short by {n} year)", " (short by {n} years)", off)
+    else:
+        by = ngettext(" (over by {n} year)", " (over by {n} years)", off)
+    return lasts + by.format(n=off)
 
 
 def age(ctx: AuditContext, ex: Exchange) -> None:
@@ -84,14 +122,29 @@ def age(ctx: AuditContext, ex: Exchange) -> None:
     limit = ctx.policy.max_age
     year = ex.start_year
     years, over = age_over(ctx.scenario, person, year)
-    exception = " (approved exception)" if person.age_exception else ""
-    note = f"age {years} > {limit}" if over else (f"age {years}{exception}" if exception else "")
+    if over:
+        note = _("age {age} > {limit}").format(age=years, limit=limit)
+    elif person.age_exception:
+        note = _("age {age} (approved exception)").format(age=years)
+    else:
+        note = ""
     breach = None
     if over:
         breach = Breach(
-            f"{ctx.who(ex.staff_id)} is {years} on 1 September {year}, when the exchange to "
-            f"{ctx.school_name(ex.school_id)} starts, above the limit of {limit} "
-            f"(over by {plural(over, 'year')}) without an approved exception",
+            ngettext(
+                "{staff} is {age} on 1 September {year}, when the exchange to {school} starts, "
+                "above the limit of {limit} (over by {n} year) without an approved exception",
+                "{staff} is {age} on 1 September {year}, when the exchange to {school} starts, "
+                "above the limit of {limit} (over by {n} years) without an approved exception",
+                over,
+            ).format(
+                staff=ctx.who(ex.staff_id),
+                age=years,
+                year=year,
+                school=ctx.school_name(ex.school_id),
+                limit=limit,
+                n=over,
+            ),
             amount=over,
             staff_id=ex.staff_id,
             school_id=ex.school_id,
@@ -113,14 +166,29 @@ def honor(ctx: AuditContext, ex: Exchange) -> None:
     breach = None
     if short:
         breach = Breach(
-            f"{ctx.who(ex.staff_id)} starts an exchange to {ctx.school_name(ex.school_id)} "
-            f"in {ex.start_year} with highest honor '{person.honor.value}', below the required "
-            f"'{needed}' (short by {plural(short, 'level')})",
+            ngettext(
+                "{staff} starts an exchange to {school} in {year} with highest honor "
+                "'{honor}', below the required '{needed}' (short by {n} level)",
+                "{staff} starts an exchange to {school} in {year} with highest honor "
+                "'{honor}', below the required '{needed}' (short by {n} levels)",
+                short,
+            ).format(
+                staff=ctx.who(ex.staff_id),
+                school=ctx.school_name(ex.school_id),
+                year=ex.start_year,
+                honor=person.honor.value,
+                needed=needed,
+                n=short,
+            ),
             amount=short,
             staff_id=ex.staff_id,
             school_id=ex.school_id,
         )
-    note = f"honor {person.honor.value} < {needed}" if short else ""
+    note = (
+        _("honor {honor} < {needed}").format(honor=person.honor.value, needed=needed)
+        if short
+        else ""
+    )
     group = ctx.group_of_staff(ex.staff_id)
     ctx.out.record(Rule.HONOR, group, ex.start_year, ex.staff_id, breach, note=note)
 
@@ -135,12 +203,18 @@ def level(ctx: AuditContext, ex: Exchange) -> None:
     breach = None
     if missing:
         breach = Breach(
-            f"{ctx.who(ex.staff_id)} starts an exchange to {ctx.school_name(ex.school_id)} "
-            f"in {ex.start_year} without certified high teaching or management level",
+            _(
+                "{staff} starts an exchange to {school} in {year} "
+                "without certified high teaching or management level"
+            ).format(
+                staff=ctx.who(ex.staff_id),
+                school=ctx.school_name(ex.school_id),
+                year=ex.start_year,
+            ),
             staff_id=ex.staff_id,
             school_id=ex.school_id,
         )
-    note = "level not certified" if missing else ""
+    note = _("level not certified") if missing else ""
     group = ctx.group_of_staff(ex.staff_id)
     ctx.out.record(Rule.LEVEL, group, ex.start_year, ex.staff_id, breach, note=note)
 
@@ -155,15 +229,24 @@ def available(ctx: AuditContext, ex: Exchange) -> None:
     breach = None
     if bad:
         breach = Breach(
-            f"{ctx.who(ex.staff_id)} is placed at {ctx.school_name(ex.school_id)} in "
-            f"{years_text(bad)} but is marked unavailable then "
-            f"({plural(len(bad), 'year')})",
+            ngettext(
+                "{staff} is placed at {school} in {years} but is marked unavailable then "
+                "({n} year)",
+                "{staff} is placed at {school} in {years} but is marked unavailable then "
+                "({n} years)",
+                len(bad),
+            ).format(
+                staff=ctx.who(ex.staff_id),
+                school=ctx.school_name(ex.school_id),
+                years=years_text(bad),
+                n=len(bad),
+            ),
             amount=len(bad),
             staff_id=ex.staff_id,
             school_id=ex.school_id,
             year=bad[0],
         )
-    note = f"unavailable in {years_text(bad)}" if bad else ""
+    note = _("unavailable in {years}").format(years=years_text(bad)) if bad else ""
     group = ctx.group_of_staff(ex.staff_id)
     ctx.out.record(Rule.AVAILABLE, group, ex.start_year, ex.staff_id, breach, note=note)
 
@@ -181,24 +264,32 @@ def membership(ctx: AuditContext, ex: Exchange) -> None:
     bad: list[int] = []
     if school.role not in ctx.policy.receiving_roles:
         roles = ", ".join(sorted(r.value for r in ctx.policy.receiving_roles))
-        reason = f"its role is {school.role.value}, and only {roles} schools receive staff"
+        reason = _("its role is {role}, and only {roles} schools receive staff").format(
+            role=school.role.value, roles=roles
+        )
         bad = years
     elif ctx.core_of_group.get(school.group_id) != person.school_id:
-        reason = (
-            f"it belongs to {ctx.group_name(school.group_id)}, whose core school is not "
-            f"{ctx.who(ex.staff_id)}'s school {ctx.school_name(person.school_id)}"
+        reason = _(
+            "it belongs to {group}, whose core school is not {staff}'s school {school}"
+        ).format(
+            group=ctx.group_name(school.group_id),
+            staff=ctx.who(ex.staff_id),
+            school=ctx.school_name(person.school_id),
         )
         bad = years
     else:
         bad = [y for y in years if not ctx.is_member(school, y)]
         if bad:
             name = ctx.group_name(school.group_id)
-            reason = f"it is not a member of {name} in {years_text(bad)}"
+            reason = _("it is not a member of {group} in {years}").format(
+                group=name, years=years_text(bad)
+            )
     breach = None
     if reason:
         breach = Breach(
-            f"the exchange of {ctx.describe(ex)} goes to a school that may not receive "
-            f"them: {reason}",
+            _(
+                "the exchange of {exchange} goes to a school that may not receive them: {reason}"
+            ).format(exchange=ctx.describe(ex), reason=reason),
             amount=len(bad) if bad else None,
             staff_id=ex.staff_id,
             school_id=ex.school_id,
@@ -220,15 +311,31 @@ def horizon(ctx: AuditContext, ex: Exchange) -> None:
     breach = None
     if not inside:
         off = first - ex.start_year if ex.start_year < first else ex.start_year - last
-        side = "之前" if ex.start_year < first else "之后"
+        if ex.start_year < first:
+            message = _(
+                "{exchange} starts in {start}, before the horizon {first}-{last}, and is not "
+                "a commitment: a plan decides only exchanges starting in its horizon."
+            )
+        else:
+            message = _(
+                "{exchange} starts in {start}, after the horizon {first}-{last}, and is not "
+                "a commitment: a plan decides only exchanges starting in its horizon."
+            )
         breach = Breach(
-            f"{_zh_exchange(ctx, ex)}始于 {ex.start_year} 年，在规划期 {first}—{last} 年{side}，"
-            "且不是既定交流：方案只安排规划期内开始的交流。",
+            message.format(
+                exchange=_exchange(ctx, ex), start=ex.start_year, first=first, last=last
+            ),
             amount=off,
             staff_id=ex.staff_id,
             school_id=ex.school_id,
         )
-    note = "" if inside else f"始于 {ex.start_year} 年，规划期 {first}—{last} 年"
+    note = (
+        ""
+        if inside
+        else _("starts in {start}, horizon {first}-{last}").format(
+            start=ex.start_year, first=first, last=last
+        )
+    )
     group = ctx.group_of_staff(ex.staff_id)
     ctx.out.record(Rule.HORIZON, group, ex.start_year, ex.staff_id, breach, note=note)
 
@@ -250,26 +357,42 @@ def ban(ctx: AuditContext, ex: Exchange) -> None:
         ctx.out.record(Rule.BAN, group, ex.start_year, ex.staff_id)
         return
     what = (
-        "不得派出"
+        _("may not be sent at all")
         if any(b.school_id is None for b in bans)
-        else f"不得派往 {ctx.school_name(ex.school_id)}"
+        else _("may not be sent to {school}").format(school=ctx.school_name(ex.school_id))
     )
-    why = "；".join(b.note for b in bans if b.note)
-    what += f"（{why}）" if why else ""
+    why = _("; ").join(b.note for b in bans if b.note)
+    what += _(" ({why})").format(why=why) if why else ""
     if ctx.is_locked(ex):
-        note = f"既定交流照常保留，但 {ex.staff_id} 已被禁派：{what}"
+        note = _("the commitment is kept, but {staff} is banned: {what}").format(
+            staff=ex.staff_id, what=what
+        )
         ctx.out.record(Rule.BAN, group, ex.start_year, ex.staff_id, note=note)
         return
     breach = Breach(
-        f"{_zh_exchange(ctx, ex)}违反禁派：{ctx.who(ex.staff_id)} {what}。",
+        _("{exchange} goes against a ban: {staff} {what}.").format(
+            exchange=_exchange(ctx, ex), staff=ctx.who(ex.staff_id), what=what
+        ),
         amount=1,
         staff_id=ex.staff_id,
         school_id=ex.school_id,
     )
-    ctx.out.record(Rule.BAN, group, ex.start_year, ex.staff_id, breach, note=f"禁派：{what}")
+    ctx.out.record(
+        Rule.BAN,
+        group,
+        ex.start_year,
+        ex.staff_id,
+        breach,
+        note=_("banned: {what}").format(what=what),
+    )
 
 
-def _zh_exchange(ctx: AuditContext, ex: Exchange) -> str:
-    """``S1 张三 到 M1 融合校（2022—2023 年）的交流``, for the Chinese sentences."""
-    where = ctx.school_name(ex.school_id)
-    return f"{ctx.who(ex.staff_id)} 到 {where}（{ex.start_year}—{ex.end_year} 年）的交流"
+def _exchange(ctx: AuditContext, ex: Exchange) -> str:
+    """``the exchange of S1 Zhang San to M1 (2022-2023)`` /
+    ``S1 张三 到 M1 融合校（2022—2023 年）的交流``."""
+    return _("the exchange of {staff} to {school} ({start}-{end})").format(
+        staff=ctx.who(ex.staff_id),
+        school=ctx.school_name(ex.school_id),
+        start=ex.start_year,
+        end=ex.end_year,
+    )

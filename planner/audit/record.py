@@ -89,11 +89,6 @@ def years_text(years: Iterable[int]) -> str:
     return ", ".join(str(y) for y in years)
 
 
-def plural(n: int | Decimal, word: str) -> str:
-    """``1 year``, ``2 years``."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def money(value: Decimal) -> str:
     """An amount without trailing zeros: ``200``, ``12.5``."""
     if value == value.to_integral_value():

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from planner.audit.context import AuditContext
 from planner.audit.eligibility import banned_schools, eligibility_reasons
-from planner.audit.record import Breach, plural, years_text
+from planner.audit.record import Breach, years_text
 from planner.data import Staff
+from planner.i18n import _, ngettext
 from planner.rules import Rule
 
 
@@ -30,8 +31,18 @@ def one_place(ctx: AuditContext) -> None:
                 for e in sorted(mine, key=lambda e: (e.start_year, e.end_year, e.school_id))
             )
             breach = Breach(
-                f"{ctx.who(staff_id)} is on more than one exchange in {years_text(double)} "
-                f"({places}; {plural(len(double), 'year')} double-booked)",
+                ngettext(
+                    "{staff} is on more than one exchange in {years} "
+                    "({places}; {n} year double-booked)",
+                    "{staff} is on more than one exchange in {years} "
+                    "({places}; {n} years double-booked)",
+                    len(double),
+                ).format(
+                    staff=ctx.who(staff_id),
+                    years=years_text(double),
+                    places=places,
+                    n=len(double),
+                ),
                 amount=len(double),
                 staff_id=staff_id,
             )
@@ -41,7 +52,9 @@ def one_place(ctx: AuditContext) -> None:
             double[0] if double else first_start,
             staff_id,
             breach,
-            note=f"on more than one exchange in {years_text(double)}" if double else "",
+            note=_("on more than one exchange in {years}").format(years=years_text(double))
+            if double
+            else "",
         )
 
 
@@ -69,9 +82,16 @@ def repeat_gap(ctx: AuditContext) -> None:
             breach = None
             if rest < gap:
                 breach = Breach(
-                    f"{ctx.who(staff_id)} starts an exchange in {after.start_year}, "
-                    f"{max(rest, 0)} year(s) after the previous one ended in "
-                    f"{before.end_year}; at least {gap} required",
+                    _(
+                        "{staff} starts an exchange in {start}, {rest} year(s) after the "
+                        "previous one ended in {end}; at least {gap} required"
+                    ).format(
+                        staff=ctx.who(staff_id),
+                        start=after.start_year,
+                        rest=max(rest, 0),
+                        end=before.end_year,
+                        gap=gap,
+                    ),
                     amount=Decimal(gap - max(rest, 0)),
                     staff_id=staff_id,
                     school_id=decided.school_id,
@@ -83,7 +103,9 @@ def repeat_gap(ctx: AuditContext) -> None:
                 decided.start_year,
                 staff_id,
                 breach,
-                note="" if breach is None else f"{rest} year(s) after the previous exchange",
+                note=""
+                if breach is None
+                else _("{rest} year(s) after the previous exchange").format(rest=rest),
             )
 
 
@@ -100,13 +122,21 @@ def locked(ctx: AuditContext) -> None:
                 for e in ctx.by_staff.get(c.staff_id, [])
             ]
             tail = (
-                f"; the plan has {'; '.join(instead)} instead"
+                _("; the plan has {instead} instead").format(instead=_("; ").join(instead))
                 if instead
-                else "; the plan has no exchange for them"
+                else _("; the plan has no exchange for them")
             )
             breach = Breach(
-                f"the commitment {ctx.who(c.staff_id)} at {ctx.school_name(c.school_id)} "
-                f"{c.start_year}-{c.end_year} is not in the plan unchanged{tail}",
+                _(
+                    "the commitment {staff} at {school} {start}-{end} "
+                    "is not in the plan unchanged{tail}"
+                ).format(
+                    staff=ctx.who(c.staff_id),
+                    school=ctx.school_name(c.school_id),
+                    start=c.start_year,
+                    end=c.end_year,
+                    tail=tail,
+                ),
                 staff_id=c.staff_id,
                 school_id=c.school_id,
             )
@@ -116,7 +146,11 @@ def locked(ctx: AuditContext) -> None:
             c.start_year,
             c.staff_id,
             breach,
-            note="" if ok else f"{c.school_id} {c.start_year}-{c.end_year} missing",
+            note=""
+            if ok
+            else _("{school} {start}-{end} missing").format(
+                school=c.school_id, start=c.start_year, end=c.end_year
+            ),
         )
 
 
@@ -165,9 +199,16 @@ def tenure(ctx: AuditContext) -> None:
         breach = None
         if not ok:
             breach = Breach(
-                f"{ctx.who(person.staff_id)} has been at {person.school_id} since "
-                f"{person.school_since} ({first - person.school_since} years, >= {years}) "
-                "and starts no exchange in the plan",
+                _(
+                    "{staff} has been at {school} since {since} ({n} years, >= {years}) "
+                    "and starts no exchange in the plan"
+                ).format(
+                    staff=ctx.who(person.staff_id),
+                    school=person.school_id,
+                    since=person.school_since,
+                    n=first - person.school_since,
+                    years=years,
+                ),
                 staff_id=person.staff_id,
             )
         ctx.out.record(
@@ -176,5 +217,5 @@ def tenure(ctx: AuditContext) -> None:
             first,
             person.staff_id,
             breach,
-            note="" if ok else "no exchange in the horizon",
+            note="" if ok else _("no exchange in the horizon"),
         )

@@ -46,7 +46,9 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @scenario_argument
 @policy_option()
-def validate(scenario: Path | None, policy_file: Path | None) -> None:
+@lang_option(_("Language of the messages."))
+def validate(scenario: Path | None, policy_file: Path | None, lang: str | None) -> None:
+    command_language(lang)
     try:
         loaded = api.load_scenario(scenario, policy_file)
     except ScenarioError as exc:
@@ -66,7 +68,7 @@ def validate(scenario: Path | None, policy_file: Path | None) -> None:
         )
     )
     for note in loaded.notes:
-        click.echo(f"note: {note}")
+        click.echo(_("note: {note}").format(note=note))
     conflicts = api.precheck(loaded)
     if conflicts:
         click.echo(
@@ -87,7 +89,9 @@ def validate(scenario: Path | None, policy_file: Path | None) -> None:
 @click.argument("scenario", type=_FILE)
 @click.argument("plan", type=_FILE)
 @policy_option()
-def check(scenario: Path, plan: Path, policy_file: Path | None) -> None:
+@lang_option(_("Language of the messages."))
+def check(scenario: Path, plan: Path, policy_file: Path | None, lang: str | None) -> None:
+    command_language(lang)
     try:
         loaded = api.load_scenario(scenario, policy_file)
         report = api.check_plan(loaded, plan)

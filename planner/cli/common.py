@@ -23,6 +23,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from planner import api
+from planner.i18n import _
 from planner.io.outputs import OutputPathError, check_outputs
 from planner.io.policy_file import DEFAULT_POLICY_FILE
 from planner.model.solve import SolveParams
@@ -97,7 +98,7 @@ def exit_on_sigterm() -> None:
 
 
 def _terminated(signum: int, frame: object) -> None:
-    click.echo("收到 SIGTERM，已停止。", err=True)
+    click.echo(_("SIGTERM received; stopped."), err=True)
     raise SystemExit(EXIT_TERMINATED)
 
 
@@ -114,9 +115,9 @@ def check_output_paths(
     another output, and each can be written; else exit 2 with a one-line message."""
     inputs: list[tuple[str, Path | None]] = [
         ("SCENARIO", scenario),
-        ("built-in scenario" if lang == "en" else "内置方案", api.BUILTIN_SCENARIO),
+        (_("built-in scenario"), api.BUILTIN_SCENARIO),
         ("--policy", policy_file),
-        ("default policy file" if lang == "en" else "默认政策文件", DEFAULT_POLICY_FILE),
+        (_("default policy file"), DEFAULT_POLICY_FILE),
         *others,
     ]
     try:
@@ -150,7 +151,7 @@ _EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 scenario_argument = click.argument("scenario", required=False, type=_EXISTING_FILE)
 
-_POLICY_HELP = (
+_POLICY_HELP = _(
     "Policy YAML file (default: models/taishan-2022.yaml); "
     "the scenario's policy sheet overrides it."
 )
@@ -167,7 +168,7 @@ def out_option() -> Callable[[F], F]:
         "--out",
         "roster",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Roster workbook to write (.xlsx).",
+        help=_("Roster workbook to write (.xlsx)."),
     )
 
 
@@ -177,11 +178,11 @@ def json_option() -> Callable[[F], F]:
         "--json",
         "json_path",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Plan to write as JSON.",
+        help=_("Plan to write as JSON."),
     )
 
 
-def time_limit_option(help: str = "Seconds for the whole solve.") -> Callable[[F], F]:
+def time_limit_option(help: str = _("Seconds for the whole solve.")) -> Callable[[F], F]:
     """``--time-limit SEC``."""
     return click.option(
         "--time-limit",
@@ -192,7 +193,7 @@ def time_limit_option(help: str = "Seconds for the whole solve.") -> Callable[[F
     )
 
 
-def seed_option(help: str = "CP-SAT random seed.") -> Callable[[F], F]:
+def seed_option(help: str = _("CP-SAT random seed.")) -> Callable[[F], F]:
     """``--seed N``."""
     return click.option("--seed", type=int, default=0, show_default=True, help=help)
 
@@ -204,7 +205,7 @@ def workers_option() -> Callable[[F], F]:
         type=click.IntRange(min=1),
         default=DEFAULTS.workers,
         show_default=True,
-        help="CP-SAT search workers.",
+        help=_("CP-SAT search workers."),
     )
 
 
@@ -214,8 +215,10 @@ def processes_option() -> Callable[[F], F]:
         "--processes",
         type=click.IntRange(min=1),
         default=None,
-        help="Processes for groups that share nothing  [default: one per core]. "
-        "The plan does not depend on it.",
+        help=_(
+            "Processes for groups that share nothing  [default: one per core]. "
+            "The plan does not depend on it."
+        ),
     )
 
 
@@ -226,8 +229,10 @@ def gap_option() -> Callable[[F], F]:
         type=click.FloatRange(min=0, max=1),
         default=0.0,
         show_default=True,
-        help="Stop each goal level once within this relative gap of its bound "
-        "(0.005: 0.5%); 0 proves every level.",
+        help=_(
+            "Stop each goal level once within this relative gap of its bound "
+            "(0.005: 0.5%); 0 proves every level."
+        ),
     )
 
 
@@ -237,27 +242,31 @@ def work_limit_option() -> Callable[[F], F]:
         "--work-limit",
         type=click.FloatRange(min=0, min_open=True),
         default=None,
-        help="CP-SAT deterministic work units for the whole solve: a run stopped by it "
-        "stops at the same point on any machine (set --time-limit generously beside it).",
+        help=_(
+            "CP-SAT deterministic work units for the whole solve: a run stopped by it "
+            "stops at the same point on any machine (set --time-limit generously beside it)."
+        ),
     )
 
 
-def lang_option(help: str = "Roster language.") -> Callable[[F], F]:
-    """``--lang zh|en``."""
+def lang_option(help: str | None = None) -> Callable[[F], F]:
+    """``--lang zh|en``: the language of the command's messages (and of what
+    ``help`` says it sets); not given, the environment's language, else
+    Chinese (:func:`planner.cli.language.command_language`)."""
+    default = _("[default: the environment's language (LANG), else zh]")
     return click.option(
         "--lang",
         type=click.Choice(["zh", "en"]),
-        default="zh",
-        show_default=True,
-        help=help,
+        default=None,
+        help=f"{help or _('Language of messages and of the roster.')}  {default}",
     )
 
 
 def force_option() -> Callable[[F], F]:
     """``--force``: overwrite OUT if it exists."""
-    return click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+    return click.option("--force", is_flag=True, help=_("Overwrite OUT if it exists."))
 
 
 def quiet_option() -> Callable[[F], F]:
     """``--quiet``: no progress on stderr."""
-    return click.option("--quiet", is_flag=True, help="No progress on stderr.")
+    return click.option("--quiet", is_flag=True, help=_("No progress on stderr."))

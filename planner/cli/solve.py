@@ -8,6 +8,7 @@ Registered on the ``planner`` group in :mod:`planner.cli`; the work is done by
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -35,10 +36,13 @@ from planner.cli.common import (
     work_limit_option,
     workers_option,
 )
+from planner.cli.language import command_language
+from planner.i18n import _, current_language, pgettext, rule_label
 from planner.model.solve import SolveParams
 from planner.problems import ScenarioError
 from planner.report.tables.headline import headline
 from planner.report.tables.sheets import group_line
+from planner.results import AuditReport, LevelResult, SolveStatus
 from planner.rules import RELAXABLE
 
 __all__ = ["replan", "solve"]
@@ -63,16 +67,20 @@ __all__ = ["replan", "solve"]
     is_flag=False,
     flag_value="all",
     metavar="[RULE]",
-    help="Let a quota-type rule fall short (minimised first). Repeat for several; "
-    "bare (no RULE) or 'all': every rule that can fall short.",
+    help=_(
+        "Let a quota-type rule fall short (minimised first). Repeat for several; "
+        "bare (no RULE) or 'all': every rule that can fall short."
+    ),
 )
 @click.option(
     "--keep",
     "keep",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     metavar="EDITED_ROSTER.xlsx",
-    help="A roster workbook whose rows marked 已定交流 (locked) 是 are kept as "
-    "commitments; the rest is planned again.",
+    help=_(
+        "A roster workbook whose rows marked 已定交流 (locked) 是 are kept as "
+        "commitments; the rest is planned again."
+    ),
 )
 @db_option
 @quiet_option()
@@ -94,6 +102,7 @@ def solve(
     quiet: bool,
 ) -> None:
     """Solve SCENARIO (default: the built-in Taishan scenario) and write the plan."""
+    lang = command_language(lang)
     relaxed = _relaxed_rules(relax)
     outputs = [("--out", roster), ("--json", json_path)]
     check_output_paths(
@@ -106,9 +115,13 @@ def solve(
     except ScenarioError as exc:
         fail_input(exc)
     if not quiet:
-        stderr(f"solving {loaded.name} ({len(loaded.staff)} staff, {loaded.horizon} years)")
+        stderr(
+            _("solving {name} ({staff} staff, {years} years)").format(
+                name=loaded.name, staff=len(loaded.staff), years=loaded.horizon
+            )
+        )
         for note in loaded.notes:
-            stderr(f"note: {note}")
+            stderr(_("note: {note}").format(note=note))
     params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet, relaxed)
     if roster is None and json_path is None:
         roster, json_path = api.default_outputs(scenario)
@@ -138,10 +151,12 @@ def solve(
 @click.option(
     "--previous",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The previous (published) plan: JSON or roster workbook "
-    "(default: the plan published in the archive for --from-year).",
+    help=_(
+        "The previous (published) plan: JSON or roster workbook "
+        "(default: the plan published in the archive for --from-year)."
+    ),
 )
-@click.option("--from-year", required=True, type=int, help="First school year not yet started.")
+@click.option("--from-year", required=True, type=int, help=_("First school year not yet started."))
 @policy_option()
 @out_option()
 @json_option()
@@ -154,7 +169,7 @@ def solve(
 @lang_option()
 @click.option(
     "--order",
-    help="Goal order, e.g. COVER,FAIR,PREFER,STABLE,COST (default: STABLE right after COVER).",
+    help=_("Goal order, e.g. COVER,FAIR,PREFER,STABLE,COST (default: STABLE right after COVER)."),
 )
 @db_option
 @quiet_option()
@@ -185,6 +200,7 @@ def replan(
     (--db) for --from-year is the previous plan, and the new plan is stored
     there as a draft.
     """
+    lang = command_language(lang)
     check_output_paths(
         [("--out", roster), ("--json", json_path)],
         scenario=scenario,
@@ -208,7 +224,7 @@ def replan(
     except (ScenarioError, ValueError) as exc:
         fail_input(exc)
     for message in done.prepared.messages:
-        click.echo(f"note: {message}")
+        click.echo(_("note: {note}").format(note=message))
     outcome = done.outcome
     written = api.write_outputs(
         outcome,
@@ -219,7 +235,7 @@ def replan(
         source=scenario.name,
     )
     _print_summary(outcome, written)
-    click.echo(f"{len(done.changes)} change(s) against the published plan:")
+    click.echo(_("{n} change(s) against the published plan:").format(n=len(done.changes)))
     for change in done.changes:
         click.echo(f"  {change}")
     if db is not None or published is not None:
@@ -240,10 +256,11 @@ def _print_draft(draft: int | None, lang: str) -> None:
     """Say where the plan went in the archive (nothing is stored without a plan)."""
     if draft is None:
         return
-    if lang == "en":
-        click.echo(f"archived   draft plan {draft} (publish it with: planner publish {draft})")
-    else:
-        click.echo(f"已存档     方案草稿 {draft}（发布：planner publish {draft}）")
+    click.echo(
+        _("archived   draft plan {draft} (publish it with: planner publish {draft})").format(
+            draft=draft
+        )
+    )
 
 
 def _relaxed_rules(values: tuple[str, ...]) -> frozenset[str]:
@@ -259,14 +276,23 @@ def _relaxed_rules(values: tuple[str, ...]) -> frozenset[str]:
                 rules.add(name)
             elif name:
                 hint = (
-                    "; a bare --allow-shortfall takes the next word as its RULE: put the "
-                    "scenario before it, or write --allow-shortfall=all"
+                    _(
+                        "; a bare --allow-shortfall takes the next word as its RULE: put the "
+                        "scenario before it, or write --allow-shortfall=all"
+                    )
                     if name.endswith((".XLSX", ".XLS", ".JSON"))
                     else ""
                 )
+                message = _(
+                    "--allow-shortfall: {item!r} is not a rule that can fall short; "
+                    "use 'all' or one of {rules}{hint}"
+                )
                 raise InputError(
-                    f"--allow-shortfall: {item!r} is not a rule that can fall short; "
-                    f"use 'all' or one of {', '.join(sorted(RELAXABLE))}{hint}"
+                    message.format(
+                        item=item,
+                        rules=", ".join(rule_label(r) for r in sorted(RELAXABLE)),
+                        hint=hint,
+                    )
                 )
     return frozenset(rules)
 
@@ -300,48 +326,125 @@ def _print_summary(outcome: api.Outcome, written: list[Path]) -> None:
     With a plan: the head of section's figures (need, covered, share, the
     lowest school, exchanges, people, cadres) overall and per group."""
     result, report, conflicts = outcome.result, outcome.report, outcome.conflicts
-    rows: list[tuple[str, str]] = [("status", result.status.value)]
-    for level in result.levels:
-        bound = "" if level.bound is None else f" (bound {level.bound})"
-        if level.bound is not None and level.value is not None and level.bound != level.value:
-            gap = abs(level.bound - level.value) / max(abs(level.bound), Decimal(1)) * 100
-            bound += f" gap {gap:.2f}%, not proven (stopped by the time limit or --gap)"
-        rows.append(
-            (level.name, f"{level.value}{bound}  {level.status.value}, {level.seconds:.1f}s")
-        )
+    rows: list[tuple[str, str]] = [(_label("status"), _status(result.status))]
+    rows.extend(_level_row(level) for level in result.levels)
     if report is not None:
-        head = headline(outcome.scenario, result.plan, report)
-        total = head.total
-        share = f"{total.share * 100:.1f}%" if total.share is not None else "-"
-        rows.append(("need", f"{total.need} (staff, all schools and years)"))
-        rows.append(("covered", f"{total.covered} ({share})"))
-        if total.lowest_school is not None and total.lowest_share is not None:
-            rows.append(("lowest", f"{total.lowest_school} {total.lowest_share * 100:.1f}%"))
+        rows.extend(_headline_rows(outcome, report))
+    else:
+        rows.append((_label("exchanges"), str(len(result.plan.exchanges))))
+    rows.append(
+        (
+            _label("model"),
+            _("{variables} variables, {constraints} constraints").format(
+                variables=result.num_variables, constraints=result.num_constraints
+            ),
+        )
+    )
+    rows.append(
+        (
+            _label("time"),
+            _("build {build:.2f}s, solve {solve:.2f}s").format(
+                build=result.build_seconds, solve=result.solve_seconds
+            ),
+        )
+    )
+    if report is not None:
+        verdict = (
+            _("valid") if report.valid else _("{n} violation(s)").format(n=len(report.violations))
+        )
         rows.append(
             (
-                "exchanges",
-                f"{len(result.plan.exchanges)} ({total.people} people, {total.cadres} cadres)",
+                _label("audit"),
+                _("{verdict}, coverage {coverage}").format(
+                    verdict=verdict, coverage=report.total_coverage
+                ),
             )
         )
-        rows.extend(("group", f"{g.name}: {group_line(g)}") for g in head.groups)
-    else:
-        rows.append(("exchanges", str(len(result.plan.exchanges))))
-    rows.append(
-        ("model", f"{result.num_variables} variables, {result.num_constraints} constraints")
-    )
-    rows.append(("time", f"build {result.build_seconds:.2f}s, solve {result.solve_seconds:.2f}s"))
-    if report is not None:
-        verdict = "valid" if report.valid else f"{len(report.violations)} violation(s)"
-        rows.append(("audit", f"{verdict}, coverage {report.total_coverage}"))
-    for path in written:
-        rows.append(("written", str(path)))
-    width = max(len(k) for k, _ in rows)
+    rows.extend((_label("written"), str(path)) for path in written)
+    width = max(_width(k) for k, _v in rows)
     for key, value in rows:
-        click.echo(f"{key.ljust(width)}  {value}")
+        click.echo(f"{key}{' ' * (width - _width(key))}  {value}")
     for message in result.messages:
-        click.echo(f"note: {message}")
+        click.echo(f"{_label('note')}: {message}")
     if report is not None:
         for violation in report.violations:
             click.echo(f"  {violation}")
     for conflict in conflicts:
-        click.echo(f"conflict: {conflict}")
+        click.echo(f"{_label('conflict')}: {conflict}")
+
+
+def _label(key: str) -> str:
+    """A row label of the summary in the current language (``status`` / 状态)."""
+    labels = {
+        "status": pgettext("summary", "status"),
+        "need": pgettext("summary", "need"),
+        "covered": pgettext("summary", "covered"),
+        "lowest": pgettext("summary", "lowest"),
+        "exchanges": pgettext("summary", "exchanges"),
+        "group": pgettext("summary", "group"),
+        "model": pgettext("summary", "model"),
+        "time": pgettext("summary", "time"),
+        "audit": pgettext("summary", "audit"),
+        "written": pgettext("summary", "written"),
+        "note": pgettext("summary", "note"),
+        "conflict": pgettext("summary", "conflict"),
+    }
+    return labels[key]
+
+
+def _status(status: SolveStatus) -> str:
+    """A solve status in the current language (optimal / 最优)."""
+    names = {
+        SolveStatus.OPTIMAL: pgettext("status", "optimal"),
+        SolveStatus.FEASIBLE: pgettext("status", "feasible"),
+        SolveStatus.INFEASIBLE: pgettext("status", "infeasible"),
+        SolveStatus.UNKNOWN: pgettext("status", "unknown"),
+        SolveStatus.MODEL_INVALID: pgettext("status", "model_invalid"),
+    }
+    return names[status]
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (a Chinese character: two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _level_row(level: LevelResult) -> tuple[str, str]:
+    """One goal level: its value, bound, gap, status and time."""
+    bound = "" if level.bound is None else _(" (bound {bound})").format(bound=level.bound)
+    if level.bound is not None and level.value is not None and level.bound != level.value:
+        gap = abs(level.bound - level.value) / max(abs(level.bound), Decimal(1)) * 100
+        bound += _(" gap {gap:.2f}%, not proven (stopped by the time limit or --gap)").format(
+            gap=gap
+        )
+    status = _status(level.status)
+    return (
+        level.name,
+        f"{level.value}{bound}  "
+        + _("{status}, {seconds:.1f}s").format(status=status, seconds=level.seconds),
+    )
+
+
+def _headline_rows(outcome: api.Outcome, report: AuditReport) -> list[tuple[str, str]]:
+    """Need, covered, share, the lowest school, exchanges and each group's line."""
+    plan = outcome.result.plan
+    head = headline(outcome.scenario, plan, report)
+    total = head.total
+    share = f"{total.share * 100:.1f}%" if total.share is not None else "-"
+    rows = [
+        (_label("need"), _("{need} (staff, all schools and years)").format(need=total.need)),
+        (_label("covered"), f"{total.covered} ({share})"),
+    ]
+    if total.lowest_school is not None and total.lowest_share is not None:
+        rows.append((_label("lowest"), f"{total.lowest_school} {total.lowest_share * 100:.1f}%"))
+    rows.append(
+        (
+            _label("exchanges"),
+            _("{n} ({people} people, {cadres} cadres)").format(
+                n=len(plan.exchanges), people=total.people, cadres=total.cadres
+            ),
+        )
+    )
+    lang = current_language()
+    rows.extend((_label("group"), f"{g.name}: {group_line(g, lang)}") for g in head.groups)
+    return rows
