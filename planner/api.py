@@ -16,6 +16,7 @@ from planner.analysis.explain import Explanation, explain, find_staff
 from planner.analysis.replan import Change, ReplanInput, diff_plans, explain_changes, prepare_replan
 from planner.audit import audit
 from planner.data import Exchange, Plan, Scenario
+from planner.i18n import _
 from planner.io.plans import plan_to_json, read_kept, read_plan, write_json
 from planner.io.reader import read_scenario
 from planner.model.constraints import RuleInstance
@@ -204,9 +205,14 @@ def solve_scenario(scenario: Scenario, params: SolveParams | None = None) -> Out
     outcome = Outcome(scenario, result, report)
     if report is not None and not outcome.consistent:
         result.messages.append(
-            "internal check failed: the audit disagrees with the solver "
-            f"({len(report.violations)} violation(s), audited coverage "
-            f"{report.total_coverage} vs claimed {result.objective.get('coverage')})"
+            _(
+                "internal check failed: the audit disagrees with the solver "
+                "({n} violation(s), audited coverage {audited} vs claimed {claimed})"
+            ).format(
+                n=len(report.violations),
+                audited=report.total_coverage,
+                claimed=result.objective.get("coverage"),
+            )
         )
     return outcome
 
@@ -396,7 +402,7 @@ def check_plan(scenario: Scenario, plan: Plan | str | Path) -> AuditReport:
 
 def conflict_of_instances(instances: list[RuleInstance]) -> Conflict:
     """One conflict made of rule instances that cannot hold together."""
-    lines = "; ".join(f"{i.label()}: {i.detail}" if i.detail else i.label() for i in instances)
+    lines = _("; ").join(str(i) for i in instances)
     rules = tuple(dict.fromkeys(i.rule for i in instances))
     years = {i.year for i in instances if i.year is not None}
     groups = {i.group_id for i in instances if i.group_id is not None}
@@ -404,7 +410,9 @@ def conflict_of_instances(instances: list[RuleInstance]) -> Conflict:
         rules,
         groups.pop() if len(groups) == 1 else None,
         years.pop() if len(years) == 1 else None,
-        f"these {len(instances)} rule instance(s) cannot hold together: {lines}",
+        _("these {n} rule instance(s) cannot hold together: {lines}").format(
+            n=len(instances), lines=lines
+        ),
         instances=tuple(instances),
     )
 

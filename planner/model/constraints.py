@@ -20,6 +20,7 @@ from fractions import Fraction
 from ortools.sat.python import cp_model
 
 from planner.data import Scenario
+from planner.i18n import _, rule_label
 from planner.model import domain
 from planner.model.quantities import budget_weights, quota_base, required_count
 from planner.model.variables import Candidate, Variables
@@ -37,8 +38,17 @@ class RuleInstance:
     detail: str = ""  # the numbers involved, for a person to read
 
     def label(self) -> str:
+        """``TEACHER-QUOTA G1 2022``: the instance's name in the model."""
         parts = [self.rule, self.group_id, str(self.year) if self.year else None, self.scope]
         return " ".join(p for p in parts if p)
+
+    def __str__(self) -> str:
+        """The instance for a reader: ``干部比例 CADRE-QUOTA G1 2022: 至少 2 名干部须开始交流``."""
+        where = " ".join(
+            p for p in (self.group_id, str(self.year) if self.year else None, self.scope) if p
+        )
+        head = f"{rule_label(self.rule)} {where}".strip()
+        return f"{head}: {self.detail}" if self.detail else head
 
 
 @dataclass
@@ -144,8 +154,9 @@ class Constraints:
                         group,
                         ex.start_year,
                         ex.staff_id,
-                        f"locked exchange lasts {ex.term} years, "
-                        f"allowed {lengths.start}..{lengths.stop - 1}",
+                        _("locked exchange lasts {term} years, allowed {lo}..{hi}").format(
+                            term=ex.term, lo=lengths.start, hi=lengths.stop - 1
+                        ),
                     )
                 )
             if not domain.membership(scenario, lk.staff, lk.school, ex.years()):
@@ -155,8 +166,10 @@ class Constraints:
                         group,
                         ex.start_year,
                         ex.staff_id,
-                        f"locked exchange to {ex.school_id} {ex.start_year}-{ex.end_year} "
-                        "is not to a receiving member school in every year",
+                        _(
+                            "locked exchange to {school} {start}-{end} "
+                            "is not to a receiving member school in every year"
+                        ).format(school=ex.school_id, start=ex.start_year, end=ex.end_year),
                     )
                 )
             if not domain.available(lk.staff, ex.years()):
@@ -166,7 +179,9 @@ class Constraints:
                         group,
                         ex.start_year,
                         ex.staff_id,
-                        f"locked exchange {ex.start_year}-{ex.end_year} covers an unavailable year",
+                        _("locked exchange {start}-{end} covers an unavailable year").format(
+                            start=ex.start_year, end=ex.end_year
+                        ),
                     )
                 )
 
@@ -192,7 +207,7 @@ class Constraints:
                             group,
                             year,
                             staff_id,
-                            f"{count} locked exchanges in {year}",
+                            _("{count} locked exchanges in {year}").format(count=count, year=year),
                         )
                     )
         for (staff_id, year), cands in self.vars.by_staff_year.items():
@@ -243,13 +258,16 @@ class Constraints:
                     required = (
                         policy.cadre_min_first_year if first else policy.cadre_min_later_years
                     )
-                    detail = f"at least {required} cadres must start"
+                    detail = _("at least {required} cadres must start").format(required=required)
                 else:
                     ratio = policy.ratio_first_year if first else policy.ratio_later_years
                     base = quota_base(scenario, staff, year)
                     required = required_count(ratio, base)
-                    who = "staff" if policy.ratio_base == "headcount" else "eligible staff"
-                    detail = f"ceil({ratio} x {base} {who}) = {required} must start"
+                    detail = (
+                        _("ceil({ratio} x {base} staff) = {required} must start")
+                        if policy.ratio_base == "headcount"
+                        else _("ceil({ratio} x {base} eligible staff) = {required} must start")
+                    ).format(ratio=ratio, base=base, required=required)
                 if required <= 0:
                     continue
                 cands = [
@@ -308,7 +326,7 @@ class Constraints:
                     group.group_id,
                     year,
                     None,
-                    f"backbone teachers at least {share} of the starts",
+                    _("backbone teachers at least {share} of the starts").format(share=share),
                 )
                 self._post(instance, self.model.add(expr >= 0))
 
@@ -332,7 +350,9 @@ class Constraints:
                 group,
                 first,
                 person.staff_id,
-                f"{tenure} years at {person.school_id} (>= {years}): must rotate",
+                _("{tenure} years at {school} (>= {years}): must rotate").format(
+                    tenure=tenure, school=person.school_id, years=years
+                ),
             )
             self._post(
                 instance, self.model.add(cp_model.LinearExpr.sum([c.var for c in cands]) >= 1)
@@ -360,7 +380,7 @@ class Constraints:
                     school.group_id,
                     year,
                     school.school_id,
-                    f"at most {school.capacity} hosted",
+                    _("at most {capacity} hosted").format(capacity=school.capacity),
                 )
                 expr = cp_model.LinearExpr.sum([c.var for c in cands]) + locked
                 self._at_most(instance, expr, school.capacity, len(cands) + locked)
@@ -392,8 +412,16 @@ class Constraints:
                     school.group_id,
                     year,
                     f"{keep.school_id}/{keep.subject}",
-                    f"{keep.min_home} of {len(people)} {keep.subject} staff must stay home "
-                    f"({unavailable} unavailable, {arrivals} arrived by mutual exchange)",
+                    _(
+                        "{min_home} of {n} {subject} staff must stay home "
+                        "({unavailable} unavailable, {arrivals} arrived by mutual exchange)"
+                    ).format(
+                        min_home=keep.min_home,
+                        n=len(people),
+                        subject=keep.subject,
+                        unavailable=unavailable,
+                        arrivals=arrivals,
+                    ),
                 )
                 expr = cp_model.LinearExpr.sum([c.var for c in cands]) + locked_away
                 self._at_most(instance, expr, limit, len(cands) + locked_away)
@@ -427,5 +455,7 @@ class Constraints:
                 + locked
             )
             most = locked + sum(cost[c.staff.is_cadre] for c in cands)
-            instance = RuleInstance(Rule.BUDGET, None, row.year, None, f"fund {row.amount}")
+            instance = RuleInstance(
+                Rule.BUDGET, None, row.year, None, _("fund {amount}").format(amount=row.amount)
+            )
             self._at_most(instance, spend, amount, most, scale)

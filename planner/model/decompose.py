@@ -20,6 +20,7 @@ from dataclasses import replace
 from fractions import Fraction
 
 from planner.data import Exchange, Plan, Scenario
+from planner.i18n import _
 from planner.model.levels import Level, Outcome, Task
 from planner.model.objective import FAIR_SCALE, as_fraction
 from planner.model.params import SolveParams
@@ -101,8 +102,8 @@ class Stages:
         self.labels = [p.groups[0].group_id if len(pieces) > 1 else "" for p in pieces]
         self.result = SolveResult(status=SolveStatus.UNKNOWN, plan=Plan(()), objective={})
         self.last: list[Outcome | None] = [None] * len(pieces)
-        self.reached: list[list[Level]] = [[] for _ in pieces]
-        self.fixed: list[list[tuple[str, int]]] = [[] for _ in pieces]
+        self.reached: list[list[Level]] = [[] for _piece in pieces]
+        self.fixed: list[list[tuple[str, int]]] = [[] for _piece in pieces]
         self.skipped_levels: list[str] = []  # levels no part reached before the time limit
         self.work_done = 0.0  # deterministic work used so far, summed over parts
 
@@ -201,7 +202,9 @@ def run_stages(
     if failed is None and after and stages.time_left() > 0.05:
         failed = stages.run(runner, stages.everyone, after)
     elif failed is None and after:
-        stages.result.messages.append(f"time limit reached before {after[0]} was optimised")
+        stages.result.messages.append(
+            _("time limit reached before {goal} was optimised").format(goal=after[0])
+        )
         stages.skipped_levels.extend(after)
     return failed
 
@@ -294,12 +297,20 @@ def fund_hint(
     if log is not None:
         took = time.perf_counter() - started
         if within is None:
-            log(f"fund hint: none ({took:.1f}s); the whole model starts on its own")
+            log(
+                _("fund hint: none ({took:.1f}s); the whole model starts on its own").format(
+                    took=took
+                )
+            )
         else:
             got = exact_decimal(
                 sum((as_fraction(o.levels[0].value, o.levels[0].scale) for o in within), Fraction())
             )
-            log(f"fund hint: coverage {got} from {len(groups)} groups within shares ({took:.1f}s)")
+            log(
+                _("fund hint: coverage {got} from {n} groups within shares ({took:.1f}s)").format(
+                    got=got, n=len(groups), took=took
+                )
+            )
     return tuple(e for o in within for e in o.exchanges) if within else ()
 
 

@@ -21,6 +21,7 @@ from ortools.sat.python import cp_model
 
 from planner.audit import audit
 from planner.data import Plan, Scenario, Staff
+from planner.i18n import _, rule_label
 from planner.model.constraints import RuleInstance
 from planner.model.levels import build_model
 from planner.model.quantities import locked_cost, quota_cost_floor, quota_required, starters
@@ -54,8 +55,12 @@ def _excluded_text(excluded: dict[Rule, int]) -> str:
         Rule.ONE_PLACE,
         Rule.REPEAT_GAP,
     ]
-    parts = [f"{rule} excludes {excluded[rule]}" for rule in order if excluded.get(rule)]
-    return f" ({', '.join(parts)})" if parts else ""
+    parts = [
+        _("{rule} excludes {n}").format(rule=rule_label(rule), n=excluded[rule])
+        for rule in order
+        if excluded.get(rule)
+    ]
+    return _(" ({parts})").format(parts=_(", ").join(parts)) if parts else ""
 
 
 def precheck(scenario: Scenario) -> list[Conflict]:
@@ -66,7 +71,6 @@ def precheck(scenario: Scenario) -> list[Conflict]:
         gid, gname = group.group_id, group.name
         for cadres in (False, True):
             rule = Rule.CADRE_QUOTA if cadres else Rule.TEACHER_QUOTA
-            who = "cadres" if cadres else "staff"
             for year in scenario.years:
                 required = quota_required(scenario, gid, year, cadres)
                 if required <= 0:
@@ -87,8 +91,24 @@ def precheck(scenario: Scenario) -> list[Conflict]:
                             (rule, *sorted(excluded)),
                             gid,
                             year,
-                            f"{rule} {gname} {year}: {required} must start, only {possible} "
-                            f"{who} are eligible{_excluded_text(excluded)}",
+                            (
+                                _(
+                                    "{rule} {group} {year}: {required} must start, only "
+                                    "{possible} cadres are eligible{excluded}"
+                                )
+                                if cadres
+                                else _(
+                                    "{rule} {group} {year}: {required} must start, only "
+                                    "{possible} staff are eligible{excluded}"
+                                )
+                            ).format(
+                                rule=rule_label(rule),
+                                group=gname,
+                                year=year,
+                                required=required,
+                                possible=possible,
+                                excluded=_excluded_text(excluded),
+                            ),
                             required,
                             possible,
                         )
@@ -106,7 +126,14 @@ def _locked_conflicts(scenario: Scenario) -> list[Conflict]:
         return []
     report = audit(scenario, Plan.of(scenario.commitments))
     return [
-        Conflict((v.rule, Rule.LOCKED), v.group_id, v.year, f"{Rule.LOCKED} commitments break {v}")
+        Conflict(
+            (v.rule, Rule.LOCKED),
+            v.group_id,
+            v.year,
+            _("{locked} commitments break {violation}").format(
+                locked=rule_label(Rule.LOCKED), violation=v
+            ),
+        )
         for v in report.violations
         if v.rule in MONOTONE_FOR_LOCKED
     ]
@@ -137,7 +164,11 @@ def _core_keep_vs_quota(
             arrived = scenario.arrivals(core, subject, year)
             sendable = max(len(everyone) - away + arrived - keeps[subject], 0)
             if sendable < eligible:
-                limits.append(f"{subject} {sendable} of {eligible}")
+                limits.append(
+                    _("{subject} {sendable} of {eligible}").format(
+                        subject=subject, sendable=sendable, eligible=eligible
+                    )
+                )
             eligible = min(eligible, sendable)
         possible += eligible
     if possible >= required:
@@ -148,8 +179,18 @@ def _core_keep_vs_quota(
             (rule, Rule.CORE_KEEP),
             gid,
             year,
-            f"{rule} + {Rule.CORE_KEEP} {name} {year}: {required} must start, "
-            f"{Rule.CORE_KEEP} lets only {possible} eligible staff go ({'; '.join(limits)})",
+            _(
+                "{rule} + {keep} {group} {year}: {required} must start, "
+                "{keep} lets only {possible} eligible staff go ({limits})"
+            ).format(
+                rule=rule_label(rule),
+                keep=rule_label(Rule.CORE_KEEP),
+                group=name,
+                year=year,
+                required=required,
+                possible=possible,
+                limits=_("; ").join(limits),
+            ),
             required,
             possible,
         )
@@ -167,7 +208,13 @@ def _window_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
     for cadres in (False, True):
         rule = Rule.CADRE_QUOTA if cadres else Rule.TEACHER_QUOTA
         rules = (rule, Rule.TERM, Rule.ONE_PLACE) + ((Rule.REPEAT_GAP,) if gap > 0 else ())
-        rest = f" and {gap} year(s) at home between two ({Rule.REPEAT_GAP})" if gap > 0 else ""
+        rest = (
+            _(" and {gap} year(s) at home between two ({rule})").format(
+                gap=gap, rule=rule_label(Rule.REPEAT_GAP)
+            )
+            if gap > 0
+            else ""
+        )
         for i in range(len(years)):
             window = years[i : i + min(spacing, len(years) - i)]
             if len(window) < 2:
@@ -194,11 +241,21 @@ def _window_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
                         rules,
                         gid,
                         window[0],
-                        f"{rule} + {Rule.TERM} {scenario.group_by_id[gid].name} "
-                        f"{window[0]}-{window[-1]}: "
-                        f"{required} starts needed in these years, but exchanges last at least "
-                        f"{term_min} years{rest}, and only {len(people) + locked} different "
-                        "people are eligible",
+                        _(
+                            "{rule} + {term} {group} {first}-{last}: {required} starts needed "
+                            "in these years, but exchanges last at least {term_min} "
+                            "years{rest}, and only {people} different people are eligible"
+                        ).format(
+                            rule=rule_label(rule),
+                            term=rule_label(Rule.TERM),
+                            group=scenario.group_by_id[gid].name,
+                            first=window[0],
+                            last=window[-1],
+                            required=required,
+                            term_min=term_min,
+                            rest=rest,
+                            people=len(people) + locked,
+                        ),
                         required,
                         len(people) + locked,
                     )
@@ -226,9 +283,17 @@ def _capacity_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
                     (Rule.TEACHER_QUOTA, Rule.CAPACITY),
                     gid,
                     year,
-                    f"{Rule.TEACHER_QUOTA} + {Rule.CAPACITY} {scenario.group_by_id[gid].name} "
-                    f"{year}: at least {must_be_away} staff must be on exchange, "
-                    f"member schools host at most {places}",
+                    _(
+                        "{quota} + {capacity} {group} {year}: at least {away} staff must be "
+                        "on exchange, member schools host at most {places}"
+                    ).format(
+                        quota=rule_label(Rule.TEACHER_QUOTA),
+                        capacity=rule_label(Rule.CAPACITY),
+                        group=scenario.group_by_id[gid].name,
+                        year=year,
+                        away=must_be_away,
+                        places=places,
+                    ),
                     must_be_away,
                     places,
                 )
@@ -250,9 +315,16 @@ def _budget_conflicts(scenario: Scenario) -> list[Conflict]:
                     (Rule.BUDGET, Rule.TEACHER_QUOTA, Rule.CADRE_QUOTA),
                     None,
                     row.year,
-                    f"{Rule.BUDGET} {row.year}: the quotas alone cost at least {spend}, "
-                    f"the fund is {row.amount} "
-                    f"(short by {spend - row.amount})",
+                    _(
+                        "{budget} {year}: the quotas alone cost at least {spend}, "
+                        "the fund is {fund} (short by {short})"
+                    ).format(
+                        budget=rule_label(Rule.BUDGET),
+                        year=row.year,
+                        spend=spend,
+                        fund=row.amount,
+                        short=spend - row.amount,
+                    ),
                 )
             )
     return out

@@ -19,6 +19,7 @@ from fractions import Fraction
 from ortools.sat.python import cp_model
 
 from planner.data import Exchange, Scenario
+from planner.i18n import _
 from planner.model.constraints import Constraints
 from planner.model.objective import FAIR_SCALE, Goal, Objective, as_decimal
 from planner.model.params import Logger, SolveParams, make_solver
@@ -75,7 +76,9 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         value = as_decimal(self.value(self.goal.expr), self.goal.scale)
         bound = as_decimal(round(self.best_objective_bound), self.goal.scale)
         self.log(
-            f"  [{self.label}] {self.offset + self.wall_time:6.1f}s  best {value}  bound {bound}"
+            _("  [{goal}] {seconds:6.1f}s  best {value}  bound {bound}").format(
+                goal=self.label, seconds=self.offset + self.wall_time, value=value, bound=bound
+            )
         )
 
 
@@ -332,7 +335,10 @@ def _optimise_level(
         # passed planner.model.ranges, so this is a defect to report.
         detail = part.built.model.validate()
         outcome.messages.append(
-            f"{name}：求解器拒绝了模型（{detail}），因此不给出方案；这是程序缺陷，请报告。"
+            _(
+                "{goal}: the solver rejected the model ({detail}), so no plan is given; "
+                "this is a defect of the program, please report it."
+            ).format(goal=name, detail=detail)
         )
         outcome.failed = status
         return None
@@ -340,7 +346,9 @@ def _optimise_level(
         outcome.failed = status
         return None
     if not status.has_plan:  # ran out of time: keep the plan so far
-        outcome.messages.append(f"{name}: no better plan found in time; kept the plan so far")
+        outcome.messages.append(
+            _("{goal}: no better plan found in time; kept the plan so far").format(goal=name)
+        )
         value = _current(part, goal)[0]
         # Nothing proven beyond the sense's trivial bound.
         bound = goal.upper if goal.sense == "max" else 0
@@ -348,7 +356,11 @@ def _optimise_level(
     seconds = time.perf_counter() - level_start
     if task.label:
         shown = as_decimal(value, goal.scale)
-        say(f"  {name} {task.label}: {status.value} {shown} in {seconds:.1f}s")
+        say(
+            _("  {goal} {part}: {status} {value} in {seconds:.1f}s").format(
+                goal=name, part=task.label, status=status.value, value=shown, seconds=seconds
+            )
+        )
     return Level(name, goal.sense, status, value, bound, goal.scale, seconds)
 
 
@@ -368,7 +380,11 @@ def _rescue(
     value, bound = 0, 0
     rest = (task.deadline - time.time()) * task.rescue_share
     if rest > 0.5:
-        say(f"  {name} {task.label}: no plan in {time_left:.1f}s, {rest:.1f}s more")
+        say(
+            _("  {goal} {part}: no plan in {left:.1f}s, {rest:.1f}s more").format(
+                goal=name, part=task.label, left=time_left, rest=rest
+            )
+        )
         rescue = time.perf_counter()
         status = part.any_plan(rest)
         if part.chosen is not None:
@@ -387,7 +403,7 @@ def _complete(part: Part, planned: set[Exchange], levels: Sequence[str]) -> list
     planned = planned - {lk.exchange for lk in part.built.variables.locked}
     chosen = [cand.exchange() in planned for cand in part.built.variables.candidates]
     goal = next((g for name in levels if (g := part.goal(name)) is not None), None)
-    status, _, solver = _solve_fixed(part, chosen, goal)
+    status, _model, solver = _solve_fixed(part, chosen, goal)
     return list(solver.response_proto.solution) if status.has_plan else None
 
 

@@ -24,6 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
+from planner.i18n import current_language, set_language
 from planner.model.levels import Constrain, Outcome, Task, run_task
 from planner.model.params import Logger
 from planner.model.quantities import part_size
@@ -52,7 +53,7 @@ class Runner:
                 max_workers=self.processes,
                 mp_context=_process_context(),
                 initializer=stop_with_parent,
-                initargs=(os.getpid(),),
+                initargs=(os.getpid(), current_language()),
             )
         return self
 
@@ -111,7 +112,7 @@ PR_SET_PDEATHSIG = 1
 WATCH_SECONDS = 0.25
 
 
-def stop_with_parent(parent: int) -> None:
+def stop_with_parent(parent: int, lang: str | None = None) -> None:
     """In a worker process (a pool's ``initializer``): end when the process
     ``parent`` that started the pool ends, whatever ended it.
 
@@ -120,8 +121,9 @@ def stop_with_parent(parent: int) -> None:
     parent or ``parent`` is gone (a forkserver's workers are its children,
     not the caller's). A solve stopped by SIGINT or SIGTERM shuts its pool
     down in order (:meth:`Runner.__exit__`); this is for the signals nobody
-    can catch.
+    can catch. ``lang``: the language of the worker's messages (the caller's).
     """
+    set_language(lang)  # the worker's messages in the caller's language, fork or spawn
     # A forked worker inherits the caller's SIGTERM handler (the CLI's); the
     # pool stops its workers with SIGTERM, which must end them at once.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)

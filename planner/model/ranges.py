@@ -29,6 +29,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from planner.data import Scenario
+from planner.i18n import _, rule_label
 from planner.model.objective import FAIR_SCALE
 from planner.model.quantities import (
     CP_SAT_LIMIT,
@@ -41,7 +42,10 @@ from planner.model.variables import possible_exchanges
 from planner.problems import Problem
 from planner.rules import Rule
 
-LIMIT = f"{CP_SAT_LIMIT}（约 4.6×10^18）"
+
+def _limit() -> str:
+    """The solver's limit for a reader: ``9223372036854775807 (about 4.6×10^18)``."""
+    return _("{limit} (about 4.6×10^18)").format(limit=CP_SAT_LIMIT)
 
 
 def range_problems(
@@ -57,7 +61,9 @@ def range_problems(
     money = bool(policy.cost_teacher or policy.cost_cadre)
     exchanges: list[tuple[bool, int, int]] = []
     if money and ("COST" in order or scenario.budget):
-        exchanges = [(p.is_cadre, start, n) for p, _, start, n, _ in possible_exchanges(scenario)]
+        exchanges = [
+            (p.is_cadre, start, n) for p, _school, start, n, _w in possible_exchanges(scenario)
+        ]
     if money and "COST" in order:
         problems += _cost(scenario, exchanges)
     if scenario.budget:
@@ -67,7 +73,9 @@ def range_problems(
 
 def _need_label(scenario: Scenario, index: int) -> str:
     need = scenario.all_needs[index]
-    return f"需求（学校 {need.school_id}，{need.year} 年，{need.subject}）"
+    return _("need (school {school}, {year}, {subject})").format(
+        school=need.school_id, year=need.year, subject=need.subject
+    )
 
 
 def _need_problem(scenario: Scenario, index: int, weight: int, expected: str) -> Problem:
@@ -81,17 +89,18 @@ def _need_problem(scenario: Scenario, index: int, weight: int, expected: str) ->
 
 
 def _cover(scenario: Scenario) -> list[Problem]:
-    weights, _ = priority_weights(scenario.all_needs)
+    weights, _scale = priority_weights(scenario.all_needs)
     terms = {i: w * scenario.all_needs[i].count for i, w in weights.items()}
     total = sum(terms.values())
     if total <= CP_SAT_LIMIT:
         return []
     worst = max(terms, key=lambda i: (terms[i], -i))
-    expected = (
-        f"{_need_label(scenario, worst)}：优先级按写出的小数精确计算，各需求行的优先级化为"
-        f"整数后乘以人数再求和为 {total}，超出求解器能精确处理的上限 {LIMIT}。"
-        "请减少优先级的小数位数（例如写 0.33，或用整数 1、2、3 表示轻重），或减小人数。"
-    )
+    expected = _(
+        "{need}: priorities are computed exactly as written; the need rows' priorities as "
+        "integers times their counts sum to {total}, beyond the largest number the solver "
+        "handles exactly, {limit}. Write priorities with fewer decimals (e.g. 0.33, or the "
+        "integers 1, 2, 3 for their weight), or smaller counts."
+    ).format(need=_need_label(scenario, worst), total=total, limit=_limit())
     return [_need_problem(scenario, worst, weights[worst], expected)]
 
 
@@ -103,11 +112,12 @@ def _fair(scenario: Scenario) -> list[Problem]:
         if FAIR_SCALE * wanted <= CP_SAT_LIMIT:
             continue
         worst = max(terms, key=lambda i: (terms[i], -i))
-        expected = (
-            f"{_need_label(scenario, worst)}：学校 {school_id} 各需求行的优先级化为整数后乘以"
-            f"人数再求和为 {wanted}；公平目标（FAIR）以万分之一计比例，此和乘以 10000 "
-            f"不能超过求解器上限 {LIMIT}。请减少该校优先级的小数位数，或减小人数。"
-        )
+        expected = _(
+            "{need}: school {school}'s need rows' priorities as integers times their counts "
+            "sum to {wanted}; the fairness goal (FAIR) counts shares in ten-thousandths, and "
+            "this sum times 10000 may not exceed the solver's limit {limit}. Write the "
+            "school's priorities with fewer decimals, or smaller counts."
+        ).format(need=_need_label(scenario, worst), school=school_id, wanted=wanted, limit=_limit())
         problems.append(_need_problem(scenario, worst, weights[worst], expected))
     return problems
 
@@ -120,8 +130,8 @@ def _money_culprit(values: Sequence[tuple[str, str, Decimal]]) -> tuple[str, str
 
 def _cost(scenario: Scenario, exchanges: list[tuple[bool, int, int]]) -> list[Problem]:
     policy = scenario.policy
-    cost, _ = cost_weights(policy)
-    total = sum(cost[cadre] * length for cadre, _, length in exchanges)
+    cost, _scale = cost_weights(policy)
+    total = sum(cost[cadre] * length for cadre, _start, length in exchanges)
     if total <= CP_SAT_LIMIT:
         return []
     sheet, column, value = _money_culprit(
@@ -130,11 +140,12 @@ def _cost(scenario: Scenario, exchanges: list[tuple[bool, int, int]]) -> list[Pr
             ("policy", "cost_cadre", policy.cost_cadre),
         ]
     )
-    expected = (
-        f"费用按写出的小数精确计算：cost_teacher 与 cost_cadre 化为整数后，{len(exchanges)} 个"
-        f"可能的交流每年费用之和为 {total}，超出求解器能精确处理的上限 {LIMIT}。"
-        "请把费用写到至多两位小数（分），或以千元、万元为单位填写费用和经费。"
-    )
+    expected = _(
+        "costs are computed exactly as written: with cost_teacher and cost_cadre as "
+        "integers, the yearly costs of the {n} possible exchanges sum to {total}, beyond the "
+        "largest number the solver handles exactly, {limit}. Write costs with at most two "
+        "decimals (fen), or give costs and funds in thousands or ten-thousands of yuan."
+    ).format(n=len(exchanges), total=total, limit=_limit())
     return [Problem(sheet, None, column, str(value), expected)]
 
 
@@ -143,7 +154,7 @@ def _budget(
 ) -> list[Problem]:
     policy = scenario.policy
     rows = scenario.budget
-    cost, amounts, _ = budget_weights(policy.cost_teacher, policy.cost_cadre, rows)
+    cost, amounts, _scale = budget_weights(policy.cost_teacher, policy.cost_cadre, rows)
     problems: list[Problem] = []
     excess = 0
     for row, amount in zip(rows, amounts, strict=True):
@@ -164,17 +175,21 @@ def _budget(
                 ("policy", "cost_cadre", policy.cost_cadre),
             ]
         )
-        expected = (
-            f"{row.year} 年经费 {row.amount}：费用和经费按写出的小数精确计算，化为整数后该年"
-            f"经费为 {amount}、所有可能交流的费用之和为 {most}，超出求解器能精确处理的上限 "
-            f"{LIMIT}。请把金额写到至多两位小数（分），或以万元为单位填写经费和费用。"
-        )
+        expected = _(
+            "fund {amount} of {year}: costs and funds are computed exactly as written; as "
+            "integers the year's fund is {scaled} and the costs of all possible exchanges "
+            "sum to {most}, beyond the largest number the solver handles exactly, {limit}. "
+            "Write amounts with at most two decimals (fen), or give funds and costs in "
+            "ten-thousands of yuan."
+        ).format(amount=row.amount, year=row.year, scaled=amount, most=most, limit=_limit())
         problems.append(Problem(sheet, None, column, str(value), expected))
     if relaxed and not problems and excess > CP_SAT_LIMIT:
         largest = max(rows, key=lambda r: r.amount)
-        expected = (
-            f"放宽 BUDGET 时各年超支之和（化为整数后至多 {excess}）超出求解器能精确处理的上限 "
-            f"{LIMIT}。请把金额写到至多两位小数（分），或以万元为单位填写经费和费用。"
-        )
+        expected = _(
+            "with {budget} relaxed, the overspending of all years (as integers at most "
+            "{excess}) is beyond the largest number the solver handles exactly, {limit}. "
+            "Write amounts with at most two decimals (fen), or give funds and costs in "
+            "ten-thousands of yuan."
+        ).format(budget=rule_label(Rule.BUDGET), excess=excess, limit=_limit())
         problems.append(Problem("budget", None, "amount", str(largest.amount), expected))
     return problems

@@ -27,6 +27,7 @@ from __future__ import annotations
 import time
 
 from planner.data import Exchange, Plan, Scenario
+from planner.i18n import _, ngettext
 from planner.model import domain
 from planner.model.decompose import (
     Stages,
@@ -112,10 +113,12 @@ def solve(
     processes = max(1, min(processes, units))
     stages = Stages(pieces, params, processes)
     if log is not None:
-        log(
-            f"solving {len(pieces)} independent part{'s' if len(pieces) > 1 else ''}"
-            + (f" in {processes} processes" if processes > 1 else "")
-        )
+        parts = ngettext(
+            "solving {n} independent part", "solving {n} independent parts", len(pieces)
+        ).format(n=len(pieces))
+        if processes > 1:
+            parts += _(" in {processes} processes").format(processes=processes)
+        log(parts)
     with Runner(processes, log, constrain) as runner:
         hint: tuple[Exchange, ...] = ()
         if coupled:
@@ -127,7 +130,9 @@ def solve(
         result.status = failed or SolveStatus.UNKNOWN
         if result.status is SolveStatus.UNKNOWN:
             result.messages.append(
-                f"no plan found within {params.time_limit:g}s and infeasibility not proven"
+                _("no plan found within {limit:g}s and infeasibility not proven").format(
+                    limit=params.time_limit
+                )
             )
         return result
     _assemble(stages, order)
@@ -160,7 +165,7 @@ def _assemble(stages: Stages, order: list[str]) -> None:
     for outcome in outcomes:
         if outcome.skipped:
             unfinished.update(order[order.index(outcome.skipped) :])
-            note = f"time limit reached before {outcome.skipped} was optimised"
+            note = _("time limit reached before {goal} was optimised").format(goal=outcome.skipped)
             if note not in result.messages:
                 result.messages.append(note)
     combine(result, order, stages.reached, unfinished)

@@ -264,9 +264,7 @@ def conflict_rows(scenario: Scenario, conflicts: Sequence[Conflict]) -> list[Con
             required=c.required,
             possible=c.possible,
             message=c.message,
-            instances="; ".join(
-                f"{i.label()}: {i.detail}" if i.detail else i.label() for i in c.instances
-            ),
+            instances="; ".join(str(i) for i in c.instances),
         )
         for c in conflicts
     ]
