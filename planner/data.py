@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from planner.enums import Honor, Position, Role, Stage
+from planner.i18n import _
 from planner.policy import Policy
 
 __all__ = [
@@ -69,15 +70,20 @@ class School:
     def __post_init__(self) -> None:
         _check_id("school", self.school_id)
         if self.capacity is not None and self.capacity < 0:
-            raise ValueError(f"school {self.school_id}: capacity {self.capacity} < 0")
+            raise ValueError(
+                _("school {school}: capacity {capacity} < 0").format(
+                    school=self.school_id, capacity=self.capacity
+                )
+            )
         if (
             self.joined_year is not None
             and self.left_year is not None
             and self.left_year <= self.joined_year
         ):
             raise ValueError(
-                f"school {self.school_id}: left_year {self.left_year} must be after "
-                f"joined_year {self.joined_year}"
+                _("school {school}: left_year {left} must be after joined_year {joined}").format(
+                    school=self.school_id, left=self.left_year, joined=self.joined_year
+                )
             )
 
 
@@ -106,10 +112,12 @@ class Staff:
         _check_id("staff", self.staff_id)
         if self.stage is Stage.NINE_YEAR:
             raise ValueError(
-                f"staff {self.staff_id}: stage must be primary or junior, not nine_year"
+                _("staff {staff}: stage must be primary or junior, not nine_year").format(
+                    staff=self.staff_id
+                )
             )
         if not self.subject:
-            raise ValueError(f"staff {self.staff_id}: subject is empty")
+            raise ValueError(_("staff {staff}: subject is empty").format(staff=self.staff_id))
 
     @property
     def is_cadre(self) -> bool:
@@ -142,15 +150,22 @@ class Need:
 
     def __post_init__(self) -> None:
         if self.count < 0:
-            raise ValueError(f"need at {self.school_id} {self.year}: count {self.count} < 0")
+            raise ValueError(
+                _("need at {school} {year}: count {count} < 0").format(
+                    school=self.school_id, year=self.year, count=self.count
+                )
+            )
         if len(self.mutual_from) > self.count:
             raise ValueError(
-                f"need at {self.school_id} {self.year}: {len(self.mutual_from)} mutual "
-                f"departures but count {self.count}"
+                _("need at {school} {year}: {n} mutual departures but count {count}").format(
+                    school=self.school_id, year=self.year, n=len(self.mutual_from), count=self.count
+                )
             )
         if self.priority <= 0:
             raise ValueError(
-                f"need at {self.school_id} {self.year}: priority {self.priority} must be > 0"
+                _("need at {school} {year}: priority {priority} must be > 0").format(
+                    school=self.school_id, year=self.year, priority=self.priority
+                )
             )
 
 
@@ -179,14 +194,20 @@ class MutualMove:
     def __post_init__(self) -> None:
         _check_id("staff", self.staff_id)
         if not self.subject:
-            raise ValueError(f"mutual move of {self.staff_id}: subject is empty")
+            raise ValueError(
+                _("mutual move of {staff}: subject is empty").format(staff=self.staff_id)
+            )
         if self.stage is Stage.NINE_YEAR:
             raise ValueError(
-                f"mutual move of {self.staff_id}: stage must be primary or junior, not nine_year"
+                _("mutual move of {staff}: stage must be primary or junior, not nine_year").format(
+                    staff=self.staff_id
+                )
             )
         if self.priority <= 0:
             raise ValueError(
-                f"mutual move of {self.staff_id}: priority {self.priority} must be > 0"
+                _("mutual move of {staff}: priority {priority} must be > 0").format(
+                    staff=self.staff_id, priority=self.priority
+                )
             )
 
     @property
@@ -208,7 +229,11 @@ class CoreKeep:
 
     def __post_init__(self) -> None:
         if self.min_home < 0:
-            raise ValueError(f"core_keep {self.school_id} {self.subject}: min_home < 0")
+            raise ValueError(
+                _("core_keep {school} {subject}: min_home < 0").format(
+                    school=self.school_id, subject=self.subject
+                )
+            )
 
 
 @dataclass(frozen=True)
@@ -254,7 +279,9 @@ class BudgetRow:
 
     def __post_init__(self) -> None:
         if self.amount < 0:
-            raise ValueError(f"budget {self.year}: amount {self.amount} < 0")
+            raise ValueError(
+                _("budget {year}: amount {amount} < 0").format(year=self.year, amount=self.amount)
+            )
 
 
 @dataclass(frozen=True)
@@ -277,7 +304,9 @@ class DocumentSettings:
         for name in ("bureau", "doc_prefix", "doc_number", "cc"):
             value = getattr(self, name)
             if value is not None and not str(value).strip():
-                raise ValueError(f"settings {name}: blank text; leave the row out instead")
+                raise ValueError(
+                    _("settings {name}: blank text; leave the row out instead").format(name=name)
+                )
 
 
 @dataclass(frozen=True)
@@ -325,7 +354,7 @@ class Scenario:
 
     def __post_init__(self) -> None:
         if self.horizon < 1:
-            raise ValueError(f"horizon {self.horizon} must be at least 1")
+            raise ValueError(_("horizon {horizon} must be at least 1").format(horizon=self.horizon))
 
     # -- lookups -------------------------------------------------------------
 
@@ -486,4 +515,14 @@ class Plan:
 
 def _check_id(kind: str, value: str) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{kind} id must be a non-empty string, got {value!r}")
+        raise ValueError(
+            _("{kind} id must be a non-empty string, got {value!r}").format(
+                kind=_id_kind(kind), value=value
+            )
+        )
+
+
+def _id_kind(kind: str) -> str:
+    """``group``, ``school``, ``staff`` in the current language."""
+    names = {"group": _("group"), "school": _("school"), "staff": _("staff")}
+    return names.get(kind, kind)

@@ -40,6 +40,7 @@ __all__ = [
     "DOMAIN",
     "LANGS",
     "LOCALE_DIR",
+    "N_",
     "_",
     "current_language",
     "env_language",
@@ -115,6 +116,12 @@ def gettext(message: str) -> str:
 
 
 _ = gettext
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog without translating it now: for
+    tables built at import, translated with ``_()`` where used."""
+    return message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

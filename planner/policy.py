@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from planner.enums import Honor, Role
+from planner.i18n import N_, _
 from planner.io.cells import EXPECT_AMOUNT, parse_amount, parse_bool, parse_decimal
 from planner.problems import Problem, ScenarioError
 
@@ -88,7 +89,7 @@ class Policy:
         """Checks between parameters (each value alone is checked on parsing)."""
         out: list[Problem] = []
         if self.term_min < 1:
-            out.append(Problem(where, None, "term_min", self.term_min, "expected at least 1"))
+            out.append(Problem(where, None, "term_min", self.term_min, _("expected at least 1")))
         if self.term_min > self.term_max:
             out.append(
                 Problem(
@@ -96,15 +97,19 @@ class Policy:
                     None,
                     "term_min",
                     self.term_min,
-                    f"term_min must not exceed term_max ({self.term_max})",
+                    _("term_min must not exceed term_max ({term_max})").format(
+                        term_max=self.term_max
+                    ),
                 )
             )
         for key in ("ratio_first_year", "ratio_later_years"):
             value = getattr(self, key)
             if not Decimal(0) <= value <= Decimal(1):
-                out.append(Problem(where, None, key, str(value), "expected a ratio in 0..1"))
+                out.append(Problem(where, None, key, str(value), _("expected a ratio in 0..1")))
         if not self.receiving_roles:
-            out.append(Problem(where, None, "receiving_roles", "", "name fusion and/or alliance"))
+            out.append(
+                Problem(where, None, "receiving_roles", "", _("name fusion and/or alliance"))
+            )
         return out
 
     def cost_per_year(self, is_cadre: bool) -> Decimal:
@@ -166,35 +171,38 @@ def _parse_order(raw: Any) -> tuple[str, ...]:
     return order
 
 
-# key -> (parser, what is expected)
+# key -> (parser, what is expected: a msgid, translated where shown)
 PARAMETERS: dict[str, tuple[Callable[[Any], Any], str]] = {
-    "name": (lambda raw: str(raw).strip(), "a name"),
-    "term_min": (lambda raw: _parse_int(raw, 1, 20), "a whole number of years, 1..20"),
-    "term_max": (lambda raw: _parse_int(raw, 1, 20), "a whole number of years, 1..20"),
-    "ratio_first_year": (_parse_ratio, "a ratio in 0..1 (e.g. 0.15 or 15%)"),
-    "ratio_later_years": (_parse_ratio, "a ratio in 0..1 (e.g. 0.05 or 5%)"),
-    "cadre_min_first_year": (lambda raw: _parse_int(raw, 0, 10_000), "a whole number >= 0"),
-    "cadre_min_later_years": (lambda raw: _parse_int(raw, 0, 10_000), "a whole number >= 0"),
-    "max_age": (lambda raw: _parse_int(raw, 18, 80), "an age in whole years, 18..80"),
+    "name": (lambda raw: str(raw).strip(), N_("a name")),
+    "term_min": (lambda raw: _parse_int(raw, 1, 20), N_("a whole number of years, 1..20")),
+    "term_max": (lambda raw: _parse_int(raw, 1, 20), N_("a whole number of years, 1..20")),
+    "ratio_first_year": (_parse_ratio, N_("a ratio in 0..1 (e.g. 0.15 or 15%)")),
+    "ratio_later_years": (_parse_ratio, N_("a ratio in 0..1 (e.g. 0.05 or 5%)")),
+    "cadre_min_first_year": (lambda raw: _parse_int(raw, 0, 10_000), N_("a whole number >= 0")),
+    "cadre_min_later_years": (lambda raw: _parse_int(raw, 0, 10_000), N_("a whole number >= 0")),
+    "max_age": (lambda raw: _parse_int(raw, 18, 80), N_("an age in whole years, 18..80")),
     "min_honor": (
         _parse_honor,
-        "one of none, school, district, city, province, national",
+        N_("one of none, school, district, city, province, national"),
     ),
-    "require_level": (parse_bool, "yes or no"),
-    "receiving_roles": (_parse_roles, "a comma-separated list of fusion, alliance"),
+    "require_level": (parse_bool, N_("yes or no")),
+    "receiving_roles": (_parse_roles, N_("a comma-separated list of fusion, alliance")),
     "cost_teacher": (parse_amount, EXPECT_AMOUNT),
     "cost_cadre": (parse_amount, EXPECT_AMOUNT),
     "objective_order": (
         _parse_order,
-        "a comma-separated order of " + ", ".join(GOALS) + ", each at most once",
+        N_(
+            "a comma-separated order of the goals COVER, FAIR, PREFER, COST, STABLE, "
+            "each at most once"
+        ),
     ),
-    "prefer_volunteer": (lambda raw: _parse_int(raw, 0, 1000), "a whole number 0..1000"),
-    "prefer_preferred_school": (lambda raw: _parse_int(raw, 0, 1000), "a whole number 0..1000"),
-    "prefer_needs_experience": (lambda raw: _parse_int(raw, 0, 1000), "a whole number 0..1000"),
-    "repeat_gap_years": (lambda raw: _parse_int(raw, 0, 20), "a whole number of years, 0..20"),
-    "ratio_base": (_parse_base, "headcount or eligible"),
-    "backbone_min_share": (_parse_ratio, "a share in 0..1 (e.g. 0.2 or 20%)"),
-    "tenure_years": (lambda raw: _parse_int(raw, 0, 40), "a whole number of years, 0..40"),
+    "prefer_volunteer": (lambda raw: _parse_int(raw, 0, 1000), N_("a whole number 0..1000")),
+    "prefer_preferred_school": (lambda raw: _parse_int(raw, 0, 1000), N_("a whole number 0..1000")),
+    "prefer_needs_experience": (lambda raw: _parse_int(raw, 0, 1000), N_("a whole number 0..1000")),
+    "repeat_gap_years": (lambda raw: _parse_int(raw, 0, 20), N_("a whole number of years, 0..20")),
+    "ratio_base": (_parse_base, N_("headcount or eligible")),
+    "backbone_min_share": (_parse_ratio, N_("a share in 0..1 (e.g. 0.2 or 20%)")),
+    "tenure_years": (lambda raw: _parse_int(raw, 0, 40), N_("a whole number of years, 0..40")),
 }
 
 assert set(PARAMETERS) == {f.name for f in fields(Policy)}
@@ -219,7 +227,7 @@ def parse_parameters(
                     row,
                     "key",
                     name,
-                    "unknown policy key; known keys: " + ", ".join(PARAMETERS),
+                    _("unknown policy key; known keys: {keys}").format(keys=", ".join(PARAMETERS)),
                 )
             )
             continue
@@ -233,7 +241,7 @@ def parse_parameters(
                     row,
                     name if row is None else "value",
                     value,
-                    f"{name}: expected {expected}",
+                    _("{name}: expected {expected}").format(name=name, expected=_(expected)),
                 )
             )
     return values, problems

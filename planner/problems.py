@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from planner.i18n import _, rule_label
+
 _FILE_SUFFIXES = (".json", ".yaml", ".yml", ".xlsx", ".xlsm", ".xls", ".csv")
 
 
@@ -33,17 +35,24 @@ class Problem:
         return "/" in name or "\\" in name or name.endswith(_FILE_SUFFIXES)
 
     def location(self) -> str:
-        parts = [f"file '{self.sheet}'" if self.names_file else f"sheet '{self.sheet}'"]
+        """``sheet '教职工', row 3, column '出生日期'`` in the current language."""
+        if self.names_file:
+            parts = [_("file '{name}'").format(name=self.sheet)]
+        else:
+            parts = [_("sheet '{name}'").format(name=self.sheet)]
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(_("row {row}").format(row=self.row))
         if self.column is not None:
-            parts.append(f"column '{self.column}'")
-        return ", ".join(parts)
+            parts.append(_("column '{name}'").format(name=self.column))
+        return _(", ").join(parts)
 
     def __str__(self) -> str:
-        shown = "(blank)" if self.value is None or self.value == "" else repr(self.value)
-        prefix = f"{self.rule}: " if self.rule else ""
-        return f"{prefix}{self.location()}: found {shown}; {self.expected}"
+        blank = self.value is None or self.value == ""
+        shown = _("(blank)") if blank else repr(self.value)
+        prefix = f"{rule_label(self.rule)}: " if self.rule else ""
+        return prefix + _("{where}: found {value}; {expected}").format(
+            where=self.location(), value=shown, expected=self.expected
+        )
 
 
 class ScenarioError(Exception):
@@ -56,6 +65,6 @@ class ScenarioError(Exception):
         self.problems = list(problems)
         self.source = source
         head = f"{source}: " if source else ""
-        lines = [f"{head}{len(self.problems)} problem(s) in the input:"]
+        lines = [head + _("{n} problem(s) in the input:").format(n=len(self.problems))]
         lines += [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))

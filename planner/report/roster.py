@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from planner.analysis.replan import Change
 from planner.data import Scenario
 from planner.enums import Honor, Position, Role, Stage
+from planner.i18n import _, use_language
 from planner.io.xlsx import (
     HEADER_FILL,
     HIGHLIGHT_FILL,
@@ -281,21 +282,24 @@ CODES_ZH: dict[type[Enum], dict[str, str]] = {
         "model_invalid": "模型无效",
     },
 }
-# The per-school notice sheet: block texts, key -> (en, zh).
-NOTICE_LABELS: dict[str, tuple[str, str]] = {
-    "title": (
-        "{scenario}: exchange staff arriving at {school} ({school_id}), {group}",
-        "{scenario}：{group} {school}（{school_id}）交流人员接收通知",
-    ),
-    "count": ("{n} staff member(s)", "共 {n} 人"),
-    "continued": (" (page {page} of {pages})", "（第 {page} 页，共 {pages} 页）"),
-    "sign": (
+# The per-school notice sheet: block texts, key -> message (translated when used).
+NOTICE_LABELS: dict[str, Callable[[], str]] = {
+    "title": lambda: _("{scenario}: exchange staff arriving at {school} ({school_id}), {group}"),
+    "count": lambda: _("{n} staff member(s)"),
+    "continued": lambda: _(" (page {page} of {pages})"),
+    "sign": lambda: _(
         "Sending school (seal): __________   Receiving school (seal): __________   "
-        "Education bureau (seal): __________   Date: __________",
-        "派出学校（盖章）：__________　接收学校（盖章）：__________　"
-        "教育行政部门（盖章）：__________　日期：__________",
+        "Education bureau (seal): __________   Date: __________"
     ),
 }
+
+
+def _notice_label(key: str, lang: str) -> str:
+    """A text of the notice sheet in ``lang``."""
+    with use_language(lang):
+        return NOTICE_LABELS[key]()
+
+
 # Columns of a notice block (keys of HEADERS and fields of RosterRow).
 NOTICE_COLUMNS: tuple[str, ...] = (
     "staff_id",
@@ -459,7 +463,7 @@ def _write_notices(
     r = 1
     for block in notice_blocks(scenario, rows):
         first = block[0]
-        title = _pick(NOTICE_LABELS["title"], lang).format(
+        title = _notice_label("title", lang).format(
             scenario=scenario.name,
             school=first.school_name or first.school_id,
             school_id=first.school_id,
@@ -469,12 +473,12 @@ def _write_notices(
             block[i : i + NOTICE_ROWS_PER_PAGE] for i in range(0, len(block), NOTICE_ROWS_PER_PAGE)
         ]
         for number, page in enumerate(pages, start=1):
-            more = _pick(NOTICE_LABELS["continued"], lang).format(page=number, pages=len(pages))
+            more = _notice_label("continued", lang).format(page=number, pages=len(pages))
             write_cell(ws, r, 1, title)
             ws.cell(r, 1).font = NOTICE_TITLE_FONT
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
             r += 1
-            count = _pick(NOTICE_LABELS["count"], lang).format(n=len(block))
+            count = _notice_label("count", lang).format(n=len(block))
             write_cell(ws, r, 1, count + (more if len(pages) > 1 else ""))
             r += 1
             for c, key in enumerate(NOTICE_COLUMNS, start=1):
@@ -493,7 +497,7 @@ def _write_notices(
                 r += 1
             if number == len(pages):
                 r += 1
-                write_cell(ws, r, 1, _pick(NOTICE_LABELS["sign"], lang))
+                write_cell(ws, r, 1, _notice_label("sign", lang))
                 ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
             ws.row_breaks.append(Break(id=r))
             r += 2
@@ -659,7 +663,9 @@ def _chinese(scenario: Scenario, tables: ReportTables, report: AuditReport) -> R
             v = next(violations, None)
             row = replace(row, value=zh.violation_text(scenario, v) if v else row.value)
         elif row.item == "shortfall":
-            row = replace(row, value=str(row.value).replace(":", "：不足"))
+            with use_language("zh"):
+                short = _(": short by ")
+            row = replace(row, value=str(row.value).replace(":", short))
         summary.append(row)
     return replace(
         tables,
@@ -675,25 +681,29 @@ def _chinese(scenario: Scenario, tables: ReportTables, report: AuditReport) -> R
 
 def _chinese_conflict(scenario: Scenario, row: ConflictRow, conflict: Conflict) -> ConflictRow:
     rules = zh.codes_text(conflict.rules)
-    numbers = ""
-    if conflict.required is not None and conflict.possible is not None:
-        numbers = f"：需要 {conflict.required}，最多可达 {conflict.possible}"
-    instances = "; ".join(
+    with use_language("zh"):
+        numbers = ""
+        if conflict.required is not None and conflict.possible is not None:
+            numbers = _(": {required} required, at most {possible} possible").format(
+                required=conflict.required, possible=conflict.possible
+            )
+        message = _("{rules} cannot all hold{numbers}").format(rules=rules, numbers=numbers)
+        instances = _conflict_instances(scenario, conflict)
+    return replace(row, rules=rules, message=message, instances=instances)
+
+
+def _conflict_instances(scenario: Scenario, conflict: Conflict) -> str:
+    """The rule instances of a conflict, named for a reader of the current language."""
+    return _("; ").join(
         " ".join(
             str(x)
             for x in (
                 zh.rule_text(i.rule),
                 group_name(scenario, i.group_id),
-                f"{i.year} 学年" if i.year is not None else None,
+                _("school year {year}").format(year=i.year) if i.year is not None else None,
                 i.scope,
             )
             if x
         )
         for i in conflict.instances
-    )
-    return replace(
-        row,
-        rules=rules,
-        message=f"{rules} 不能同时满足{numbers}",
-        instances=instances,
     )

@@ -9,13 +9,14 @@ and MEMBERSHIP (the school cannot receive staff that year).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from planner.audit import eligibility_reasons
 from planner.data import Plan, Scenario, School, Staff
 from planner.enums import Stage
+from planner.i18n import _, use_language
 from planner.report.tables.common import (
     core_school_id,
     listed_text,
@@ -32,50 +33,31 @@ NO_ELIGIBLE = "NO-ELIGIBLE"
 NOT_CHOSEN = "NOT-CHOSEN"
 UNKNOWN_SCHOOL = "UNKNOWN-SCHOOL"
 
-NOTES: dict[str, tuple[str, str]] = {
-    "covered": ("{covered} of {count} covered", "已覆盖 {covered}/{count}"),
-    "not_receiving": (
-        "{school} is a {role} school, which does not receive staff under the policy",
-        "{school} 为{role}学校，按政策不接收交流人员",
+# The notes of an unmet need, by key: English msgids, translated when used.
+NOTES: dict[str, Callable[[], str]] = {
+    "covered": lambda: _("{covered} of {count} covered"),
+    "not_receiving": lambda: _(
+        "{school} is a {role} school, which does not receive staff under the policy"
     ),
-    "not_member": (
-        "{school} is not a member of its group in {year}",
-        "{school} 在 {year} 学年不是集团成员",
+    "not_member": lambda: _("{school} is not a member of its group in {year}"),
+    "no_staff": lambda: _("the core school {core} has no staff of {subject} ({stages})"),
+    "all_serving": lambda: _("all {n} staff of {subject} ({stages}) at {core} already serve here"),
+    "no_eligible": lambda: _(
+        "none of the {n} staff of {subject} ({stages}) at {core} can serve in {year}: {who}"
     ),
-    "no_staff": (
-        "the core school {core} has no staff of {subject} ({stages})",
-        "核心校 {core} 没有 {subject}（{stages}）教职工",
+    "not_chosen": lambda: _(
+        "{n} staff of {subject} ({stages}) could serve in {year} but are not placed here: {who}"
     ),
-    "all_serving": (
-        "all {n} staff of {subject} ({stages}) at {core} already serve here",
-        "{core} 的 {n} 名 {subject}（{stages}）教职工已全部在此校交流",
+    "serving_at": lambda: _("serving at {school}"),
+    "at_home": lambda: _("not on exchange"),
+    "capacity": lambda: _("{school} already hosts {hosted}, its capacity, in {year}"),
+    "core_keep": lambda: _(
+        "{core} keeps {home} {subject} staff at home in {year}, its minimum ({min_home})"
     ),
-    "no_eligible": (
-        "none of the {n} staff of {subject} ({stages}) at {core} can serve in {year}: {who}",
-        "{core} 的 {n} 名 {subject}（{stages}）教职工在 {year} 学年均不能交流：{who}",
+    "budget": lambda: _(
+        "the {year} fund ({amount}) has {left} left, less than one more staff-year ({cost})"
     ),
-    "not_chosen": (
-        "{n} staff of {subject} ({stages}) could serve in {year} but are not placed here: {who}",
-        "{n} 名 {subject}（{stages}）教职工可在 {year} 学年交流，但未派到此校：{who}",
-    ),
-    "serving_at": ("serving at {school}", "在 {school} 交流"),
-    "at_home": ("not on exchange", "未交流"),
-    "capacity": (
-        "{school} already hosts {hosted}, its capacity, in {year}",
-        "{school} 在 {year} 学年已接收 {hosted} 人，达到接收上限",
-    ),
-    "core_keep": (
-        "{core} keeps {home} {subject} staff at home in {year}, its minimum ({min_home})",
-        "{core} 在 {year} 学年留校 {subject} 教职工 {home} 人，已是最低要求（{min_home}）",
-    ),
-    "budget": (
-        "the {year} fund ({amount}) has {left} left, less than one more staff-year ({cost})",
-        "{year} 学年经费（{amount}）仅余 {left}，不足再派一人一年（{cost}）",
-    ),
-    "no_start": (
-        "no start year in the horizon reaches {year}",
-        "规划期内没有可覆盖 {year} 学年的开始学年",
-    ),
+    "no_start": lambda: _("no start year in the horizon reaches {year}"),
 }
 
 
@@ -87,8 +69,9 @@ def _codes(codes: Iterable[str], lang: str) -> str:
 
 
 def note(lang: str, key: str, **values: object) -> str:
-    en, zh = NOTES[key]
-    return (zh if lang == "zh" else en).format(**values)
+    """The note ``key`` in ``lang`` with ``values`` filled in."""
+    with use_language(lang):
+        return NOTES[key]().format(**values)
 
 
 _STAGE_WORDS: dict[Stage, tuple[str, str]] = {
