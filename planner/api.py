@@ -158,7 +158,10 @@ def keep_from_roster(scenario: Scenario, roster: str | Path) -> Scenario:
                     row.row,
                     "staff_id",
                     ex.staff_id,
-                    "保留（已定交流 是）的行须是方案教职工表中的工号",
+                    _(
+                        "a kept row (已定交流 是) must name a staff_id "
+                        "of the scenario's staff sheet"
+                    ),
                 )
             )
         if ex.school_id not in scenario.school_by_id:
@@ -168,7 +171,10 @@ def keep_from_roster(scenario: Scenario, roster: str | Path) -> Scenario:
                     row.row,
                     "school_id",
                     ex.school_id,
-                    "保留（已定交流 是）的行须是方案学校表中的学校编号",
+                    _(
+                        "a kept row (已定交流 是) must name a school_id "
+                        "of the scenario's schools sheet"
+                    ),
                 )
             )
     if problems:
@@ -192,7 +198,7 @@ def solve_scenario(scenario: Scenario, params: SolveParams | None = None) -> Out
         conflicts = precheck(scenario)
         if conflicts:
             result = SolveResult(SolveStatus.INFEASIBLE, Plan(()), {})
-            result.messages.append("certain conflicts found by counting; no model was built")
+            result.messages.append(_("certain conflicts found by counting; no model was built"))
             return Outcome(scenario, result, None, conflicts)
     result = solve(scenario, params)
     if result.status is SolveStatus.INFEASIBLE:

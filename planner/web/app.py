@@ -19,10 +19,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from planner.i18n import use_language
 from planner.web.errors import install_error_handlers
+from planner.web.i18n import request_lang
 from planner.web.routes import jobs, page, plans, scenarios
 from planner.web.state import WebSettings, WebState
 
@@ -64,4 +67,24 @@ def create_app(
     install_error_handlers(app)
     for module in (page, scenarios, jobs, plans):
         app.include_router(module.router)
+    app.add_middleware(RequestLanguage, default=lang)
     return app
+
+
+class RequestLanguage:
+    """Each request speaks its own language (``?lang=``, the ``lang`` cookie,
+    else the app's): every message made while answering it, the reader's
+    problems and the audit's sentences too, is in that language. The
+    language lives in a context variable, so requests served at the same
+    time do not see each other's."""
+
+    def __init__(self, app: ASGIApp, default: str) -> None:
+        self.app = app
+        self.default = default
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with use_language(request_lang(Request(scope), self.default)):
+            await self.app(scope, receive, send)

@@ -20,6 +20,7 @@ from typing import Any
 
 from planner import api
 from planner.data import Ban, Exchange, Plan, Scenario
+from planner.i18n import _
 from planner.problems import ScenarioError
 from planner.rules import Rule
 
@@ -90,15 +91,15 @@ class NotAWorkbook(ValueError):
 def check_workbook_bytes(data: bytes) -> None:
     """Raise :class:`NotAWorkbook` unless ``data`` is a zip with a workbook's parts."""
     if not data.startswith(b"PK\x03\x04"):
-        raise NotAWorkbook("not a zip archive")
+        raise NotAWorkbook(_("not a zip archive"))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-        raise NotAWorkbook(f"a broken zip archive ({exc})") from None
+        raise NotAWorkbook(_("a broken zip archive ({error})").format(error=exc)) from None
     missing = [p for p in XLSX_PARTS if p not in names]
     if missing:
-        raise NotAWorkbook("a zip archive without " + ", ".join(missing))
+        raise NotAWorkbook(_("a zip archive without {parts}").format(parts=", ".join(missing)))
 
 
 def models_dir() -> Path:
@@ -109,7 +110,8 @@ def preset_file(preset: str | None) -> Path | None:
     if not preset:
         return None
     if preset not in PRESETS:
-        raise ScenarioError([_problem("policy", "preset", preset, "one of " + ", ".join(PRESETS))])
+        expected = _("one of {presets}").format(presets=", ".join(PRESETS))
+        raise ScenarioError([_problem("policy", "preset", preset, expected)])
     return models_dir() / f"{preset}.yaml"
 
 
@@ -175,11 +177,18 @@ def apply_pins_and_bans(
             )
         except (KeyError, TypeError, ValueError):
             problems.append(
-                _problem("pins", "pin", dict(pin), "staff_id, school_id, start_year, end_year")
+                _problem(
+                    "pins",
+                    "pin",
+                    dict(pin),
+                    _("a pin names staff_id, school_id, start_year and end_year"),
+                )
             )
             continue
         if ex.staff_id not in known:
-            problems.append(_problem("pins", "staff_id", ex.staff_id, "a staff id of the scenario"))
+            problems.append(
+                _problem("pins", "staff_id", ex.staff_id, _("a staff id of the scenario"))
+            )
         elif ex not in commitments:
             commitments.append(ex)
     banned: set[str] = set()
@@ -189,7 +198,7 @@ def apply_pins_and_bans(
         school = ban.get("school_id") if isinstance(ban, Mapping) else None
         school_id = None if school in (None, "") else str(school)
         if staff_id not in known:
-            problems.append(_problem("bans", "staff_id", staff_id, "a staff id of the scenario"))
+            problems.append(_problem("bans", "staff_id", staff_id, _("a staff id of the scenario")))
         elif school_id is not None and school_id not in scenario.school_by_id:
             problems.append(_problem("bans", "school_id", school_id, "a school id of the scenario"))
         else:
@@ -198,7 +207,9 @@ def apply_pins_and_bans(
     pinned = {c.staff_id for c in commitments}
     for staff_id in sorted(banned & pinned):
         problems.append(
-            _problem("bans", "staff_id", staff_id, "a person cannot be pinned and banned at once")
+            _problem(
+                "bans", "staff_id", staff_id, _("a person cannot be pinned and banned at once")
+            )
         )
     if problems:
         raise ScenarioError(problems)
@@ -235,7 +246,7 @@ def cell_name(sheet: str, row: int | None, column: str | None) -> str:
     if column:
         parts.append(str(column))
     if row is not None:
-        parts.append(f"第 {row} 行")
+        parts.append(_("row {row}").format(row=row))
     return " · ".join(x for x in parts if x)
 
 
