@@ -131,6 +131,15 @@ def test_upload_content_checks(client: TestClient) -> None:
         client.post("/api/scenarios", files={"file": ("s.xlsx", buf.getvalue())}), 422
     )
     assert "workbook.xml" in body["error"]
+    # Each request in its own language, the reason inside the message too.
+    zh = assert_json_error(
+        client.post("/api/scenarios?lang=zh", files={"file": ("s.xlsx", buf.getvalue())}), 422
+    )
+    en = assert_json_error(
+        client.post("/api/scenarios?lang=en", files={"file": ("s.xlsx", buf.getvalue())}), 422
+    )
+    assert "缺少 [Content_Types].xml, xl/workbook.xml 的 zip 压缩包" in zh["error"]
+    assert "a zip archive without [Content_Types].xml, xl/workbook.xml" in en["error"]
     # No file field at all, or not multipart.
     assert_json_error(client.post("/api/scenarios", data={"other": "x"}), 422)
     assert_json_error(client.post("/api/scenarios", json={"file": "x"}), 422)
