@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import click
 
+from planner.cli.common import lang_option
+from planner.cli.language import command_language
+from planner.i18n import _
+
 
 @click.command("serve")
 @click.option(
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to bind; another than 127.0.0.1 must be asked for.",
+    help=_("Address to bind; another than 127.0.0.1 must be asked for."),
 )
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option(
@@ -19,25 +23,27 @@ import click
     "db",
     default=None,
     metavar="URL",
-    help="Plan archive: SQLite file or postgresql+psycopg://... "
-    "(default: $PLANNER_DB or the per-user archive).",
+    help=_(
+        "Plan archive: SQLite file or postgresql+psycopg://... "
+        "(default: $PLANNER_DB or the per-user archive)."
+    ),
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of the page and messages (the page has a switch).",
-)
+@lang_option(_("Language of the page and messages (the page has a switch)."))
 @click.option("--max-upload-mb", default=20.0, show_default=True, type=click.FloatRange(0.1, 500))
-def serve(host: str, port: int, db: str | None, lang: str, max_upload_mb: float) -> None:
+def serve(host: str, port: int, db: str | None, lang: str | None, max_upload_mb: float) -> None:
     """Start the planner's workbench in the browser (集团化办学教师交流规划工作台)."""
+    lang = command_language(lang)
     import uvicorn
 
     from planner.web.app import create_app
 
     app = create_app(db, lang=lang, max_upload_bytes=int(max_upload_mb * 2**20))
     if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"warning: serving on {host}: reachable from other machines", err=True)
-    click.echo(f"planner workbench: http://{host}:{port}/  (Ctrl+C to stop)")
+        click.echo(
+            _("warning: serving on {host}: reachable from other machines").format(host=host),
+            err=True,
+        )
+    click.echo(
+        _("planner workbench: http://{host}:{port}/  (Ctrl+C to stop)").format(host=host, port=port)
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from html import escape
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 from planner import api
 from planner.data import Plan, Scenario
+from planner.i18n import _, pgettext, use_language
 from planner.rules import Rule
 from planner.web.scenarios import rule_name
 
@@ -84,8 +86,9 @@ def coverage_svg(table: dict[str, Any], lang: str = "zh") -> str:
     row_h, label_w, bar_w, cell_w, top = 26, 190, 260, 58, 34
     width = label_w + bar_w + 70 + cell_w * len(years) + 10
     height = top + row_h * len(schools) + 28
-    title_share = "覆盖率（全期）" if lang == "zh" else "share covered (all years)"
-    lowest_text = "红色：覆盖率最低" if lang == "zh" else "red: lowest share"
+    with use_language(lang):
+        title_share = _("share covered (all years)")
+        lowest_text = _("red: lowest share")
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="coverage-chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -167,6 +170,9 @@ def rule_checks(report: Any, lang: str = "zh") -> list[dict[str, Any]]:
                 "note": c.note,
             }
         )
+    with use_language(lang):
+        scope = _("each exchange")
+        counted = _("{checked} checked, {broken} broken")
     for rule, (checked, broken) in per_exchange.items():
         rows.append(
             {
@@ -174,12 +180,11 @@ def rule_checks(report: Any, lang: str = "zh") -> list[dict[str, Any]]:
                 "name": rule_name(rule, lang),
                 "group_id": None,
                 "year": None,
-                "scope": "每次交流" if lang == "zh" else "each exchange",
+                "scope": scope,
                 "required": checked,
                 "achieved": checked - broken,
                 "status": "ok" if not broken else "violated",
-                "note": ("检查 %d 次，违反 %d 次" if lang == "zh" else "%d checked, %d broken")
-                % (checked, broken),
+                "note": counted.format(checked=checked, broken=broken),
             }
         )
     return rows
@@ -280,35 +285,8 @@ def explanation_document(
 
     sentences: list[str] = []
     if lang == "zh":
-        if expl.placed:
-            where = "、".join(at(e) for e in expl.exchanges)
-            sentences.append(f"{expl.name} 被派往 {where}。")
-            if expl.alternative_coverage is not None:
-                loss = expl.coverage - expl.alternative_coverage
-                sentences.append(
-                    f"不派此人时，最佳方案覆盖 {num(expl.alternative_coverage)} 个需求单位"
-                    f"（现为 {num(expl.coverage)}，减少 {num(loss)}）。"
-                )
-            elif expl.alternative_status:
-                sentences.append(
-                    f"不派此人时规则无法同时满足（{expl.alternative_status}）：此人必须派出。"
-                )
-        else:
-            for year, codes in sorted(expl.ineligible.items()):
-                rules = "、".join(rule_name(c) for c in codes)
-                sentences.append(f"{year} 年不能开始交流：{rules}。")
-            if expl.alternative_coverage is not None:
-                cost = expl.coverage - expl.alternative_coverage
-                where = "、".join(at(e) for e in expl.alternative_exchanges)
-                sentences.append(
-                    f"此人可以派出；强制派出（{where}）的最佳方案覆盖 "
-                    f"{num(expl.alternative_coverage)}（现为 {num(expl.coverage)}，"
-                    f"代价 {num(cost)}）。"
-                )
-            elif expl.alternative_status:
-                sentences.append(
-                    f"没有既派出此人又满足全部规则的方案（{expl.alternative_status}）。"
-                )
+        with use_language("zh"):
+            sentences = _sentences(expl, at)
     doc["sentences_zh"] = sentences
     doc["serves_text"] = list(expl.serves)
     return doc
@@ -320,3 +298,53 @@ def roster_bytes(outcome: Any, lang: str, changes: Any = None) -> bytes:
         path = Path(folder) / "roster.xlsx"
         api.write_outputs(outcome, roster=path, lang=lang, changes=changes)
         return path.read_bytes()
+
+
+def _sentences(expl: Any, at: Callable[[Any], str]) -> list[str]:
+    """The explanation's sentences in the current language, from its fields."""
+    sentences: list[str] = []
+    sep = pgettext("separator of a list", ", ")
+    if expl.placed:
+        where = sep.join(at(e) for e in expl.exchanges)
+        sentences.append(_("{name} is sent to {where}.").format(name=expl.name, where=where))
+        if expl.alternative_coverage is not None:
+            loss = expl.coverage - expl.alternative_coverage
+            sentences.append(
+                _(
+                    "Without this person the best plan covers {alt} need units "
+                    "(now {now}, {loss} fewer)."
+                ).format(alt=num(expl.alternative_coverage), now=num(expl.coverage), loss=num(loss))
+            )
+        elif expl.alternative_status:
+            sentences.append(
+                _(
+                    "Without this person the rules cannot all hold ({status}): they must be sent."
+                ).format(status=expl.alternative_status)
+            )
+        return sentences
+    for year, codes in sorted(expl.ineligible.items()):
+        rules = sep.join(rule_name(c) for c in codes)
+        sentences.append(
+            _("{year}: cannot start an exchange: {rules}.").format(year=year, rules=rules)
+        )
+    if expl.alternative_coverage is not None:
+        cost = expl.coverage - expl.alternative_coverage
+        where = sep.join(at(e) for e in expl.alternative_exchanges)
+        sentences.append(
+            _(
+                "This person can be sent; the best plan sending them ({where}) covers {alt} "
+                "(now {now}, cost {cost})."
+            ).format(
+                where=where,
+                alt=num(expl.alternative_coverage),
+                now=num(expl.coverage),
+                cost=num(cost),
+            )
+        )
+    elif expl.alternative_status:
+        sentences.append(
+            _("No plan sends this person and keeps every rule ({status}).").format(
+                status=expl.alternative_status
+            )
+        )
+    return sentences
