@@ -101,8 +101,8 @@ def _texts(lang: str) -> dict[str, str]:
             "age": _("{year}: age {age} on 1 September, limit {limit} ({rule})"),
             "honor": _("honour {honor}, needs {needed} ({rule})"),
             "level": _("level not certified ({rule})"),
+            "banned": _("banned from being sent at all ({rule}){note}"),
             "unavailable": _("{year}: marked unavailable ({rule})"),
-            "banned": _("may not be sent at all{why} ({rule})"),
             "ineligible": _("{who} cannot start an exchange in any year of the plan: {limits}."),
             "sent_instead": _("{who} is eligible; the best plan that sends them: {where}."),
             "went": _("{instead} went to {school} instead"),
@@ -273,12 +273,11 @@ def limits_against(scenario: Scenario, person: Staff, year: int, lang: str) -> l
         out.append(_t(lang, "level", rule=_rule(lang, Rule.LEVEL)))
     if year in person.unavailable:
         out.append(_t(lang, "unavailable", year=year, rule=_rule(lang, Rule.AVAILABLE)))
-    bans = [b for b in scenario.bans if b.staff_id == person.staff_id and b.school_id is None]
-    if bans:
-        with use_language(lang):
-            notes = _("; ").join(b.note for b in bans if b.note)
-            why = _(" ({why})").format(why=notes) if notes else ""
-        out.append(_t(lang, "banned", why=why, rule=_rule(lang, Rule.BAN)))
+    for ban in scenario.bans:
+        if ban.staff_id == person.staff_id and ban.school_id is None:
+            note = f": {ban.note}" if ban.note else ""
+            out.append(_t(lang, "banned", rule=_rule(lang, Rule.BAN), note=note))
+            break
     return out
 
 
