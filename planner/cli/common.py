@@ -82,6 +82,10 @@ class InputError(click.ClickException):
 
     exit_code = EXIT_BAD_INPUT
 
+    def show(self, file: Any = None) -> None:
+        """``错误：...`` / ``Error: ...`` on stderr, in the command's language."""
+        click.echo(_("Error: {message}").format(message=self.format_message()), err=True)
+
 
 def fail_input(exc: ScenarioError | ValueError) -> NoReturn:
     """Report an unusable input as an :class:`InputError` (exit 2)."""
