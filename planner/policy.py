@@ -17,7 +17,7 @@ from typing import Any
 
 from planner.enums import Honor, Role
 from planner.i18n import N_, _
-from planner.io.cells import EXPECT_AMOUNT, parse_amount, parse_bool, parse_decimal
+from planner.io.cells import EXPECT_AMOUNT, expect, parse_amount, parse_bool, parse_decimal
 from planner.problems import Problem, ScenarioError
 
 # The soft goals of rules.md, in their default priority order. STABLE
@@ -241,7 +241,7 @@ def parse_parameters(
                     row,
                     name if row is None else "value",
                     value,
-                    _("{name}: expected {expected}").format(name=name, expected=_(expected)),
+                    _("{name}: expected {expected}").format(name=name, expected=expect(expected)),
                 )
             )
     return values, problems

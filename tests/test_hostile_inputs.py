@@ -70,10 +70,11 @@ def test_solve_never_overwrites_the_builtin_scenario(
     monkeypatch.setattr(api, "BUILTIN_SCENARIO", builtin)
     result = run("solve", "--quiet", "--out", str(builtin))
     assert result.exit_code == 2
-    assert "这是输入文件（内置方案）" in result.output
+    assert "this is an input file (built-in scenario)" in result.output
     assert builtin.read_bytes() == before
 
 
+@pytest.mark.zh
 @pytest.mark.parametrize("option", ["--json", "--out"])
 def test_solve_never_overwrites_the_policy_file(
     scenario_file: Path, tmp_path: Path, option: str
@@ -87,6 +88,7 @@ def test_solve_never_overwrites_the_policy_file(
     assert policy.read_text(encoding="utf-8") == "parameters:\n  term_min: 2\n"
 
 
+@pytest.mark.zh
 def test_solve_refuses_one_file_for_both_outputs(scenario_file: Path, tmp_path: Path) -> None:
     same = tmp_path / "x.out"
     result = run("solve", str(scenario_file), "--out", str(same), "--json", str(same))
@@ -94,6 +96,7 @@ def test_solve_refuses_one_file_for_both_outputs(scenario_file: Path, tmp_path: 
     assert not same.exists()
 
 
+@pytest.mark.zh
 def test_unwritable_outputs_are_refused_before_solving(scenario_file: Path, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     parent_file = run("solve", str(scenario_file), "--out", str(tmp_path / "file" / "r.xlsx"))
@@ -177,6 +180,7 @@ def test_absurd_policy_cost_is_refused(scenario_file: Path, tmp_path: Path) -> N
 # -- 7. formulas; 8. merged headers, birth dates, ids ------------------------------------
 
 
+@pytest.mark.zh
 def test_formula_without_saved_value_is_refused_naming_the_cell(scenario_file: Path) -> None:
     def change(wb: openpyxl.Workbook) -> None:
         wb["schools"]["F3"] = "=1+1"  # capacity of M1
@@ -201,6 +205,7 @@ def test_formula_with_saved_value_reads_the_value(scenario_file: Path) -> None:
     assert read_scenario(scenario_file).school_by_id["M1"].capacity == 2
 
 
+@pytest.mark.zh
 def test_merged_header_is_refused(scenario_file: Path) -> None:
     problems = problems_of(edited(scenario_file, lambda wb: wb["staff"].merge_cells("A1:B1")))
     merged = [p for p in problems if p.column == "A1:B1"]
@@ -217,6 +222,7 @@ def test_birth_dates_outside_18_to_70_are_refused(tmp_path: Path, born: dt.date,
     assert f"年龄为 {age} 岁，不在 18..70 岁之间" in problem.expected
 
 
+@pytest.mark.zh
 def test_ids_are_normalised_with_a_note_and_lookalikes_are_duplicates(tmp_path: Path) -> None:
     path = tmp_path / "s.xlsx"
     people = [staff("C001-001\u200b"), staff("S2")]
@@ -226,7 +232,7 @@ def test_ids_are_normalised_with_a_note_and_lookalikes_are_duplicates(tmp_path: 
     assert len(scenario.notes) == 1 and "第 2 行" in scenario.notes[0]
     result = run("validate", str(path))
     assert result.exit_code in (0, 3)  # 3: certain conflicts of the smaller staff
-    assert "note: 工作表 'staff' 第 2 行" in result.output
+    assert "说明：工作表“staff”第 2 行“staff_id”列：编号" in result.output
     write_scenario(make_scenario(staff=[staff("C001-001"), staff("Ｃ００１-００１")]), path)
     (problem,) = problems_of(path)
     assert (problem.sheet, problem.row, problem.value) == ("staff", 3, "C001-001")

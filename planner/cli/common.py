@@ -23,7 +23,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from planner import api
-from planner.i18n import _
+from planner.i18n import _, current_language
 from planner.io.outputs import OutputPathError, check_outputs
 from planner.io.policy_file import DEFAULT_POLICY_FILE
 from planner.model.solve import SolveParams
@@ -112,7 +112,7 @@ def check_output_paths(
     scenario: Path | None = None,
     policy_file: Path | None = None,
     others: Sequence[tuple[str, Path | None]] = (),
-    lang: str = "zh",
+    lang: str | None = None,
 ) -> None:
     """Before any work: no output is an input (the scenario, the policy file,
     ``others``; and never the built-in scenario or the default policy file) or
@@ -125,7 +125,7 @@ def check_output_paths(
         *others,
     ]
     try:
-        check_outputs(outputs, inputs, lang)
+        check_outputs(outputs, inputs, lang or current_language())
     except OutputPathError as exc:
         raise InputError(str(exc)) from None
 

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
+from planner.i18n import N_, _
 from planner.io.limits import (
     AMOUNT_DECIMALS,
     AMOUNT_LIMIT,
@@ -49,12 +50,14 @@ __all__ = [
     "EXPECT_YEAR",
     "FALSE_WORDS",
     "HORIZON_MAX",
+    "OR_BLANK",
     "TRUE_WORDS",
     "YEAR_MAX",
     "YEAR_MIN",
     "blank",
     "enum_expected",
     "enum_parser",
+    "expect",
     "norm",
     "normalize_id",
     "parse_amount",
@@ -74,24 +77,61 @@ __all__ = [
 # The contract's value ranges live in planner.io.limits; the plan horizon here.
 HORIZON_MAX = 20
 
-EXPECT_ID = "an id (text; a whole number is read as its digits)"
-EXPECT_TEXT = "text"
-EXPECT_YEAR = f"a four-digit school year {YEAR_MIN}..{YEAR_MAX} (e.g. 2022)"
-EXPECT_DATE = "a date as YYYY-MM-DD (a date cell or text such as 1985-03-01)"
-EXPECT_BOOL = "yes or no (also true/false, 1/0, 是/否; blank = no)"
-EXPECT_COUNT = f"a whole number 0..{COUNT_MAX}"
-EXPECT_CAPACITY = f"a whole number 0..{COUNT_MAX}, or blank for no limit"
-EXPECT_PRIORITY = (
-    f"a number {PRIORITY_MIN}..{PRIORITY_MAX} with at most {PRIORITY_DECIMALS} "
+# What a cell of each kind holds: messages of the catalog (planner.i18n.N_),
+# with the limits as placeholders; :func:`expect` gives one in the current
+# language with the limits filled in.
+EXPECT_ID = N_("an id (text; a whole number is read as its digits)")
+EXPECT_TEXT = N_("text")
+EXPECT_YEAR = N_("a four-digit school year {year_min}..{year_max} (e.g. 2022)")
+EXPECT_DATE = N_("a date as YYYY-MM-DD (a date cell or text such as 1985-03-01)")
+EXPECT_BOOL = N_("yes or no (also true/false, 1/0, 是/否; blank = no)")
+EXPECT_COUNT = N_("a whole number 0..{count_max}")
+EXPECT_CAPACITY = N_("a whole number 0..{count_max}, or blank for no limit")
+EXPECT_PRIORITY = N_(
+    "a number {priority_min}..{priority_max} with at most {priority_decimals} "
     "decimal places (blank = 1)"
 )
-EXPECT_AMOUNT = (
-    f"an amount 0 <= amount < {AMOUNT_LIMIT:,.0f} with at most {AMOUNT_DECIMALS} decimal places"
+EXPECT_AMOUNT = N_(
+    "an amount 0 <= amount < {amount_limit} with at most {amount_decimals} decimal places"
 )
-EXPECT_HORIZON = f"a whole number of school years 1..{HORIZON_MAX}"
-EXPECT_UNAVAILABLE = (
-    f"school years {YEAR_MIN}..{YEAR_MAX} separated by commas (e.g. 2023,2024), or blank"
+EXPECT_HORIZON = N_("a whole number of school years 1..{horizon_max}")
+EXPECT_UNAVAILABLE = N_(
+    "school years {year_min}..{year_max} separated by commas (e.g. 2023,2024), or blank"
 )
+# Appended to an expectation where a blank cell is allowed too.
+OR_BLANK = N_(", or blank")
+# What :func:`enum_expected` says, read back by :func:`expect`.
+_ONE_OF = re.compile(r"one of (?P<values>[^()]+?)(?: \(or (?P<aliases>[^()]+)\))?")
+
+_LIMITS: dict[str, object] = {
+    "year_min": YEAR_MIN,
+    "year_max": YEAR_MAX,
+    "count_max": COUNT_MAX,
+    "priority_min": PRIORITY_MIN,
+    "priority_max": PRIORITY_MAX,
+    "priority_decimals": PRIORITY_DECIMALS,
+    "amount_limit": f"{AMOUNT_LIMIT:,.0f}",
+    "amount_decimals": AMOUNT_DECIMALS,
+    "horizon_max": HORIZON_MAX,
+}
+
+
+def expect(message: str) -> str:
+    """An ``EXPECT_*`` message (optionally followed by :data:`OR_BLANK`) in the
+    current language, its limits filled in; any other text as it is."""
+    if message.endswith(OR_BLANK) and message != OR_BLANK:
+        return expect(message[: -len(OR_BLANK)]) + _(OR_BLANK)
+    listed = _ONE_OF.fullmatch(message)
+    if listed is not None:
+        out = _("one of {values}").format(values=listed["values"])
+        if listed["aliases"]:
+            out += _(" (or {aliases})").format(aliases=listed["aliases"])
+        return out
+    try:
+        return _(message).format(**_LIMITS)
+    except (KeyError, IndexError, ValueError):
+        return _(message)
+
 
 # Excel keeps 15 significant digits: a longer number in an id cell has lost some.
 _LONGEST_NUMBER_ID = 10**15
@@ -124,13 +164,15 @@ def parse_id(raw: Any) -> str:
         raise ValueError
     if isinstance(raw, float):
         if not raw.is_integer():
-            raise ValueError("a number with a fraction is not an id")
+            raise ValueError(_("a number with a fraction is not an id"))
         raw = int(raw)
     if isinstance(raw, int):
         if abs(raw) >= _LONGEST_NUMBER_ID:
             raise ValueError(
-                "a number of more than 15 digits loses digits in Excel; format the column "
-                "as text and type the id again"
+                _(
+                    "a number of more than 15 digits loses digits in Excel; format the column "
+                    "as text and type the id again"
+                )
             )
         return str(raw)
     if not isinstance(raw, str):
@@ -139,7 +181,7 @@ def parse_id(raw: Any) -> str:
     if not text:
         raise ValueError
     if len(text) > ID_MAX_CHARS:
-        raise ValueError(f"an id of at most {ID_MAX_CHARS} characters")
+        raise ValueError(_("an id of at most {n} characters").format(n=ID_MAX_CHARS))
     return text
 
 
@@ -188,7 +230,7 @@ def parse_count(raw: Any) -> int:
     if value != value.to_integral_value():
         raise ValueError
     if not 0 <= value <= COUNT_MAX:
-        raise ValueError(f"out of range 0..{COUNT_MAX}")
+        raise ValueError(_("out of range 0..{hi}").format(hi=COUNT_MAX))
     return int(value)
 
 
@@ -213,7 +255,7 @@ def parse_decimal(raw: Any) -> Decimal:
         raise ValueError
     text = repr(raw) if isinstance(raw, float) else str(raw).strip()
     if len(text) > 100:
-        raise ValueError("a number of more than 100 characters")
+        raise ValueError(_("a number of more than 100 characters"))
     try:
         value = Decimal(text)
     except InvalidOperation as exc:
@@ -221,7 +263,7 @@ def parse_decimal(raw: Any) -> Decimal:
     if not value.is_finite():
         raise ValueError
     if value and not -30 <= value.adjusted() <= 30:
-        raise ValueError("out of every supported range")
+        raise ValueError(_("out of every supported range"))
     return value
 
 
@@ -231,9 +273,9 @@ def parse_priority(raw: Any) -> Decimal:
     if value <= 0:
         raise ValueError
     if decimal_places(value) > PRIORITY_DECIMALS:
-        raise ValueError(f"more than {PRIORITY_DECIMALS} decimal places: round it")
+        raise ValueError(_("more than {n} decimal places: round it").format(n=PRIORITY_DECIMALS))
     if not PRIORITY_MIN <= value <= PRIORITY_MAX:
-        raise ValueError(f"out of range {PRIORITY_MIN}..{PRIORITY_MAX}")
+        raise ValueError(_("out of range {lo}..{hi}").format(lo=PRIORITY_MIN, hi=PRIORITY_MAX))
     return value
 
 
@@ -243,9 +285,11 @@ def parse_amount(raw: Any) -> Decimal:
     if value < 0:
         raise ValueError
     if value >= AMOUNT_LIMIT:
-        raise ValueError(f"out of range: at most {AMOUNT_LIMIT - 1:,.0f}")
+        raise ValueError(_("out of range: at most {most}").format(most=f"{AMOUNT_LIMIT - 1:,.0f}"))
     if decimal_places(value) > AMOUNT_DECIMALS:
-        raise ValueError(f"more than {AMOUNT_DECIMALS} decimal places: round it to the fen")
+        raise ValueError(
+            _("more than {n} decimal places: round it to the fen").format(n=AMOUNT_DECIMALS)
+        )
     return value
 
 
@@ -266,11 +310,11 @@ def parse_date(raw: Any) -> dt.date:
         try:
             value = dt.date(year, month, day)
         except ValueError as exc:
-            raise ValueError("no such day") from exc
+            raise ValueError(_("no such day")) from exc
     else:
         raise ValueError
     if not BIRTH_YEAR_MIN <= value.year <= YEAR_MAX:
-        raise ValueError("the year is out of range")
+        raise ValueError(_("the year is out of range"))
     return value
 
 
@@ -285,7 +329,7 @@ def parse_unavailable(raw: Any) -> frozenset[int]:
         try:
             years.add(parse_year(token))
         except ValueError:
-            raise ValueError(f"{token!r} is not a school year") from None
+            raise ValueError(_("{token!r} is not a school year").format(token=token)) from None
     return frozenset(years)
 
 
@@ -335,4 +379,5 @@ def enum_expected(
     members = list(only) if only is not None else list(enum)
     values = ", ".join(str(m.value) for m in members)
     chinese = [a for a, v in aliases.items() if enum(v) in members and not a.isascii()]
+    # English here (a table built at import); :func:`expect` translates it.
     return f"one of {values}" + (f" (or {', '.join(chinese)})" if chinese else "")

@@ -21,31 +21,28 @@ import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from planner.i18n import _, use_language
+
 __all__ = ["OutputPathError", "check_outputs", "remove_stale_temps", "write_atomic"]
 
-# Every message of this module, Chinese first ({0}, {1}: option and path).
-_MESSAGES: dict[str, dict[str, str]] = {
-    "same_input": {
-        "zh": "{0} {1}：这是输入文件（{2}），不能被输出覆盖；请换一个输出文件名。",
-        "en": "{0} {1}: this is an input file ({2}) and is never overwritten; "
-        "choose another output name.",
-    },
-    "same_output": {
-        "zh": "{0} 与 {2} 是同一个文件 {1}；两个输出请用不同的文件名。",
-        "en": "{0} and {2} are the same file {1}; give the two outputs different names.",
-    },
-    "is_dir": {
-        "zh": "{0} {1}：这是一个文件夹，不能写成文件；请给出文件名。",
-        "en": "{0} {1}: this is a directory, not a file; give a file name.",
-    },
-    "parent_file": {
-        "zh": "{0} {1}：{2} 是文件而不是文件夹，无法在其中写入；请换一个位置。",
-        "en": "{0} {1}: {2} is a file, not a directory; choose another place.",
-    },
-    "not_writable": {
-        "zh": "{0} {1}：文件夹 {2} 不可写入（{3}）；请换一个可写的位置。",
-        "en": "{0} {1}: cannot write in the directory {2} ({3}); choose a writable place.",
-    },
+# Every message of this module ({option}, {path}: the option and its path),
+# translated when said (planner.i18n).
+_MESSAGES: dict[str, Callable[[], str]] = {
+    "same_input": lambda: _(
+        "{option} {path}: this is an input file ({source}) and is never overwritten; "
+        "choose another output name."
+    ),
+    "same_output": lambda: _(
+        "{option} and {other} are the same file {path}; give the two outputs different names."
+    ),
+    "is_dir": lambda: _("{option} {path}: this is a directory, not a file; give a file name."),
+    "parent_file": lambda: _(
+        "{option} {path}: {parent} is a file, not a directory; choose another place."
+    ),
+    "not_writable": lambda: _(
+        "{option} {path}: cannot write in the directory {parent} ({error}); "
+        "choose a writable place."
+    ),
 }
 
 _TEMP_SUFFIX = ".planner.tmp"
@@ -55,9 +52,10 @@ class OutputPathError(ValueError):
     """An output path that cannot or must not be written (exit 2)."""
 
 
-def _say(key: str, lang: str, *args: object) -> str:
-    texts = _MESSAGES[key]
-    return texts.get(lang, texts["zh"]).format(*args)
+def _say(key: str, lang: str, **values: object) -> str:
+    """The message ``key`` in ``lang`` with ``values`` filled in."""
+    with use_language(lang):
+        return _MESSAGES[key]().format(**values)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -84,28 +82,39 @@ def check_outputs(
     for i, (name, path) in enumerate(given):
         for source_name, source in sources:
             if _same_file(path, source):
-                raise OutputPathError(_say("same_input", lang, name, path, source_name))
+                raise OutputPathError(
+                    _say("same_input", lang, option=name, path=path, source=source_name)
+                )
         for other_name, other in given[:i]:
             if _same_file(path, other):
-                raise OutputPathError(_say("same_output", lang, other_name, path, name))
+                raise OutputPathError(
+                    _say("same_output", lang, option=other_name, path=path, other=name)
+                )
         _check_writable(name, path, lang)
 
 
 def _check_writable(name: str, path: Path, lang: str) -> None:
     target = Path(os.path.realpath(path))
     if target.is_dir():
-        raise OutputPathError(_say("is_dir", lang, name, path))
+        raise OutputPathError(_say("is_dir", lang, option=name, path=path))
     parent = target.parent
     while not parent.exists():  # the writer creates missing directories
         parent = parent.parent
     if not parent.is_dir():
-        raise OutputPathError(_say("parent_file", lang, name, path, parent))
+        raise OutputPathError(_say("parent_file", lang, option=name, path=path, parent=parent))
     probe = parent / f".{target.name}.{os.getpid()}-probe{_TEMP_SUFFIX}"
     try:
         fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
         raise OutputPathError(
-            _say("not_writable", lang, name, path, parent, exc.strerror or exc)
+            _say(
+                "not_writable",
+                lang,
+                option=name,
+                path=path,
+                parent=parent,
+                error=exc.strerror or exc,
+            )
         ) from None
     os.close(fd)
     probe.unlink(missing_ok=True)

@@ -37,12 +37,13 @@ from planner.data import (
     Staff,
 )
 from planner.enums import Stage
+from planner.i18n import N_, _
 from planner.io.cells import (
     EXPECT_DATE,
     EXPECT_HORIZON,
-    EXPECT_YEAR,
     HORIZON_MAX,
     YEAR_MIN,
+    expect,
     norm,
     parse_date,
     parse_int_range,
@@ -246,8 +247,14 @@ def _check_school(row: Row, values: dict[str, Any]) -> None:
         row.fail(
             "left_year",
             left,
-            f"left_year must be after joined_year ({joined}): it is the first year the "
-            "school is no longer a member",
+            _(
+                "{left} must be after {joined_column} ({joined}): it is the first year the "
+                "school is no longer a member"
+            ).format(
+                left=row.table.label("left_year"),
+                joined_column=row.table.label("joined_year"),
+                joined=joined,
+            ),
         )
 
 
@@ -256,7 +263,9 @@ def _check_staff(row: Row, values: dict[str, Any]) -> None:
         row.fail(
             "stage",
             row.raw("stage"),
-            "stage: a staff member teaches one stage: " + code_expected(Stage, STAFF_STAGES),
+            _("{column}: a staff member teaches one stage: {expected}").format(
+                column=row.table.label("stage"), expected=expect(code_expected(Stage, STAFF_STAGES))
+            ),
         )
 
 
@@ -265,8 +274,9 @@ def _check_mutual(row: Row, values: dict[str, Any]) -> None:
         row.fail(
             "stage",
             row.raw("stage"),
-            "stage: the staff member who moves teaches one stage: "
-            + code_expected(Stage, STAFF_STAGES),
+            _("{column}: the staff member who moves teaches one stage: {expected}").format(
+                column=row.table.label("stage"), expected=expect(code_expected(Stage, STAFF_STAGES))
+            ),
         )
 
 
@@ -284,7 +294,7 @@ def _key_values(r: _Reading, sheet: str) -> tuple[dict[str, Any], dict[str, int]
         key_cell = row.raw("key")
         value = row.raw("value")
         if key_cell is None:
-            row.fail("key", None, "a key is required in every row that has a value")
+            row.fail("key", None, _("a key is required in every row that has a value"))
             continue
         key = str(key_cell).strip()
         if sheet == "settings":
@@ -295,12 +305,18 @@ def _key_values(r: _Reading, sheet: str) -> tuple[dict[str, Any], dict[str, int]
             row.fail(
                 "key",
                 key,
-                f"key '{key}' is given twice (first in row {rows[key]}); keep one row",
+                _("key '{key}' is given twice (first in row {row}); keep one row").format(
+                    key=key, row=rows[key]
+                ),
             )
             continue
         rows[key] = row.row
         if value is None:
-            row.fail("value", None, f"{key}: a value is required; fill it in or delete the row")
+            row.fail(
+                "value",
+                None,
+                _("{key}: a value is required; fill it in or delete the row").format(key=key),
+            )
             continue
         raw[key] = value
     if table is not None:
@@ -310,15 +326,18 @@ def _key_values(r: _Reading, sheet: str) -> tuple[dict[str, Any], dict[str, int]
 
 
 _SETTINGS_PARSERS: dict[str, tuple[Callable[[Any], Any], str]] = {
-    "name": (parse_text, "the scenario's name"),
-    "first_year": (parse_year, f"the first school year of the plan: {EXPECT_YEAR}"),
+    "name": (parse_text, N_("the scenario's name")),
+    "first_year": (
+        parse_year,
+        N_("the first school year of the plan: a four-digit year {year_min}..{year_max}"),
+    ),
     "horizon": (parse_int_range(1, HORIZON_MAX), EXPECT_HORIZON),
-    "bureau": (parse_text, "the bureau's name (text)"),
-    "doc_prefix": (parse_text, "the prefix of the document number (text)"),
-    "doc_number": (parse_text, "the running number of the document (text)"),
+    "bureau": (parse_text, N_("the bureau's name (text)")),
+    "doc_prefix": (parse_text, N_("the prefix of the document number (text)")),
+    "doc_number": (parse_text, N_("the running number of the document (text)")),
     "doc_date": (parse_date, EXPECT_DATE),
     "report_date": (parse_date, EXPECT_DATE),
-    "cc": (parse_text, "who gets copies (text)"),
+    "cc": (parse_text, N_("who gets copies (text)")),
 }
 
 
@@ -337,8 +356,9 @@ def _read_settings(r: _Reading) -> tuple[str | None, int | None, int | None]:
                     rows[key],
                     table.label("key"),
                     key,
-                    "unknown settings key; known keys: "
-                    + ", ".join((*SETTINGS_KEYS, *DOCUMENT_KEYS)),
+                    _("unknown settings key; known keys: {keys}").format(
+                        keys=", ".join((*SETTINGS_KEYS, *DOCUMENT_KEYS))
+                    ),
                 )
             )
             continue
@@ -354,7 +374,7 @@ def _read_settings(r: _Reading) -> tuple[str | None, int | None, int | None]:
                     rows[key],
                     table.label("value"),
                     value,
-                    f"{key}: expected {expected}",
+                    _("{key}: expected {expected}").format(key=key, expected=expect(expected)),
                 )
             )
             continue
@@ -368,9 +388,11 @@ def _read_settings(r: _Reading) -> tuple[str | None, int | None, int | None]:
                     None,
                     table.label("key"),
                     None,
-                    f"no row with key '{key}'"
-                    f"{also_accepted(SETTINGS_KEY_ALIASES[key])}; add one, value: "
-                    f"{_SETTINGS_PARSERS[key][1]}",
+                    _("no row with key '{key}'{also}; add one, value: {expected}").format(
+                        key=key,
+                        also=also_accepted(SETTINGS_KEY_ALIASES[key]),
+                        expected=expect(_SETTINGS_PARSERS[key][1]),
+                    ),
                 )
             )
     return values.get("name"), values.get("first_year"), values.get("horizon")
@@ -417,7 +439,7 @@ def _duplicates_of_unbuilt_rows(r: _Reading) -> None:
                         row,
                         table.label(ID_COLUMNS[sheet]),
                         item_id,
-                        duplicate_expected(sheet, item_id, f"row {first_row}"),
+                        duplicate_expected(sheet, item_id, _("row {row}").format(row=first_row)),
                     )
                 )
 

@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any
 
 from planner.enums import Honor, Position, Role, Stage
+from planner.i18n import _
 from planner.io.cells import (
     EXPECT_AMOUNT,
     EXPECT_BOOL,
@@ -272,7 +273,7 @@ SETTINGS_BY_NAME = {
 def also_accepted(aliases: Iterable[str]) -> str:
     """`` (also accepted: a, b)`` for a message, or nothing without aliases."""
     names = list(aliases)
-    return f" (also accepted: {', '.join(names)})" if names else ""
+    return _(" (also accepted: {names})").format(names=", ".join(names)) if names else ""
 
 
 def _code_parser(enum: type[Enum]) -> Callable[[Any], Any]:

@@ -16,7 +16,8 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from planner.io.cells import blank, norm, parse_id
+from planner.i18n import _
+from planner.io.cells import blank, expect, norm, parse_id
 from planner.io.schema import (
     COLUMN_ALIASES,
     COLUMNS_BY_NAME,
@@ -27,7 +28,6 @@ from planner.io.schema import (
     SHEET_COLUMNS,
     SHEETS_BY_NAME,
     Field,
-    also_accepted,
 )
 from planner.io.workbook_file import BROKEN, formula_cells, scan_sheet, sniff
 from planner.problems import Problem, ScenarioError
@@ -99,13 +99,25 @@ class Row:
             raw = row[i] if i is not None and i < width else None
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 if f.default is REQUIRED:
-                    self.fail(f.column, None, f"{f.column} is required here: expected {f.expected}")
+                    self.fail(
+                        f.column,
+                        None,
+                        _("{column} is required here: expected {expected}").format(
+                            column=self.table.label(f.column), expected=expect(f.expected)
+                        ),
+                    )
                     values[f.column] = None
                 else:
                     values[f.column] = f.default
                 continue
             if raw.__class__ is str and raw in _EXCEL_ERRORS:
-                self.fail(f.column, raw, f"{f.column}: an Excel error value; expected {f.expected}")
+                self.fail(
+                    f.column,
+                    raw,
+                    _("{column}: an Excel error value; expected {expected}").format(
+                        column=self.table.label(f.column), expected=expect(f.expected)
+                    ),
+                )
                 values[f.column] = None
                 continue
             try:
@@ -113,8 +125,16 @@ class Row:
                 if f.parse is parse_id and isinstance(raw, str) and self.notes is not None:
                     self._note_normalized(f.column, raw, values[f.column])
             except (ValueError, TypeError) as exc:
-                detail = f"; {exc}" if str(exc) else ""
-                self.fail(f.column, raw, f"{f.column}: expected {f.expected}{detail}")
+                detail = _("; {reason}").format(reason=exc) if str(exc) else ""
+                self.fail(
+                    f.column,
+                    raw,
+                    _("{column}: expected {expected}{detail}").format(
+                        column=self.table.label(f.column),
+                        expected=expect(f.expected),
+                        detail=detail,
+                    ),
+                )
                 values[f.column] = None
         return values
 
@@ -122,8 +142,15 @@ class Row:
         """Note an id read other than as written (full-width, invisible characters)."""
         if value != raw.strip() and self.notes is not None:
             self.notes.append(
-                _ID_NORMALIZED.format(
-                    self.table.title, self.row, self.table.label(column), raw, value
+                _(
+                    "sheet '{sheet}', row {row}, column '{column}': the id {raw!r} holds "
+                    "full-width or invisible characters or surrounding blanks; read as {value!r}."
+                ).format(
+                    sheet=self.table.title,
+                    row=self.row,
+                    column=self.table.label(column),
+                    raw=raw,
+                    value=value,
                 )
             )
 
@@ -140,26 +167,27 @@ class Row:
 def _unreadable(path: Path, exc: BaseException | None) -> ScenarioError:
     reason = sniff(path) if exc is None or not isinstance(exc, FileNotFoundError) else None
     if reason is None:
-        reason = (
-            f"cannot open it as an .xlsx workbook ({type(exc).__name__}: {exc}); "
-            "save the scenario as an Excel .xlsx file"
-        )
+        reason = _(
+            "cannot open it as an .xlsx workbook ({error}); save the scenario as an Excel "
+            ".xlsx file"
+        ).format(error=f"{type(exc).__name__}: {exc}")
     return ScenarioError([Problem(path.name, None, None, str(path), reason)], source=str(path))
 
 
-# A note (not an error): an id read other than as written.
-_ID_NORMALIZED = (
-    "工作表 '{0}' 第 {1} 行 '{2}' 列：编号 {3!r} 含全角字符、不可见字符或首尾空格，按 {4!r} 读取。"
-)
+# Problems a values-only read cannot see.
+def _merged(ref: str) -> str:
+    return _(
+        "cell {ref} is merged: only its top-left cell keeps a value, the others read as "
+        "blank; unmerge it and give each cell its own value."
+    ).format(ref=ref)
 
-# Problems a values-only read cannot see, Chinese first (the reader has no language).
-_MERGED = (
-    "单元格 {0} 已合并：合并后只有左上角有值，其余读作空白；请取消合并，每个单元格各填各的值。"
-)
-_FORMULA = (
-    "公式没有保存的计算结果（文件由程序写出、未经 Excel 保存），不能当作空白读取；"
-    "请在 Excel 中打开并保存，或直接填写数值。"
-)
+
+def _formula() -> str:
+    return _(
+        "a formula without a saved result (the file was written by a program and never "
+        "saved in Excel) cannot be read as blank; open and save it in Excel, or type the "
+        "value."
+    )
 
 
 def _hidden_problems(
@@ -169,16 +197,16 @@ def _hidden_problems(
     scan = scan_sheet(ws)
     out: list[Problem] = []
     positions = {i + 1 for i in table.index.values()}
-    for ref, min_col, min_row, max_col, _ in scan.merged_boxes():
+    for ref, min_col, min_row, max_col, _max_row in scan.merged_boxes():
         if min_row == 1 or any(min_col <= p <= max_col for p in positions):
-            out.append(Problem(table.title, min_row, ref, None, _MERGED.format(ref)))
+            out.append(Problem(table.title, min_row, ref, None, _merged(ref)))
     if scan.has_formulas:
         by_position = {i: c for c, i in table.index.items()}
         for number, col, formula in formula_cells(path, ws.title, rows):
             column = by_position.get(col)
             if column is not None or number == 1:
                 label = table.label(column) if column else get_column_letter(col + 1)
-                out.append(Problem(table.title, number, label, formula, _FORMULA))
+                out.append(Problem(table.title, number, label, formula, _formula()))
     return out
 
 
@@ -210,8 +238,10 @@ def read_tables(path: Path, problems: list[Problem]) -> dict[str, Table]:
                         None,
                         None,
                         ws.title,
-                        f"sheets '{tables[sheet].title}' and '{ws.title}' both hold "
-                        f"{sheet}; keep one of them (the first one is read)",
+                        _(
+                            "sheets '{first}' and '{second}' both hold {sheet}; keep one of "
+                            "them (the first one is read)"
+                        ).format(first=tables[sheet].title, second=ws.title, sheet=sheet),
                     )
                 )
                 continue
@@ -238,8 +268,10 @@ def _missing_sheets(tables: dict[str, Table], problems: list[Problem]) -> None:
                     None,
                     None,
                     None,
-                    f"the workbook has no sheet '{sheet}'{also_accepted(SHEET_ALIASES[sheet])}; "
-                    f"add it with the header row {columns}",
+                    _(
+                        "the workbook has no sheet '{sheet}'{also}; add it with the header "
+                        "row {columns}"
+                    ).format(sheet=sheet, also=_also(SHEET_ALIASES[sheet]), columns=columns),
                 )
             )
 
@@ -286,8 +318,9 @@ def _read_header(table: Table, header: Iterable[Any], problems: list[Problem]) -
                     1,
                     str(cell).strip(),
                     str(cell).strip(),
-                    f"columns '{table.labels[column]}' and '{str(cell).strip()}' both mean "
-                    f"{column}; keep one of them",
+                    _(
+                        "columns '{first}' and '{second}' both mean {column}; keep one of them"
+                    ).format(first=table.labels[column], second=str(cell).strip(), column=column),
                 )
             )
             continue
@@ -296,13 +329,29 @@ def _read_header(table: Table, header: Iterable[Any], problems: list[Problem]) -
     for column in SHEET_COLUMNS[sheet]:
         if column in REQUIRED_COLUMNS[sheet] and column not in table.index:
             table.missing.add(column)
-            problems.append(
-                Problem(
-                    title,
-                    1,
-                    column,
-                    None,
-                    f"the header row has no column '{column}'"
-                    f"{also_accepted(COLUMN_ALIASES.get(column, ()))}; add it",
-                )
-            )
+            problems.append(_missing_column(table, column))
+
+
+def _missing_column(table: Table, column: str) -> Problem:
+    """A required column not in the header row, named as the workbook would
+    name it: in Chinese where its other headers (or its sheet) are Chinese."""
+    names = [column, *COLUMN_ALIASES.get(column, ())]
+    chinese = [n for n in names if not n.isascii()]
+    shown = [table.title, *table.labels.values()]
+    name = chinese[0] if chinese and any(not n.isascii() for n in shown) else column
+    others = [n for n in names if n != name]
+    return Problem(
+        table.title,
+        1,
+        name,
+        None,
+        _("the header row has no column '{column}'{also}; add it").format(
+            column=name, also=_also(others)
+        ),
+    )
+
+
+def _also(aliases: Iterable[str]) -> str:
+    """`` (also accepted: a, b)`` for a message, or nothing without aliases."""
+    names = list(aliases)
+    return _(" (also accepted: {names})").format(names=", ".join(names)) if names else ""

@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 from planner.data import Need, Scenario, School
 from planner.enums import Role, Stage
+from planner.i18n import _
 from planner.io.cells import HORIZON_MAX, YEAR_MAX, YEAR_MIN
 from planner.io.findings import FIRST, Checks, Finding, Unparsed, member, span
 from planner.io.limits import MAX_AGE_AT_START, MIN_AGE_AT_START
@@ -41,16 +42,21 @@ __all__ = [
     "scenario_problems",
 ]
 
-# What a row of each sheet with its own id (ID_COLUMNS) is.
-_NOUNS: dict[str, str] = {"groups": "group", "schools": "school", "staff": "staff member"}
-
 
 def duplicate_expected(sheet: str, item_id: str, first: str) -> str:
     """The sentence for a repeated id; ``first`` says where it was first used."""
-    return (
-        f"duplicate {ID_COLUMNS[sheet]} '{item_id}': already used in {first}; "
-        f"give each {_NOUNS[sheet]} its own id"
-    )
+    sentences = {
+        "groups": lambda: _(
+            "duplicate group_id '{id}': already used in {first}; give each group its own id"
+        ),
+        "schools": lambda: _(
+            "duplicate school_id '{id}': already used in {first}; give each school its own id"
+        ),
+        "staff": lambda: _(
+            "duplicate staff_id '{id}': already used in {first}; give each staff member its own id"
+        ),
+    }
+    return sentences[sheet]().format(id=item_id, first=first)
 
 
 def scenario_problems(scenario: Scenario, unparsed: Unparsed | None = None) -> list[Problem]:
