@@ -111,6 +111,7 @@ def test_unwritable_outputs_are_refused_before_solving(scenario_file: Path, tmp_
 # -- 5. policy YAML ------------------------------------------------------------------
 
 
+@pytest.mark.zh
 def test_yaml_alias_bomb_is_refused(scenario_file: Path, tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.yaml"
     layers = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
@@ -118,7 +119,7 @@ def test_yaml_alias_bomb_is_refused(scenario_file: Path, tmp_path: Path) -> None
         layers.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     bomb.write_text("\n".join(layers) + "\nparameters: {term_min: 2}\n", encoding="utf-8")
     (problem,) = problems_of(scenario_file, bomb)
-    assert problem.location() == f"file '{bomb}'"
+    assert problem.location() == f"文件“{bomb}”"
     assert "锚点和别名" in problem.expected
 
 
@@ -128,6 +129,7 @@ def test_gbk_policy_file_is_read(scenario_file: Path, tmp_path: Path) -> None:
     assert read_scenario(scenario_file, policy).policy.term_min == 2
 
 
+@pytest.mark.zh
 def test_policy_file_too_big_or_not_text(scenario_file: Path, tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
     big.write_text("parameters:\n  term_min: 2\n" + "#" * 1_000_001)
@@ -253,6 +255,7 @@ def test_shared_string_index_out_of_range(scenario_file: Path) -> None:
     assert f"file '{scenario_file.name}'" in result.output
 
 
+@pytest.mark.zh
 @pytest.mark.parametrize(
     ("body", "says"),
     [
@@ -271,6 +274,7 @@ def test_xls_and_encrypted_files_say_which(tmp_path: Path, body: bytes, says: st
 # -- 10. check and diff on hostile JSON -----------------------------------------------
 
 
+@pytest.mark.zh
 def test_deep_json_and_huge_year(scenario_file: Path, tmp_path: Path) -> None:
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000)
@@ -281,7 +285,7 @@ def test_deep_json_and_huge_year(scenario_file: Path, tmp_path: Path) -> None:
         for args in (("check", str(scenario_file), str(plan)), ("diff", str(plan), str(plan))):
             result = run(*args)
             assert result.exit_code == 2, result.output
-            assert f"file '{plan}'" in result.output and says in result.output
+            assert f"文件“{plan}”" in result.output and says in result.output
 
 
 # -- 11. temporary files, permissions, links, file labels --------------------------------

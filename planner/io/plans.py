@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from planner.data import Exchange, Plan
-from planner.io.cells import EXPECT_ID, blank, norm, parse_bool, parse_id, parse_whole
+from planner.i18n import N_, _
+from planner.io.cells import EXPECT_ID, blank, expect, norm, parse_bool, parse_id, parse_whole
 from planner.io.outputs import write_atomic
 from planner.io.workbook_file import BROKEN, sniff
 from planner.problems import Problem, ScenarioError
@@ -71,12 +72,17 @@ ROSTER_SHEETS: tuple[str, ...] = ("roster", "交流名单")
 
 # A plan's years are only read here; the scenario's horizon bounds them.
 PLAN_YEAR_MIN, PLAN_YEAR_MAX = 1000, 9999
-EXPECT_BOOL = "yes or no (是/否, true/false, 1/0)"
-EXPECT_YEAR = "a four-digit school year as a whole number (e.g. 2022)"
-EXPECT_JSON = (
-    'a plan in the contract form {"status": ..., "exchanges": [{"staff_id", "school_id", '
-    '"start_year", "end_year"}, ...], "objective": {...}}'
-)
+# What a cell or a JSON value holds (catalog messages, translated where said).
+EXPECT_BOOL = N_("yes or no (是/否, true/false, 1/0)")
+EXPECT_YEAR = N_("a four-digit school year as a whole number (e.g. 2022)")
+
+
+def expect_json() -> str:
+    """What a plan file holds, in the current language."""
+    return _("a plan in the contract form {form}").format(
+        form='{"status": ..., "exchanges": [{"staff_id", "school_id", "start_year", '
+        '"end_year"}, ...], "objective": {...}}'
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -128,7 +134,11 @@ def plan_to_json(
     if extra:
         clash = sorted(set(extra) & set(doc))
         if clash:
-            raise ValueError(f"extra keys would replace the contract's keys: {', '.join(clash)}")
+            raise ValueError(
+                _("extra keys would replace the contract's keys: {keys}").format(
+                    keys=", ".join(clash)
+                )
+            )
         for key, value in extra.items():
             doc[str(key)] = json_value(value)
     return doc
@@ -201,12 +211,28 @@ def _exchange(
         parser, expected = _PARSERS[column]
         raw = values.get(column)
         if blank(raw):
-            problems.append(Problem(sheet, row, column_name[column], raw, f"required: {expected}"))
+            problems.append(
+                Problem(
+                    sheet,
+                    row,
+                    column_name[column],
+                    raw,
+                    _("required: {expected}").format(expected=expect(expected)),
+                )
+            )
             continue
         try:
             parsed[column] = parser(raw)
         except ValueError:
-            problems.append(Problem(sheet, row, column_name[column], raw, f"expected {expected}"))
+            problems.append(
+                Problem(
+                    sheet,
+                    row,
+                    column_name[column],
+                    raw,
+                    _("expected {expected}").format(expected=expect(expected)),
+                )
+            )
     if len(parsed) < len(PLAN_COLUMNS):
         return None
     return Exchange(**parsed)
@@ -225,11 +251,11 @@ def plan_from_document(doc: object, source: str = "plan") -> Plan:
     """
     if not isinstance(doc, dict) or "exchanges" not in doc:
         shown = type(doc).__name__ if not isinstance(doc, dict) else f"keys {sorted(doc)}"
-        raise ScenarioError([Problem(source, None, "exchanges", shown, EXPECT_JSON)], source)
+        raise ScenarioError([Problem(source, None, "exchanges", shown, expect_json())], source)
     items = doc["exchanges"]
     if not isinstance(items, list):
         raise ScenarioError(
-            [Problem(source, None, "exchanges", type(items).__name__, "a list of exchanges")],
+            [Problem(source, None, "exchanges", type(items).__name__, _("a list of exchanges"))],
             source,
         )
     problems: list[Problem] = []
@@ -243,7 +269,9 @@ def plan_from_document(doc: object, source: str = "plan") -> Plan:
                     None,
                     where,
                     type(item).__name__,
-                    'an object {"staff_id", "school_id", "start_year", "end_year"}',
+                    _("an object {keys}").format(
+                        keys='{"staff_id", "school_id", "start_year", "end_year"}'
+                    ),
                 )
             )
             continue
@@ -266,23 +294,18 @@ def _ended_early(
     reason = item.get("reason", "")
     if not isinstance(flag, bool):
         problems.append(
-            Problem(source, None, f"{where}.ended_early", flag, "true or false (or absent)")
+            Problem(source, None, f"{where}.ended_early", flag, _("true or false (or absent)"))
         )
         return None
     if not isinstance(reason, str) or (reason and not flag):
         expected = (
-            "text (the reason the exchange ended early)"
+            _("text (the reason the exchange ended early)")
             if flag
-            else 'absent: a reason goes only with "ended_early": true'
+            else _('absent: a reason goes only with "ended_early": true')
         )
         problems.append(Problem(source, None, f"{where}.reason", reason, expected))
         return None
     return lambda ex: replace(ex, ended_early=flag, reason=reason.strip()) if flag else ex
-
-
-# Plan files that JSON parsing alone cannot take, Chinese first (the reader has no language).
-_TOO_DEEP = "JSON 嵌套过深，不是方案文件；方案文件只有 exchanges 一层列表。"
-_BAD_NUMBER = "JSON 中有无法读取的数字（位数过多）"
 
 
 def _read_json(path: Path) -> Plan:
@@ -291,17 +314,35 @@ def _read_json(path: Path) -> Plan:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ScenarioError(
-            [Problem(source, None, None, "", f"not UTF-8 text ({exc.reason}); {EXPECT_JSON}")],
+            [
+                Problem(
+                    source,
+                    None,
+                    None,
+                    "",
+                    _("not UTF-8 text ({reason}); {expected}").format(
+                        reason=exc.reason, expected=expect_json()
+                    ),
+                )
+            ],
             source,
         ) from exc
     try:
         doc = json.loads(text)
     except RecursionError:
-        raise ScenarioError([Problem(source, None, None, "", _TOO_DEEP)], source) from None
+        too_deep = _(
+            "the JSON is nested too deep to be a plan file; a plan file has one list, exchanges."
+        )
+        raise ScenarioError([Problem(source, None, None, "", too_deep)], source) from None
     except ValueError as exc:
         if not isinstance(exc, json.JSONDecodeError):  # e.g. a number of 5,000 digits
+            bad = _(
+                "the JSON holds a number that cannot be read (too many digits) ({error}); "
+                "{expected}"
+            )
             raise ScenarioError(
-                [Problem(source, None, None, "", f"{_BAD_NUMBER} ({exc}); {EXPECT_JSON}")], source
+                [Problem(source, None, None, "", bad.format(error=exc, expected=expect_json()))],
+                source,
             ) from None
         raise ScenarioError(
             [
@@ -310,8 +351,9 @@ def _read_json(path: Path) -> Plan:
                     exc.lineno,
                     None,
                     "",
-                    f"not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno}); "
-                    f"{EXPECT_JSON}",
+                    _("not valid JSON ({error}, line {line} column {column}); {expected}").format(
+                        error=exc.msg, line=exc.lineno, column=exc.colno, expected=expect_json()
+                    ),
                 )
             ],
             source,
@@ -367,8 +409,10 @@ def read_kept(path: str | Path) -> list[KeptRow]:
                     None,
                     None,
                     source,
-                    "a roster workbook (.xlsx) whose column 已定交流 (locked) marks the "
-                    "rows to keep with 是",
+                    _(
+                        "a roster workbook (.xlsx) whose column 已定交流 (locked) marks the "
+                        "rows to keep with 是"
+                    ),
                 )
             ],
             source,
@@ -385,7 +429,7 @@ def _read_roster(path: Path, with_locked: bool) -> tuple[str, list[tuple[int, Ex
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # any failure to open means: not a readable workbook
-        reason = sniff(path) or f"cannot read as an .xlsx workbook: {exc}"
+        reason = sniff(path) or _("cannot read as an .xlsx workbook: {error}").format(error=exc)
         raise ScenarioError([Problem(source, None, None, "", reason)], source) from exc
     try:
         wanted = {norm(name) for name in ROSTER_SHEETS}
@@ -398,7 +442,7 @@ def _read_roster(path: Path, with_locked: bool) -> tuple[str, list[tuple[int, Ex
                         None,
                         None,
                         ", ".join(wb.sheetnames),
-                        "a sheet named 'roster' (or '交流名单') holding the plan",
+                        _("a sheet named 'roster' (or '交流名单') holding the plan"),
                     )
                 ],
                 source,
@@ -448,7 +492,15 @@ def _roster_early(
     try:
         early = parse_bool(raw)
     except ValueError:
-        problems.append(Problem(sheet, row, names["ended_early"], raw, f"expected {EXPECT_BOOL}"))
+        problems.append(
+            Problem(
+                sheet,
+                row,
+                names["ended_early"],
+                raw,
+                _("expected {expected}").format(expected=expect(EXPECT_BOOL)),
+            )
+        )
         return ex
     reason = cells.get("reason")
     text = "" if blank(reason) else str(reason).strip()
@@ -470,7 +522,9 @@ def _locked_mark(
         return parse_bool(raw)
     except ValueError:
         problems.append(
-            Problem(sheet, row, names["locked"], raw, "是 (keep this exchange) or 否 (re-plan it)")
+            Problem(
+                sheet, row, names["locked"], raw, _("是 (keep this exchange) or 否 (re-plan it)")
+            )
         )
         return False
 
@@ -482,8 +536,9 @@ def _raise_missing(source: str, where: str, missing: list[str], found: str) -> N
             1,
             column,
             found,
-            f"a header cell '{column}' (also accepted: "
-            f"{', '.join(COLUMN_ALIASES[column][1:])}) in row 1",
+            _("a header cell '{column}' (also accepted: {aliases}) in row 1").format(
+                column=column, aliases=", ".join(COLUMN_ALIASES[column][1:])
+            ),
         )
         for column in missing
     ]
@@ -502,7 +557,7 @@ def read_plan(path: str | Path) -> Plan:
     source = str(file)
     if not file.is_file():
         raise ScenarioError(
-            [Problem(source, None, None, source, "a plan file (.json or .xlsx) that exists")],
+            [Problem(source, None, None, source, _("a plan file (.json or .xlsx) that exists"))],
             source,
         )
     suffix = file.suffix.lower()
@@ -514,8 +569,15 @@ def read_plan(path: str | Path) -> Plan:
         return _read_workbook(file) if _is_zip(file) else _read_json(file)
     except OSError as exc:
         raise ScenarioError(
-            [Problem(source, None, None, source, f"cannot read the file: {exc}")], source
+            [
+                Problem(
+                    source, None, None, source, _("cannot read the file: {error}").format(error=exc)
+                )
+            ],
+            source,
         ) from exc
     except BROKEN as exc:  # a damaged workbook (e.g. a shared-string index out of range)
-        reason = sniff(file) or f"cannot read as an .xlsx workbook ({type(exc).__name__}: {exc})"
+        reason = sniff(file) or _("cannot read as an .xlsx workbook ({error})").format(
+            error=f"{type(exc).__name__}: {exc}"
+        )
         raise ScenarioError([Problem(source, None, None, "", reason)], source) from None

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from planner.i18n import _
 from planner.io.limits import POLICY_FILE_MAX_BYTES
 from planner.policy import Policy, build_policy, parse_parameters
 from planner.problems import Problem, ScenarioError
@@ -42,7 +43,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
     doc = _load_yaml(file, _read_text(file))
     if not isinstance(doc, dict) or not isinstance(doc.get("parameters"), dict):
         raise ScenarioError(
-            [Problem(where, None, "parameters", doc, "a mapping 'parameters:' of key: value")]
+            [Problem(where, None, "parameters", doc, _("a mapping 'parameters:' of key: value"))]
         )
     values, problems = parse_parameters(doc["parameters"], where)
     if "name" not in values and "id" in doc:
@@ -50,12 +51,6 @@ def load_policy(path: str | Path | None = None) -> Policy:
     if problems:
         raise ScenarioError(problems)
     return build_policy(Policy(), values, where)
-
-
-# Every message about the policy file itself (Chinese first; the reader has no language).
-_TOO_BIG = "策略文件超过 {0:,} 字节，不是策略文件；请检查文件。"
-_NOT_TEXT = "无法按 UTF-8 或 GB18030（GBK）编码读取；请以 UTF-8 编码另存。"
-_ALIAS = "YAML 锚点和别名（&、*）不受支持；请直接写出每个值。"
 
 
 def _fail(file: Path, value: object, expected: str) -> ScenarioError:
@@ -68,15 +63,20 @@ def _read_text(file: Path) -> str:
         with file.open("rb") as handle:
             data = handle.read(POLICY_FILE_MAX_BYTES + 1)
     except OSError as exc:
-        raise _fail(file, str(file), f"cannot read: {exc}") from None
+        raise _fail(file, str(file), _("cannot read: {error}").format(error=exc)) from None
     if len(data) > POLICY_FILE_MAX_BYTES:
-        raise _fail(file, "", _TOO_BIG.format(POLICY_FILE_MAX_BYTES))
+        too_big = _("the file is larger than {n} bytes, too large for a policy file; check it.")
+        raise _fail(file, "", too_big.format(n=f"{POLICY_FILE_MAX_BYTES:,}"))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _fail(file, "", _NOT_TEXT)
+    raise _fail(
+        file,
+        "",
+        _("cannot be read as UTF-8 or GB18030 (GBK) text; save it with the UTF-8 encoding."),
+    )
 
 
 def _load_yaml(file: Path, text: str) -> Any:
@@ -84,10 +84,14 @@ def _load_yaml(file: Path, text: str) -> Any:
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise _fail(file, "", _ALIAS)
+                raise _fail(
+                    file,
+                    "",
+                    _("YAML anchors and aliases (&, *) are not supported; write out every value."),
+                )
         return yaml.safe_load(text)
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        raise _fail(file, "", f"not valid YAML: {exc}") from None
+        raise _fail(file, "", _("not valid YAML: {error}").format(error=exc)) from None
 
 
 def policy_from_sheet(
@@ -128,6 +132,8 @@ def _policy_problem(
                 row=rows[other],
                 column=label("value"),
                 value=raw[other],
-                expected=f"{p.expected} ({key} is {p.value})",
+                expected=_("{expected} ({key} is {value})").format(
+                    expected=p.expected, key=key, value=p.value
+                ),
             )
     return p

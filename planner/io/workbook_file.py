@@ -17,13 +17,15 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
+
+from planner.i18n import _
 
 __all__ = ["BROKEN", "SheetScan", "formula_cells", "scan_sheet", "sniff"]
 
@@ -48,12 +50,20 @@ _ZIP_MAGIC = b"PK\x03\x04"
 # An encrypted OOXML workbook is an OLE file with these streams (UTF-16 names).
 _ENCRYPTED_MARKS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
 
-# Why a file is not an .xlsx workbook, Chinese first (the reader has no language).
-_FORMAT_MESSAGES = {
-    "encrypted": "这是设置了密码的工作簿（已加密）：请在 Excel 中取消密码后另存为 .xlsx 再读取。",
-    "xls": "这是旧版 .xls 文件：请在 Excel 中另存为 .xlsx（Excel 工作簿）再读取。",
-    "not_zip": "这不是 .xlsx 工作簿（文件开头不是 .xlsx 的格式）：请在 Excel 中另存为 .xlsx。",
-    "empty": "文件是空的：请在 Excel 中另存为 .xlsx。",
+# Why a file is not an .xlsx workbook (catalog messages, translated when said).
+_FORMAT_MESSAGES: dict[str, Callable[[], str]] = {
+    "encrypted": lambda: _(
+        "this workbook has a password (it is encrypted): remove the password in Excel, "
+        "save it as .xlsx and read it again."
+    ),
+    "xls": lambda: _(
+        "this is an old .xls file: save it as .xlsx (Excel workbook) in Excel and read it again."
+    ),
+    "not_zip": lambda: _(
+        "this is not an .xlsx workbook (the file does not start as an .xlsx does): save it "
+        "as .xlsx in Excel."
+    ),
+    "empty": lambda: _("the file is empty: save it as .xlsx in Excel."),
 }
 
 
@@ -65,13 +75,13 @@ def sniff(path: Path) -> str | None:
             if head[:8] == _OLE_MAGIC:
                 body = handle.read(4_000_000)
                 kind = "encrypted" if any(m in body for m in _ENCRYPTED_MARKS) else "xls"
-                return _FORMAT_MESSAGES[kind]
+                return _FORMAT_MESSAGES[kind]()
     except OSError:
         return None  # the reader reports it
     if not head:
-        return _FORMAT_MESSAGES["empty"]
+        return _FORMAT_MESSAGES["empty"]()
     if head[:4] != _ZIP_MAGIC:
-        return _FORMAT_MESSAGES["not_zip"]
+        return _FORMAT_MESSAGES["not_zip"]()
     return None
 
 
