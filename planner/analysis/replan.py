@@ -286,9 +286,18 @@ def _mutual_served(scenario: Scenario, from_year: int, out: ReplanInput) -> tupl
             kept.append(move)
             continue
         out.messages.append(
-            f"mutual {move.staff_id} {move.from_school}->{move.to_school} "
-            f"{move.start_year}-{move.end_year} cut short to end in {left - 1}: "
-            f"{move.from_school} leaves its group in {left}"
+            _(
+                "mutual {staff} {source}->{target} {start}-{end} cut short to end in {last}: "
+                "{source} leaves its group in {left}"
+            ).format(
+                staff=move.staff_id,
+                source=move.from_school,
+                target=move.to_school,
+                start=move.start_year,
+                end=move.end_year,
+                last=left - 1,
+                left=left,
+            )
         )
         if left > move.start_year:
             kept.append(replace(move, end_year=left - 1))

@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
-from planner.i18n import current_language, set_language
+from planner.i18n import _, current_language, set_language
 from planner.model.levels import Constrain, Outcome, Task, run_task
 from planner.model.params import Logger
 from planner.model.quantities import part_size
@@ -88,7 +88,7 @@ class Runner:
             # ``if __name__ == "__main__":`` guard under spawn): solve here
             # instead; the tasks, and so the plan, are the same.
             if self.log is not None:
-                self.log("solver processes failed; solving the groups in this process")
+                self.log(_("solver processes failed; solving the groups in this process"))
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
             return self.run(tasks)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import time
 
 from planner.data import Exchange, Plan, Scenario
-from planner.i18n import _, ngettext
+from planner.i18n import _, ngettext, rule_label
 from planner.model import domain
 from planner.model.decompose import (
     Stages,
@@ -139,8 +139,16 @@ def solve(
     _report(result, log)
     for c in domain.banned_commitments(scenario):
         result.messages.append(
-            f"{Rule.BAN.label}：既定交流 {c.staff_id} {c.school_id} {c.start_year}—{c.end_year} 年"
-            "与禁派名单冲突，按规则照常保留（禁派只约束新的安排）。"
+            _(
+                "{ban}: the commitment {staff} {school} {start}-{end} goes against a ban and is "
+                "kept as the rule says (a ban binds new decisions only)."
+            ).format(
+                ban=rule_label(Rule.BAN),
+                staff=c.staff_id,
+                school=c.school_id,
+                start=c.start_year,
+                end=c.end_year,
+            )
         )
     return result
 

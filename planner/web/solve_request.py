@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from planner.i18n import _
 from planner.rules import RELAXABLE
 from planner.web.errors import ApiError, request_problem
 from planner.web.payloads import int_id
@@ -52,13 +53,17 @@ def solve_settings(wb: Workbench, scenario_id: int, body: dict[str, Any]) -> dic
 def _unknown(body: dict[str, Any], settings: dict[str, Any], bad: Bad) -> None:
     for key in body:
         if key not in KNOWN:
-            bad(key, None, "unknown field; known: " + ", ".join(sorted(KNOWN)))
+            bad(
+                key,
+                None,
+                _("unknown field; known: {fields}").format(fields=", ".join(sorted(KNOWN))),
+            )
 
 
 def _time_limit(body: dict[str, Any], settings: dict[str, Any], bad: Bad) -> None:
     limit = body.get("time_limit", 60)
     if isinstance(limit, bool) or not isinstance(limit, int | float) or not 0 < limit <= 3600:
-        bad("time_limit", limit, "seconds, more than 0 and at most 3600")
+        bad("time_limit", limit, _("seconds, more than 0 and at most 3600"))
     else:
         settings["time_limit"] = limit
 
@@ -68,7 +73,7 @@ def _policy(body: dict[str, Any], settings: dict[str, Any], bad: Bad) -> None:
     if not isinstance(policy, dict) or not all(
         isinstance(v, str | int | float | bool) for v in policy.values()
     ):
-        bad("policy", str(policy)[:100], "an object {key: value}")
+        bad("policy", str(policy)[:100], _("an object {form}").format(form="{key: value}"))
     elif policy:
         settings["policy"] = {str(k): v for k, v in policy.items()}
 
@@ -78,7 +83,7 @@ def _preset(body: dict[str, Any], settings: dict[str, Any], bad: Bad) -> None:
     if preset is None:
         return
     if preset not in PRESETS:
-        bad("preset", preset, "one of " + ", ".join(PRESETS))
+        bad("preset", preset, _("one of {values}").format(values=", ".join(PRESETS)))
     else:
         settings["preset"] = preset
 
@@ -95,7 +100,7 @@ def _allow_shortfall(body: dict[str, Any], settings: dict[str, Any], bad: Bad) -
         bad(
             "allow_shortfall",
             str(shortfall)[:100],
-            '"all" or a list of ' + ", ".join(sorted(RELAXABLE)),
+            _('"all" or a list of {rules}').format(rules=", ".join(sorted(RELAXABLE))),
         )
 
 
@@ -105,7 +110,7 @@ def _pins_and_bans(body: dict[str, Any], settings: dict[str, Any], bad: Bad) -> 
         if value is None:
             continue
         if not isinstance(value, list) or len(value) > 5000:
-            bad(key, None, "a list")
+            bad(key, None, _("a list"))
         else:
             settings[key] = value
 
@@ -118,7 +123,7 @@ def _replan(wb: Workbench, body: dict[str, Any], settings: dict[str, Any], bad: 
     if previous is None:
         return
     if isinstance(from_year, bool) or not isinstance(from_year, int):
-        bad("from_year", from_year, "a school year, e.g. 2023")
+        bad("from_year", from_year, _("a school year, e.g. 2023"))
     elif previous == "published":
         settings["previous_plan"] = wb.archive.published_for(from_year).publication.plan_id
         settings["from_year"] = from_year

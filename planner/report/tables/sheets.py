@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from planner.analysis.replan import Change
 from planner.audit import eligibility_reasons
 from planner.data import Exchange, MutualMove, Plan, Scenario, School
+from planner.i18n import _, pgettext, use_language
 from planner.report.tables.common import (
     group_name,
     locked_keys,
@@ -195,15 +196,19 @@ def group_line(g: GroupHeadline, lang: str = "en") -> str:
     """One group's figures as one line."""
     share = f"{g.share * 100:.1f}%" if g.share is not None else "-"
     lowest = _lowest(g.lowest_school, g.lowest_share)
-    if lang == "zh":
-        return (
-            f"需求 {g.need}，覆盖 {g.covered}（{share}），最低 {lowest or '无'}；"
-            f"交流 {g.exchanges} 人次，{g.people} 人，其中干部 {g.cadres} 人"
+    with use_language(lang):
+        return _(
+            "need {need}, covered {covered} ({share}), lowest {lowest}; "
+            "{exchanges} exchanges, {people} people, {cadres} cadres"
+        ).format(
+            need=g.need,
+            covered=g.covered,
+            share=share,
+            lowest=lowest or pgettext("no school", "-"),
+            exchanges=g.exchanges,
+            people=g.people,
+            cadres=g.cadres,
         )
-    return (
-        f"need {g.need}, covered {g.covered} ({share}), lowest {lowest or '-'}; "
-        f"{g.exchanges} exchanges, {g.people} people, {g.cadres} cadres"
-    )
 
 
 def summary_rows(
