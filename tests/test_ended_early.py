@@ -85,7 +85,7 @@ def test_leave_story_on_the_command_line(tmp_path: Path) -> None:
     write_scenario(scenario, book)
     before.write_text(json.dumps(plan_to_json("optimal", published, {})), encoding="utf-8")
     runner = CliRunner()
-    args = ["replan", str(book), "--previous", str(before), "--from-year", "2025"]
+    args = ["replan", str(book), "--previous", str(before), "--from-year", "2025", "--lang", "zh"]
     args += ["--json", str(after), "--out", str(roster), "--quiet"]
     replanned = runner.invoke(main, args)
     assert replanned.exit_code == EXIT_OK, replanned.output
