@@ -65,7 +65,7 @@ from planner.io.schema import (
 )
 from planner.io.sheets import Row, Table, read_tables
 from planner.io.validation import Unparsed, duplicate_expected, scenario_findings
-from planner.policy import PARAMETERS, Policy
+from planner.policy import Policy, policy_key
 from planner.problems import Problem, ScenarioError
 
 __all__ = ["read_scenario"]
@@ -289,8 +289,8 @@ def _key_values(r: _Reading, sheet: str) -> tuple[dict[str, Any], dict[str, int]
         key = str(key_cell).strip()
         if sheet == "settings":
             key = SETTINGS_BY_NAME.get(norm(key), key)
-        elif norm(key) in PARAMETERS:
-            key = norm(key)  # policy keys match as headers do ("Term Min")
+        else:
+            key = policy_key(key) or key  # as headers match: "Term Min", 最长任期
         if key in rows:
             row.fail(
                 "key",
