@@ -306,7 +306,13 @@ def _instructions(wb: Workbook, lang: str) -> Worksheet:
     for col in (4, 5):
         for r in range(2, row):
             ws.cell(r, col).alignment = wrap
+    heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height}
     ws.insert_rows(1, 2)
+    # insert_rows moves the cells, not the row heights that fit_columns set
+    for r in heights:
+        ws.row_dimensions[r].height = None
+    for r, height in heights.items():
+        ws.row_dimensions[r + 2].height = height
     write_cell(ws, 1, 1, pick(LABELS["title"], lang))
     ws.cell(1, 1).font = Font(bold=True, size=14)
     write_cell(ws, 2, 1, pick(LABELS["intro"], lang))
