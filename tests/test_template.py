@@ -281,10 +281,12 @@ def test_coded_columns_have_dropdowns_from_the_lists_sheet(tmp_path: Path, lang:
         assert values["list_staff_stage"] == ["小学", "初中"]
         assert values["list_yes_no"] == ["是", "否"]
         assert values["list_honor"][0] == "无"
+        assert values["list_policy_key"][1:3] == ["最短任期", "最长任期"]
+        assert "term_max" not in values["list_policy_key"]
     else:
         assert values["list_role"] == ["core", "fusion", "alliance"]
         assert values["list_yes_no"] == ["yes", "no"]
-    assert "term_max" in values["list_policy_key"]
+        assert "term_max" in values["list_policy_key"]
 
 
 def test_print_setup_of_template(tmp_path: Path) -> None:
