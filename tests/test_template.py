@@ -36,9 +36,8 @@ from planner.io.schema import (
     SHEET_COLUMNS,
 )
 from planner.io.template import ID_RANGES, INSTRUCTIONS_SHEET, LISTS_SHEET, write_template
+from planner.io.template_kinds import KINDS, column_kind
 from planner.io.template_text import (
-    KINDS,
-    column_kind,
     column_label,
     data_sheet_name,
     settings_key_label,

@@ -56,21 +56,18 @@ from planner.io.schema import (
     SETTINGS_KEYS,
     SHEET_COLUMNS,
 )
+from planner.io.template_kinds import DATE_FORMAT, KINDS, Kind, column_kind
 from planner.io.template_text import (
     CODE_HELP,
     CODE_LISTS,
-    DATE_FORMAT,
     EXAMPLES,
-    KINDS,
     LABELS,
     SETTINGS_EXAMPLES,
     SETTINGS_HELP,
     SHEET_HELP,
     YES_NO,
-    Kind,
     code_label,
     column_help,
-    column_kind,
     column_label,
     data_sheet_name,
     pick,
