@@ -44,7 +44,7 @@ from planner.io.template_text import (
 )
 from planner.io.writer import scenario_rows
 from planner.problems import ScenarioError
-from planner.report.roster import CODES_ZH
+from planner.report.labels import CODES_ZH
 
 LONG_ID = "110105198503011234"  # 18 digits, an id-card number
 DANGEROUS_NAMES = ["=SUM(A1)", "+8613800000000", "-x", "@x"]
