@@ -160,6 +160,7 @@ def _daofa_scenario(**overrides: Any) -> Scenario:
     return make_scenario(staff=people, **overrides)
 
 
+@pytest.mark.zh
 def test_short_form_of_a_taught_subject_is_read_as_the_staff_sheet_writes_it(
     tmp_path: Path,
 ) -> None:
@@ -204,6 +205,7 @@ def test_a_standard_subject_nobody_teaches_is_kept(tmp_path: Path) -> None:
     assert [n.subject for n in read.needs] == ["书法"] and read.notes == []
 
 
+@pytest.mark.zh
 def test_unknown_subject_is_refused_with_did_you_mean(tmp_path: Path) -> None:
     scenario = _daofa_scenario(needs=[need("M1", 2022, "数学"), need("M1", 2022, "道德法制")])
     (problem,) = _read_problems(scenario, tmp_path / "s.xlsx")
@@ -217,6 +219,7 @@ def test_unknown_subject_is_refused_with_did_you_mean(tmp_path: Path) -> None:
     assert "学科 '道德法制' 不是核心校教职工所教的学科" in problem.expected
 
 
+@pytest.mark.zh
 def test_unknown_subject_without_a_close_match_has_no_guess(tmp_path: Path) -> None:
     scenario = make_scenario(core_keep=[CoreKeep("C1", "篮球队", 1)])
     (problem,) = _read_problems(scenario, tmp_path / "s.xlsx")
@@ -265,6 +268,7 @@ def _typed(field: str) -> Scenario:
     raise AssertionError(field)
 
 
+@pytest.mark.zh
 @pytest.mark.parametrize(
     ("field", "value", "hint"),
     [
@@ -291,6 +295,7 @@ def test_name_typed_for_an_id_is_refused_with_the_id(
     assert located[0].row == row and hint in located[0].expected
 
 
+@pytest.mark.zh
 def test_a_name_shared_by_two_schools_lists_both_ids(tmp_path: Path) -> None:
     base = make_scenario()
     schools = [base.schools[0], base.schools[1], replace(base.schools[2], name="融合校")]

@@ -215,6 +215,7 @@ def test_merged_header_is_refused(scenario_file: Path) -> None:
     assert "已合并" in merged[0].expected
 
 
+@pytest.mark.zh
 @pytest.mark.parametrize(("born", "age"), [(dt.date(2030, 1, 1), -8), (dt.date(1950, 1, 1), 72)])
 def test_birth_dates_outside_18_to_70_are_refused(tmp_path: Path, born: dt.date, age: int) -> None:
     path = tmp_path / "s.xlsx"

@@ -19,7 +19,7 @@ from planner.cli.common import EXIT_BAD_INPUT
 from planner.data import Exchange
 from planner.enums import Honor, Position, Role, Stage
 from planner.i18n import use_language
-from planner.io.schema import SETTINGS_KEYS
+from planner.io.schema import DOCUMENT_KEYS, SETTINGS_KEYS, SHEET_COLUMNS
 from planner.io.template_text import column_label, data_sheet_name
 from planner.io.writer import write_scenario
 from planner.rules import Rule
@@ -93,13 +93,33 @@ def _expected_places(chinese: bool) -> list[tuple[str, int, str]]:
 # ASCII words a Chinese message may hold: ids of the scenario, the values
 # found, codes a cell takes, settings keys, rule ids and the date pattern.
 _CODES = {m.value for enum in (Role, Stage, Position, Honor) for m in enum}
-_ALLOWED = {*_CODES, *SETTINGS_KEYS, *(r.value for r in Rule), "YYYY", "MM", "DD"}
+_COLUMNS = {c for columns in SHEET_COLUMNS.values() for c in columns}
+_ALLOWED = {
+    *_CODES,
+    *SETTINGS_KEYS,
+    *DOCUMENT_KEYS,
+    *_COLUMNS,
+    *(r.value for r in Rule),
+    "YYYY-MM-DD",
+}
+
+
+def _names(path: Path) -> list[str]:
+    """The workbook's own names: its sheets' titles and header cells, longest first."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    names = {ws.title for ws in wb.worksheets}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(max_row=1, values_only=True):
+            names |= {str(v) for v in row if v}
+    wb.close()
+    return sorted(names, key=len, reverse=True)
 
 
 def _english_words(line: str) -> list[str]:
-    """ASCII words of three letters or more outside quoted values and outside
-    the allowed ids and codes."""
-    unquoted = re.sub(r"'[^']*'", "", line)
+    """ASCII words of three letters or more outside quoted values and names
+    (the workbook's own: its values, sheet and column names) and outside the
+    allowed ids and codes."""
+    unquoted = re.sub(r"'[^']*'|“[^”]*”", "", line)
     words = re.findall(r"[A-Za-z][A-Za-z_-]{2,}", unquoted)
     return [w for w in words if w not in _ALLOWED]
 
@@ -120,6 +140,7 @@ def test_every_mistake_in_chinese_by_default(workbook: tuple[Path, bool]) -> Non
         where = f"工作表“{sheet}”，第 {row} 行，“{column}”列："
         assert sum(line.startswith(where) for line in lines) == 1, (where, lines)
     assert [(line, w) for line in lines for w in _english_words(line)] == []
+    assert all("：填写的是 " in line for line in lines), lines
     joined = "\n".join(lines)
     # What each says, in words a bureau planner reads.
     for words in ("没有这一天", "M9", "已在第 2 行使用", "boss", "1990", "S99", "colour"):
@@ -134,8 +155,11 @@ def test_every_mistake_in_english_with_lang_en(workbook: tuple[Path, bool]) -> N
     for sheet, row, column in _expected_places(chinese):
         where = f"sheet '{sheet}', row {row}, column '{column}': found "
         assert sum(line.startswith(where) for line in lines) == 1, (where, lines)
+    names = _names(path)
     for line in lines:
         # Chinese only where the workbook has it: its names, values and aliases.
         outside = re.sub(r"'[^']*'|\([^)]*\)", "", line)
+        for name in names:
+            outside = outside.replace(name, "")
         assert not re.search(r"[\u4e00-\u9fff]", outside), line
     assert "no such day" in "\n".join(lines)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from planner.data import Group, Scenario, School
+from planner.i18n import _, pgettext
 from planner.problems import Problem
 
 __all__ = ["FIRST", "Checks", "Finding", "Unparsed", "member", "name_key", "span"]
@@ -64,9 +65,9 @@ class Finding:
         if self.first_index is not None:
             first_row = rows.get(self.first_index) if rows is not None else None
             where = (
-                f"row {first_row}"
+                _("row {row}").format(row=first_row)
                 if first_row is not None
-                else f"item {self.first_index + 1} of {self.sheet}"
+                else _("item {n} of {sheet}").format(n=self.first_index + 1, sheet=self.sheet)
             )
             expected = expected.replace(FIRST, where)
         return Problem(sheet_title or self.sheet, row, column, self.value, expected, self.rule)
@@ -119,14 +120,12 @@ def _by_name(items: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str, str]
     for item_id, name in items:
         if name and name.strip():
             pairs = out.setdefault(name_key(name), [])
-            if all(i != item_id for i, _ in pairs):
+            if all(i != item_id for i, _name in pairs):
                 pairs.append((item_id, name.strip()))
     return out
 
 
 # The name of a school, group or staff member typed where its id belongs.
-_TYPED_NAME = "是否应为 {0} {1}？（此处填的是名称，请改填编号 {0}）"
-_TYPED_NAME_MANY = "“{0}”是 {1} 的名称（同名），请改填其中一个编号"
 
 
 @dataclass
@@ -160,9 +159,15 @@ class Checks:
         ids to choose from); else nothing. Never a guess: the value stays refused."""
         found = self.names[sheet].get(name_key(value), [])
         if len(found) == 1:
-            return _TYPED_NAME.format(*found[0])
+            return _(
+                "did you mean {id} {name}? (a name is written here; write the id {id})"
+            ).format(id=found[0][0], name=found[0][1])
         if found:
-            return _TYPED_NAME_MANY.format(value, "、".join(i for i, _ in found))
+            return _(
+                "{value!r} is the name of {ids} (the same name); write one of these ids"
+            ).format(
+                value=value, ids=pgettext("separator of a list", ", ").join(i for i, _n in found)
+            )
         return ""
 
     def known(self, target: str, value: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from planner.data import MutualMove
 from planner.enums import Role
+from planner.i18n import _
 from planner.io.findings import FIRST, Checks, member, span
 from planner.rules import Rule
 
@@ -16,15 +17,17 @@ def mutual(ctx: Checks) -> None:
     """Mutual moves (互派): who, from where to where, when."""
     seen: dict[str, list[int]] = {}
     for i, move in enumerate(ctx.s.mutual):
-        label = f"互派人员 {move.staff_id}"
+        label = _("mutual mover {staff}").format(staff=move.staff_id)
         if move.staff_id in ctx.staff_ids:
             ctx.add(
                 "mutual",
                 i,
                 "staff_id",
                 move.staff_id,
-                f"{label}：工号 {move.staff_id} 已是教职工表中核心校人员的工号；互派人员是成员校"
-                "人员，请给其另一个工号",
+                _(
+                    "{label}: staff_id {staff} is already the id of core-school staff in the "
+                    "staff sheet; a mutual mover is member-school staff: give them another id"
+                ).format(label=label, staff=move.staff_id),
             )
         _mutual_schools(ctx, i, move, label)
         _mutual_years(ctx, i, move, label)
@@ -36,9 +39,18 @@ def mutual(ctx: Checks) -> None:
                     i,
                     "start_year",
                     move.start_year,
-                    f"{label}：{move.start_year}—{move.end_year} 学年与同一人的另一次互派"
-                    f"（{FIRST}，{other.start_year}—{other.end_year} 学年）重叠；"
-                    "同一人同一学年只能在一处，请改开始或结束学年",
+                    _(
+                        "{label}: {start}-{end} overlaps another mutual move of the same person "
+                        "({first}, {other_start}-{other_end}); a person is in one place in a "
+                        "school year: change the start or end year"
+                    ).format(
+                        label=label,
+                        start=move.start_year,
+                        end=move.end_year,
+                        first=FIRST,
+                        other_start=other.start_year,
+                        other_end=other.end_year,
+                    ),
                     first_index=j,
                     rule=Rule.ONE_PLACE,
                 )
@@ -53,13 +65,19 @@ def _mutual_schools(ctx: Checks, i: int, move: MutualMove, label: str) -> None:
         ("mutual", i, "from_school"),
         move.from_school,
         "schools",
-        f"{label}：派出学校 {move.from_school} 不在学校表中；请填写学校表中成员校的学校编号。",
+        _(
+            "{label}: the sending school {school} is not in sheet schools; use the school_id of "
+            "a member school of the schools sheet."
+        ).format(label=label, school=move.from_school),
     )
     ctx.reference(
         ("mutual", i, "to_school"),
         move.to_school,
         "schools",
-        f"{label}：接收学校 {move.to_school} 不在学校表中；请填写本集团核心校的学校编号。",
+        _(
+            "{label}: the receiving school {school} is not in sheet schools; use the school_id "
+            "of the group's core school."
+        ).format(label=label, school=move.to_school),
     )
     if source is None:
         return
@@ -69,8 +87,10 @@ def _mutual_schools(ctx: Checks, i: int, move: MutualMove, label: str) -> None:
             i,
             "from_school",
             move.from_school,
-            f"{label}：派出学校 {move.from_school} 是核心校；互派是成员校人员到本集团"
-            "核心校，请填写成员校的学校编号",
+            _(
+                "{label}: the sending school {school} is a core school; a mutual move brings "
+                "member-school staff to their group's core school: use a member school's id"
+            ).format(label=label, school=move.from_school),
             rule=Rule.MEMBERSHIP,
         )
         return
@@ -80,8 +100,10 @@ def _mutual_schools(ctx: Checks, i: int, move: MutualMove, label: str) -> None:
             i,
             "stage",
             move.stage.value,
-            f"{label}：派出学校 {move.from_school} 不设 {move.stage.value} 学段；请填写该校"
-            "开设的学段",
+            _(
+                "{label}: the sending school {school} has no {stage} stage; use a stage the "
+                "school has"
+            ).format(label=label, school=move.from_school, stage=move.stage.value),
         )
     if target is not None and (target.role is not Role.CORE or target.group_id != source.group_id):
         core = next(
@@ -92,14 +114,26 @@ def _mutual_schools(ctx: Checks, i: int, move: MutualMove, label: str) -> None:
             ),
             None,
         )
-        fix = f"请填写 {core}" if core is not None else "请在学校表中为该集团指定核心校"
+        fix = (
+            _("use {core}").format(core=core)
+            if core is not None
+            else _("give the group a core school in sheet schools")
+        )
         ctx.add(
             "mutual",
             i,
             "to_school",
             move.to_school,
-            f"{label}：接收学校 {move.to_school} 不是 {move.from_school} 所在集团 "
-            f"{source.group_id} 的核心校；{fix}",
+            _(
+                "{label}: the receiving school {target} is not the core school of group "
+                "{group} of {source}; {fix}"
+            ).format(
+                label=label,
+                target=move.to_school,
+                group=source.group_id,
+                source=move.from_school,
+                fix=fix,
+            ),
             rule=Rule.MEMBERSHIP,
         )
     group = ctx.groups.get(source.group_id)
@@ -116,9 +150,16 @@ def _mutual_schools(ctx: Checks, i: int, move: MutualMove, label: str) -> None:
             i,
             "start_year" if out[0] == move.start_year else "end_year",
             move.start_year if out[0] == move.start_year else move.end_year,
-            f"{label}：{move.from_school} 在 {', '.join(map(str, out))} 学年不是集团 "
-            f"{group.group_id} 的成员校；互派的每个学年派出学校都须在集团内，请改开始或"
-            "结束学年，或改学校表的加入/退出学年",
+            _(
+                "{label}: {school} is not a member school of group {group} in {years}; the "
+                "sending school is in the group in every year of a mutual move: change the "
+                "start or end year, or the joined/left year in sheet schools"
+            ).format(
+                label=label,
+                school=move.from_school,
+                years=", ".join(map(str, out)),
+                group=group.group_id,
+            ),
             rule=Rule.MEMBERSHIP,
         )
 
@@ -132,8 +173,10 @@ def _mutual_years(ctx: Checks, i: int, move: MutualMove, label: str) -> None:
             i,
             "end_year",
             move.end_year,
-            f"{label}：结束学年 {move.end_year} 早于开始学年 {move.start_year}；结束学年是"
-            "最后一个在核心校的学年（含）",
+            _(
+                "{label}: the end year {end} is before the start year {start}; the end year is "
+                "the last school year at the core school (inclusive)"
+            ).format(label=label, end=move.end_year, start=move.start_year),
         )
         return
     if not policy.term_min <= move.term <= policy.term_max:
@@ -142,8 +185,17 @@ def _mutual_years(ctx: Checks, i: int, move: MutualMove, label: str) -> None:
             i,
             "end_year",
             move.end_year,
-            f"{label}：{move.start_year}—{move.end_year} 共 {move.term} 学年，不在交流年限 "
-            f"{policy.term_min}..{policy.term_max} 学年之内；请改结束学年",
+            _(
+                "{label}: {start}-{end} is {term} school years, not within the term "
+                "{lo}..{hi}; change the end year"
+            ).format(
+                label=label,
+                start=move.start_year,
+                end=move.end_year,
+                term=move.term,
+                lo=policy.term_min,
+                hi=policy.term_max,
+            ),
             rule=Rule.TERM,
         )
     if ctx.u.settings:
@@ -155,7 +207,13 @@ def _mutual_years(ctx: Checks, i: int, move: MutualMove, label: str) -> None:
             i,
             "start_year",
             move.start_year,
-            f"{label}：{move.start_year}—{move.end_year} 学年没有一年在规划期 "
-            f"{span(ctx.s.first_year, ctx.s.horizon)} 内；请删去该行或改设置表的起始学年/"
-            "规划年数",
+            _(
+                "{label}: no year of {start}-{end} is in the horizon {horizon}; delete the row "
+                "or change the first year or horizon in sheet settings"
+            ).format(
+                label=label,
+                start=move.start_year,
+                end=move.end_year,
+                horizon=span(ctx.s.first_year, ctx.s.horizon),
+            ),
         )

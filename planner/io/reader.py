@@ -65,8 +65,8 @@ from planner.io.schema import (
     code_expected,
 )
 from planner.io.sheets import Row, Table, read_tables
-from planner.io.subjects import NOTE as SUBJECT_NOTE
 from planner.io.subjects import SubjectVocabulary
+from planner.io.subjects import note as subject_note
 from planner.io.validation import Unparsed, duplicate_expected, scenario_findings
 from planner.policy import Policy, policy_key
 from planner.problems import Problem, ScenarioError
@@ -322,9 +322,7 @@ def _subject_check(r: _Reading) -> _Check:
         if why:
             table = row.table
             r.notes.append(
-                SUBJECT_NOTE.format(
-                    table.title, row.row, table.label("subject"), subject, form, why
-                )
+                subject_note(table.title, row.row, table.label("subject"), subject, form, why)
             )
         values["subject"] = form
 

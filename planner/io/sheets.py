@@ -29,6 +29,7 @@ from planner.io.schema import (
     SHEETS_BY_NAME,
     Field,
 )
+from planner.io.template_text import column_label
 from planner.io.workbook_file import BROKEN, formula_cells, scan_sheet, sniff
 from planner.problems import Problem, ScenarioError
 
@@ -336,9 +337,10 @@ def _missing_column(table: Table, column: str) -> Problem:
     """A required column not in the header row, named as the workbook would
     name it: in Chinese where its other headers (or its sheet) are Chinese."""
     names = [column, *COLUMN_ALIASES.get(column, ())]
-    chinese = [n for n in names if not n.isascii()]
     shown = [table.title, *table.labels.values()]
-    name = chinese[0] if chinese and any(not n.isascii() for n in shown) else column
+    chinese = any(not n.isascii() for n in shown)
+    # The header the Chinese template writes for it.
+    name = column_label(table.sheet, column, "zh") if chinese else column
     others = [n for n in names if n != name]
     return Problem(
         table.title,

@@ -17,6 +17,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from planner.i18n import _, pgettext
 from planner.io.findings import name_key
 
 __all__ = ["STANDARD_SUBJECTS", "SUBJECT_ALIASES", "SubjectVocabulary"]
@@ -39,15 +40,21 @@ SUBJECT_ALIASES: dict[str, str] = {
 
 assert set(SUBJECT_ALIASES.values()) <= set(STANDARD_SUBJECTS)
 
-# A note (not an error): a subject read as the staff sheet's form.
-NOTE = "工作表 '{0}' 第 {1} 行 '{2}' 列：学科 '{3}' 按 '{4}' 读取（{5}）。"
-_AS_TAUGHT = "教职工表的写法"
-_AS_STANDARD = "标准学科名"
-# The problem: a subject that is nothing known.
-UNKNOWN = (
-    "学科 '{0}' 不是核心校教职工所教的学科，也不是常见学科名；{1}请改用教职工表中的学科名（{2}）。"
-)
-_DID_YOU_MEAN = "是否应为 {0}？"
+
+def note(sheet: str, row: int, column: str, subject: str, form: str, why: str) -> str:
+    """A note (not an error): a subject read as the staff sheet's (or the standard) form."""
+    return _(
+        "sheet '{sheet}', row {row}, column '{column}': subject '{subject}' read as "
+        "'{form}' ({why})."
+    ).format(sheet=sheet, row=row, column=column, subject=subject, form=form, why=why)
+
+
+def _as_taught() -> str:
+    return _("as the staff sheet writes it")
+
+
+def _as_standard() -> str:
+    return _("the standard subject name")
 
 
 def _canonical(key: str) -> str | None:
@@ -86,13 +93,13 @@ class SubjectVocabulary:
             return subject, ""
         key = name_key(subject)
         if key in self._by_key:
-            return self._by_key[key], _AS_TAUGHT
+            return self._by_key[key], _as_taught()
         standard = _canonical(key)
         if standard is not None:
             form = self._by_standard.get(standard)
             if form is not None:
-                return form, _AS_TAUGHT
-            return standard, (_AS_STANDARD if standard != subject else "")
+                return form, _as_taught()
+            return standard, (_as_standard() if standard != subject else "")
         return None, self._unknown(subject)
 
     def _unknown(self, subject: str) -> str:
@@ -101,5 +108,12 @@ class SubjectVocabulary:
             target = _canonical(name_key(name)) or name
             choices.setdefault(name, self._by_standard.get(target, target))
         close = difflib.get_close_matches(subject, list(choices), n=1, cutoff=0.5)
-        hint = _DID_YOU_MEAN.format(choices[close[0]]) if close else ""
-        return UNKNOWN.format(subject, hint, "、".join(self.taught[:12]) or "—")
+        hint = _("did you mean {subject}? ").format(subject=choices[close[0]]) if close else ""
+        return _(
+            "subject '{subject}' is neither a subject the core schools' staff teach nor a "
+            "common subject name; {hint}use a subject of the staff sheet ({taught})."
+        ).format(
+            subject=subject,
+            hint=hint,
+            taught=pgettext("separator of a list", ", ").join(self.taught[:12]) or "—",
+        )

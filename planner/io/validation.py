@@ -77,14 +77,16 @@ def _settings(ctx: Checks) -> None:
         return
     s = ctx.s
     if not isinstance(s.name, str) or not s.name.strip():
-        ctx.add("settings", "name", "name", s.name, "the scenario needs a name")
+        ctx.add("settings", "name", "name", s.name, _("the scenario needs a name"))
     if not YEAR_MIN <= s.first_year <= YEAR_MAX:
         ctx.add(
             "settings",
             "first_year",
             "first_year",
             s.first_year,
-            f"first_year: expected a four-digit school year {YEAR_MIN}..{YEAR_MAX}",
+            _("first_year: expected a four-digit school year {year_min}..{year_max}").format(
+                year_min=YEAR_MIN, year_max=YEAR_MAX
+            ),
         )
     if not 1 <= s.horizon <= HORIZON_MAX:
         ctx.add(
@@ -92,7 +94,9 @@ def _settings(ctx: Checks) -> None:
             "horizon",
             "horizon",
             s.horizon,
-            f"horizon: expected a whole number of school years 1..{HORIZON_MAX}",
+            _("horizon: expected a whole number of school years 1..{horizon_max}").format(
+                horizon_max=HORIZON_MAX
+            ),
         )
 
 
@@ -124,8 +128,10 @@ def _schools(ctx: Checks) -> None:
             ("schools", i, "group_id"),
             sc.group_id,
             "groups",
-            f"school {sc.school_id}: group '{sc.group_id}' is not in sheet groups; "
-            "use a group_id of the groups sheet",
+            _(
+                "school {school_id}: group '{group_id}' is not in sheet groups; use a group_id of "
+                "the groups sheet"
+            ).format(school_id=sc.school_id, group_id=sc.group_id),
         )
 
 
@@ -145,8 +151,10 @@ def _core_schools(ctx: Checks) -> None:
                 gi,
                 "group_id",
                 g.group_id,
-                f"group {g.group_id} has no core school; give exactly one of its "
-                "schools the role core",
+                _(
+                    "group {group_id} has no core school; give exactly one of its schools the "
+                    "role core"
+                ).format(group_id=g.group_id),
             )
     for group_id, indexes in cores.items():
         first = indexes[0]
@@ -160,8 +168,10 @@ def _core_schools(ctx: Checks) -> None:
                 i,
                 "role",
                 sc.role.value,
-                f"school {sc.school_id}: group {group_id} already has core school "
-                f"{core_id} ({FIRST}); a group has exactly one core school",
+                _(
+                    "school {school_id}: group {group_id} already has core school {core_id} "
+                    "({first}); a group has exactly one core school"
+                ).format(school_id=sc.school_id, group_id=group_id, core_id=core_id, first=FIRST),
                 first_index=first,
             )
 
@@ -174,8 +184,10 @@ def _staff(ctx: Checks) -> None:
                 ("staff", i, "school_id"),
                 st.school_id,
                 "schools",
-                f"staff {st.staff_id}: school '{st.school_id}' is not in sheet "
-                "schools; use the school_id of the staff member's core school",
+                _(
+                    "staff {staff_id}: school '{school_id}' is not in sheet schools; use the "
+                    "school_id of the staff member's core school"
+                ).format(staff_id=st.staff_id, school_id=st.school_id),
             )
         elif school.role is not Role.CORE:
             ctx.add(
@@ -183,9 +195,10 @@ def _staff(ctx: Checks) -> None:
                 i,
                 "school_id",
                 st.school_id,
-                f"staff {st.staff_id}: school {st.school_id} is a {school.role.value} "
-                "member school, not a core school; the staff sheet lists core-school "
-                "staff only",
+                _(
+                    "staff {staff_id}: school {school_id} is a {value} member school, not a core "
+                    "school; the staff sheet lists core-school staff only"
+                ).format(staff_id=st.staff_id, school_id=st.school_id, value=school.role.value),
             )
         age = st.age_at(ctx.s.first_year)
         known_year = not ctx.u.settings and YEAR_MIN <= ctx.s.first_year <= YEAR_MAX
@@ -195,8 +208,15 @@ def _staff(ctx: Checks) -> None:
                 i,
                 "birth_date",
                 st.birth_date.isoformat(),
-                _AGE_OUT_OF_RANGE.format(
-                    st.staff_id, age, ctx.s.first_year, MIN_AGE_AT_START, MAX_AGE_AT_START
+                _(
+                    "staff {staff}: by this birth date they are {age} on 1 September {year}, "
+                    "not within {lo}..{hi}; check the birth date (is the year right?)."
+                ).format(
+                    staff=st.staff_id,
+                    age=age,
+                    year=ctx.s.first_year,
+                    lo=MIN_AGE_AT_START,
+                    hi=MAX_AGE_AT_START,
                 ),
             )
         pref = st.preferred_school
@@ -205,30 +225,29 @@ def _staff(ctx: Checks) -> None:
                 ("staff", i, "preferred_school"),
                 pref,
                 "schools",
-                f"staff {st.staff_id}: preferred school '{pref}' is not in sheet "
-                "schools; use a school_id of the schools sheet or leave it blank",
+                _(
+                    "staff {staff_id}: preferred school '{pref}' is not in sheet schools; use a "
+                    "school_id of the schools sheet or leave it blank"
+                ).format(staff_id=st.staff_id, pref=pref),
             )
-
-
-_AGE_OUT_OF_RANGE = (
-    "教职工 {0}：按此出生日期，{2} 学年 9 月 1 日时年龄为 {1} 岁，不在 {3}..{4} 岁之间；"
-    "请核对出生日期（年份是否写错）。"
-)
 
 
 def _needs(ctx: Checks) -> None:
     s = ctx.s
     for i, need in enumerate(s.needs):
-        label = f"need at {need.school_id} in {need.year} ({need.subject})"
+        label = _("need at {school} in {year} ({subject})").format(
+            school=need.school_id, year=need.year, subject=need.subject
+        )
         if not ctx.u.settings and need.year not in s.years:
             ctx.add(
                 "needs",
                 i,
                 "year",
                 need.year,
-                f"{label}: year {need.year} is outside the plan horizon "
-                f"{span(s.first_year, s.horizon)}; use a year of the horizon or "
-                "change first_year/horizon in settings",
+                _(
+                    "{label}: year {year} is outside the plan horizon {horizon}; use a year of "
+                    "the horizon or change first_year/horizon in settings"
+                ).format(label=label, year=need.year, horizon=span(s.first_year, s.horizon)),
             )
         school = ctx.schools.get(need.school_id)
         if school is None:
@@ -236,8 +255,10 @@ def _needs(ctx: Checks) -> None:
                 ("needs", i, "school_id"),
                 need.school_id,
                 "schools",
-                f"{label}: school '{need.school_id}' is not in sheet schools; "
-                "use a school_id of the schools sheet",
+                _(
+                    "{label}: school '{school_id}' is not in sheet schools; use a school_id of "
+                    "the schools sheet"
+                ).format(label=label, school_id=need.school_id),
             )
             continue
         _need_member_school(ctx, i, need, school, label)
@@ -252,22 +273,34 @@ def _need_member_school(ctx: Checks, i: int, need: Need, school: School, label: 
             i,
             "school_id",
             need.school_id,
-            f"{label}: {need.school_id} is a core school; needs are stated by "
-            "member schools (fusion or alliance)",
+            _(
+                "{label}: {school_id} is a core school; needs are stated by member schools "
+                "(fusion or alliance)"
+            ).format(label=label, school_id=need.school_id),
         )
         return
     group = ctx.groups.get(school.group_id)
     if group is not None and not member(school, group.founded_year, need.year):
         joined = school.joined_year if school.joined_year is not None else group.founded_year
-        left = f", left {school.left_year}" if school.left_year is not None else ""
+        left = (
+            _(", left {year}").format(year=school.left_year) if school.left_year is not None else ""
+        )
         ctx.add(
             "needs",
             i,
             "year",
             need.year,
-            f"{label}: school {need.school_id} is not a member of group "
-            f"{group.group_id} in {need.year} (joined {joined}{left}); drop the "
-            "row or fix joined_year/left_year in schools",
+            _(
+                "{label}: school {school_id} is not a member of group {group_id} in {year} "
+                "(joined {joined}{left}); drop the row or fix joined_year/left_year in schools"
+            ).format(
+                label=label,
+                school_id=need.school_id,
+                group_id=group.group_id,
+                year=need.year,
+                joined=joined,
+                left=left,
+            ),
         )
 
 
@@ -280,8 +313,10 @@ def _need_stage(ctx: Checks, i: int, need: Need, school: School, label: str) -> 
                 i,
                 "stage",
                 None,
-                f"{label}: {need.school_id} is a nine-year school; say which stage "
-                "is needed (primary or junior)",
+                _(
+                    "{label}: {school_id} is a nine-year school; say which stage is needed "
+                    "(primary or junior)"
+                ).format(label=label, school_id=need.school_id),
             )
     elif not need.stage.teaches() <= school.stage.teaches():
         ctx.add(
@@ -289,24 +324,34 @@ def _need_stage(ctx: Checks, i: int, need: Need, school: School, label: str) -> 
             i,
             "stage",
             need.stage.value,
-            f"{label}: school {need.school_id} is a {school.stage.value} school and "
-            f"does not teach {need.stage.value}; use "
-            + " or ".join(st.value for st in sorted(school.stage.teaches()))
-            + " or leave it blank",
+            _(
+                "{label}: school {school_id} is a {value} school and does not teach {value2}; use "
+                "{teaches} or leave it blank"
+            ).format(
+                label=label,
+                school_id=need.school_id,
+                value=school.stage.value,
+                value2=need.stage.value,
+                teaches=" or ".join(st.value for st in sorted(school.stage.teaches())),
+            ),
         )
 
 
 def _core_keep(ctx: Checks) -> None:
     for i, keep in enumerate(ctx.s.core_keep):
         school = ctx.schools.get(keep.school_id)
-        label = f"core_keep {keep.school_id} {keep.subject}"
+        label = _("core_keep {school} {subject}").format(
+            school=keep.school_id, subject=keep.subject
+        )
         if school is None:
             ctx.reference(
                 ("core_keep", i, "school_id"),
                 keep.school_id,
                 "schools",
-                f"{label}: school '{keep.school_id}' is not in sheet schools; use "
-                "the school_id of a core school",
+                _(
+                    "{label}: school '{school_id}' is not in sheet schools; use the school_id of "
+                    "a core school"
+                ).format(label=label, school_id=keep.school_id),
             )
         elif school.role is not Role.CORE:
             ctx.add(
@@ -314,27 +359,33 @@ def _core_keep(ctx: Checks) -> None:
                 i,
                 "school_id",
                 keep.school_id,
-                f"{label}: {keep.school_id} is a {school.role.value} member school, not "
-                "a core school; core_keep applies to core schools only",
+                _(
+                    "{label}: {school_id} is a {value} member school, not a core school; "
+                    "core_keep applies to core schools only"
+                ).format(label=label, school_id=keep.school_id, value=school.role.value),
             )
 
 
 def _commitments(ctx: Checks) -> None:
     for i, c in enumerate(ctx.s.commitments):
-        label = f"commitment of {c.staff_id} at {c.school_id}"
+        label = _("commitment of {staff} at {school}").format(staff=c.staff_id, school=c.school_id)
         ctx.reference(
             ("commitments", i, "staff_id"),
             c.staff_id,
             "staff",
-            f"{label}: staff '{c.staff_id}' is not in sheet staff; use a staff_id "
-            "of the staff sheet",
+            _(
+                "{label}: staff '{staff_id}' is not in sheet staff; use a staff_id of the staff "
+                "sheet"
+            ).format(label=label, staff_id=c.staff_id),
         )
         ctx.reference(
             ("commitments", i, "school_id"),
             c.school_id,
             "schools",
-            f"{label}: school '{c.school_id}' is not in sheet schools; use a "
-            "school_id of the schools sheet",
+            _(
+                "{label}: school '{school_id}' is not in sheet schools; use a school_id of the "
+                "schools sheet"
+            ).format(label=label, school_id=c.school_id),
         )
         if c.start_year > c.end_year:
             ctx.add(
@@ -342,8 +393,10 @@ def _commitments(ctx: Checks) -> None:
                 i,
                 "end_year",
                 c.end_year,
-                f"{label}: end_year {c.end_year} is before start_year {c.start_year}; "
-                "end_year is the last school year served (inclusive)",
+                _(
+                    "{label}: end_year {end_year} is before start_year {start_year}; end_year is "
+                    "the last school year served (inclusive)"
+                ).format(label=label, end_year=c.end_year, start_year=c.start_year),
             )
 
 
@@ -359,7 +412,9 @@ def _history(ctx: Checks) -> None:
                 ("history", i, column),
                 value,
                 target,
-                _HISTORY_NAME.format(h.staff_id, value),
+                _("history: the {value!r} of {staff} is not an id.").format(
+                    staff=h.staff_id, value=value
+                ),
                 names_only=True,
             )
         if h.start_year > h.end_year:
@@ -368,12 +423,11 @@ def _history(ctx: Checks) -> None:
                 i,
                 "end_year",
                 h.end_year,
-                f"past exchange of {h.staff_id}: end_year {h.end_year} is before start_year "
-                f"{h.start_year}; end_year is the last school year served (inclusive)",
+                _(
+                    "past exchange of {staff_id}: end_year {end_year} is before start_year "
+                    "{start_year}; end_year is the last school year served (inclusive)"
+                ).format(staff_id=h.staff_id, end_year=h.end_year, start_year=h.start_year),
             )
-
-
-_HISTORY_NAME = "交流记录：{0} 的“{1}”不是编号。"
 
 
 def _bans(ctx: Checks) -> None:
@@ -383,15 +437,19 @@ def _bans(ctx: Checks) -> None:
             ("bans", i, "staff_id"),
             b.staff_id,
             "staff",
-            f"禁派：工号 '{b.staff_id}' 不在 staff（教职工）表中；请填写教职工表中的工号。",
+            _(
+                "ban: staff_id {staff!r} is not in sheet staff; use a staff_id of the staff sheet."
+            ).format(staff=b.staff_id),
         )
         if b.school_id is not None:
             ctx.reference(
                 ("bans", i, "school_id"),
                 b.school_id,
                 "schools",
-                f"禁派：学校 '{b.school_id}' 不在 schools（学校）表中；请填写学校表中的学校编号，"
-                "或留空表示此人不得派出。",
+                _(
+                    "ban: school {school!r} is not in sheet schools; use a school_id of the "
+                    "schools sheet, or leave it blank: this person is not sent at all."
+                ).format(school=b.school_id),
             )
 
 
@@ -404,7 +462,9 @@ def _budget(ctx: Checks) -> None:
                 i,
                 "year",
                 b.year,
-                f"budget year {b.year} appears twice (first in {FIRST}); give one amount per year",
+                _(
+                    "budget year {year} appears twice (first in {first}); give one amount per year"
+                ).format(year=b.year, first=FIRST),
                 first_index=first[b.year],
             )
         else:
