@@ -164,7 +164,7 @@ class Checks:
             ).format(id=found[0][0], name=found[0][1])
         if found:
             return _(
-                "{value!r} is the name of {ids} (the same name); write one of these ids"
+                "'{value}' is the name of {ids} (the same name); write one of these ids"
             ).format(
                 value=value, ids=pgettext("separator of a list", ", ").join(i for i, _n in found)
             )
