@@ -379,7 +379,7 @@ class Scenario:
         for school in self.schools:
             if school.group_id == group_id and school.role is Role.CORE:
                 return school
-        raise KeyError(f"group {group_id} has no core school")
+        raise KeyError(_("group {group} has no core school").format(group=group_id))
 
     def members(self, group_id: str) -> list[School]:
         return [s for s in self.schools if s.group_id == group_id and s.role is not Role.CORE]

@@ -200,7 +200,9 @@ def apply_pins_and_bans(
         if staff_id not in known:
             problems.append(_problem("bans", "staff_id", staff_id, _("a staff id of the scenario")))
         elif school_id is not None and school_id not in scenario.school_by_id:
-            problems.append(_problem("bans", "school_id", school_id, "a school id of the scenario"))
+            problems.append(
+                _problem("bans", "school_id", school_id, _("a school id of the scenario"))
+            )
         else:
             banned.add(staff_id)
             new_bans.append(Ban(staff_id, school_id, "工作台禁派"))

@@ -7,6 +7,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from planner.i18n import _
+
 __all__ = ["soffice", "to_pdf"]
 
 
@@ -24,7 +26,7 @@ def to_pdf(workbook: Path, out_dir: Path | None = None, timeout: float = 600) ->
     """
     command = soffice()
     if command is None:
-        raise FileNotFoundError("LibreOffice (soffice) is not installed")
+        raise FileNotFoundError(_("LibreOffice (soffice) is not installed"))
     target_dir = out_dir or workbook.parent
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         done = subprocess.run(
@@ -44,5 +46,9 @@ def to_pdf(workbook: Path, out_dir: Path | None = None, timeout: float = 600) ->
         )
     pdf = target_dir / f"{workbook.stem}.pdf"
     if done.returncode != 0 or not pdf.exists():
-        raise RuntimeError(f"LibreOffice wrote no PDF: {done.stderr.strip() or done.stdout}")
+        raise RuntimeError(
+            _("LibreOffice wrote no PDF: {output}").format(
+                output=done.stderr.strip() or done.stdout
+            )
+        )
     return pdf
