@@ -4,7 +4,7 @@ the horizon). Messages name the row's person and say how to fix it."""
 
 from __future__ import annotations
 
-from planner.data import MutualMove
+from planner.data import MutualMove, School
 from planner.enums import Role
 from planner.i18n import _
 from planner.io.findings import FIRST, Checks, member, span
@@ -136,6 +136,11 @@ def _mutual_schools(ctx: Checks, i: int, move: MutualMove, label: str) -> None:
             ),
             rule=Rule.MEMBERSHIP,
         )
+    _mutual_membership(ctx, i, move, label, source)
+
+
+def _mutual_membership(ctx: Checks, i: int, move: MutualMove, label: str, source: School) -> None:
+    """from_school a member of its group in every year of the move."""
     group = ctx.groups.get(source.group_id)
     if group is None:
         return
