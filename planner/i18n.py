@@ -141,3 +141,23 @@ def rule_label(rule: str) -> str:
     if current_language() == "zh" and rule in Rule.__members__.values():
         return Rule(rule).label
     return str(rule)
+
+
+# The soft goals' Chinese names, as the roster's summary sheet names them.
+GOAL_ZH: dict[str, str] = {
+    "SHORTFALL": "不足",
+    "OVERSPEND": "超支",
+    "COVER": "覆盖",
+    "STABLE": "稳定",
+    "FAIR": "公平",
+    "PREFER": "偏好",
+    "COST": "经费",
+}
+
+
+def goal_label(goal: str) -> str:
+    """A goal level as a reader of the current language names it: ``覆盖 COVER``
+    in Chinese, the name in English."""
+    if current_language() == "zh" and goal in GOAL_ZH:
+        return f"{GOAL_ZH[goal]} {goal}"
+    return goal

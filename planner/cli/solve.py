@@ -37,7 +37,7 @@ from planner.cli.common import (
     workers_option,
 )
 from planner.cli.language import command_language
-from planner.i18n import _, current_language, pgettext, rule_label
+from planner.i18n import _, current_language, goal_label, pgettext, rule_label
 from planner.model.solve import SolveParams
 from planner.problems import ScenarioError
 from planner.report.tables.headline import headline
@@ -419,7 +419,7 @@ def _level_row(level: LevelResult) -> tuple[str, str]:
         )
     status = _status(level.status)
     return (
-        level.name,
+        goal_label(level.name),
         f"{level.value}{bound}  "
         + _("{status}, {seconds:.1f}s").format(status=status, seconds=level.seconds),
     )
