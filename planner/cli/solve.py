@@ -19,6 +19,7 @@ from planner.cli.archive import db_option, previous_from_archive, record_draft, 
 from planner.cli.common import (
     InputError,
     check_output_paths,
+    check_scheduler_option,
     exit_for,
     fail_input,
     gap_option,
@@ -29,12 +30,14 @@ from planner.cli.common import (
     processes_option,
     quiet_option,
     scenario_argument,
+    scheduler_option,
     seed_option,
     stderr,
     time_limit_option,
     work_limit_option,
     workers_option,
 )
+from planner.model.cluster import SchedulerError
 from planner.model.solve import SolveParams
 from planner.problems import ScenarioError
 from planner.report.tables.headline import headline
@@ -53,6 +56,7 @@ __all__ = ["replan", "solve"]
 @seed_option()
 @workers_option()
 @processes_option()
+@scheduler_option()
 @gap_option()
 @work_limit_option()
 @lang_option()
@@ -85,6 +89,7 @@ def solve(
     seed: int,
     workers: int,
     processes: int | None,
+    scheduler: str | None,
     gap: float,
     work_limit: float | None,
     lang: str,
@@ -99,6 +104,7 @@ def solve(
     check_output_paths(
         outputs, scenario=scenario, policy_file=policy_file, others=[("--keep", keep)], lang=lang
     )
+    check_scheduler_option(scheduler, lang)
     try:
         loaded = api.load_scenario(scenario, policy_file)
         if keep is not None:
@@ -109,13 +115,17 @@ def solve(
         stderr(f"solving {loaded.name} ({len(loaded.staff)} staff, {loaded.horizon} years)")
         for note in loaded.notes:
             stderr(f"note: {note}")
-    params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet, relaxed)
+    params = _solve_params(
+        time_limit, seed, workers, processes, scheduler, gap, work_limit, quiet, relaxed
+    )
     if roster is None and json_path is None:
         roster, json_path = api.default_outputs(scenario)
     try:
         outcome = api.solve_scenario(loaded, params)
     except ScenarioError as exc:  # numbers beyond what the solver holds exactly
         fail_input(exc)
+    except SchedulerError as exc:  # the scheduler went away after the check
+        raise InputError(exc.message(lang)) from None
     written = api.write_outputs(
         outcome,
         roster=roster,
@@ -149,6 +159,7 @@ def solve(
 @seed_option()
 @workers_option()
 @processes_option()
+@scheduler_option()
 @gap_option()
 @work_limit_option()
 @lang_option()
@@ -169,6 +180,7 @@ def replan(
     seed: int,
     workers: int,
     processes: int | None,
+    scheduler: str | None,
     gap: float,
     work_limit: float | None,
     lang: str,
@@ -192,6 +204,7 @@ def replan(
         others=[("--previous", previous)],
         lang=lang,
     )
+    check_scheduler_option(scheduler, lang)
     published = previous_from_archive(db, from_year, lang) if previous is None else None
     try:
         loaded = api.load_scenario(scenario, policy_file)
@@ -202,9 +215,11 @@ def replan(
         previous_plan = api.read_plan(previous) if previous is not None else published.plan  # type: ignore[union-attr]
     except ScenarioError as exc:
         fail_input(exc)
-    params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet)
+    params = _solve_params(time_limit, seed, workers, processes, scheduler, gap, work_limit, quiet)
     try:
         done = api.replan_scenario(loaded, previous_plan, from_year, params, lang)
+    except SchedulerError as exc:  # the scheduler went away after the check
+        raise InputError(exc.message(lang)) from None
     except (ScenarioError, ValueError) as exc:
         fail_input(exc)
     for message in done.prepared.messages:
@@ -276,6 +291,7 @@ def _solve_params(
     seed: int,
     workers: int,
     processes: int | None,
+    scheduler: str | None,
     gap: float,
     work_limit: float | None,
     quiet: bool,
@@ -287,6 +303,7 @@ def _solve_params(
         seed=seed,
         workers=workers,
         processes=processes,
+        scheduler=scheduler,
         gap=gap,
         work_limit=work_limit,
         relax=relax,
