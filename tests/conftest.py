@@ -16,22 +16,41 @@ reports that want an audit report without running the audit.
 
 pytest puts ``tests/`` on ``sys.path``, so test modules import these with
 ``from conftest import make_scenario, staff, ...``.
+
+Language: tests run in English (messages, and ``--help`` texts, which are
+translated when planner.cli is imported, so PLANNER_LANG is set before any
+test module imports it); a test marked ``@pytest.mark.zh`` runs in Chinese.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+os.environ["PLANNER_LANG"] = "en"  # before planner.cli is imported: English --help in tests
+
+import pytest
+
 from planner.data import Group, Need, Plan, Scenario, School, Staff
 from planner.enums import Honor, Position, Role, Stage
+from planner.i18n import use_language
 from planner.policy import Policy
 from planner.results import AuditReport, NeedCoverage, RuleCheck
 
 FIRST = 2022
+
+
+@pytest.fixture(autouse=True)
+def _language(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """English for every test, Chinese for one marked ``@pytest.mark.zh``."""
+    lang = "zh" if request.node.get_closest_marker("zh") else "en"
+    monkeypatch.setenv("PLANNER_LANG", lang)
+    with use_language(lang):
+        yield
 
 
 def staff(staff_id: str = "S1", **overrides: Any) -> Staff:

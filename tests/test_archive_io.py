@@ -43,6 +43,7 @@ def story_document() -> dict[str, object]:
     return api.plan_document(api.solve_scenario(api.load_scenario(STORY_2022)))
 
 
+@pytest.mark.zh  # the commands speak Chinese by default
 def test_export_import_round_trip(
     archive_url: str, tmp_path: Path, story_document: dict[str, object]
 ) -> None:
@@ -107,6 +108,7 @@ def test_import_checks_every_file(tmp_path: Path, story_document: dict[str, obje
     assert "SHA-256" in done.output and "archive export" in done.output
 
 
+@pytest.mark.zh  # the commands speak Chinese by default
 def test_publish_a_json_file_and_the_messages(
     archive_url: str, tmp_path: Path, story_document: dict[str, object]
 ) -> None:

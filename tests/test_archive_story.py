@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 import openpyxl
+import pytest
 import test_archive_support as support
 from click.testing import CliRunner
 
@@ -56,6 +57,7 @@ def story_workbook(tmp_path: Path, year: int) -> Path:
     return path
 
 
+@pytest.mark.zh  # the commands speak Chinese by default
 def test_three_year_story_through_the_archive(archive_url: str, tmp_path: Path) -> None:
     runner = CliRunner()
     published: dict[int, Plan] = {}

@@ -26,7 +26,7 @@ def roster(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str]]:
     assert outcome.report is not None
     path = tmp_path_factory.mktemp("zh") / "roster.xlsx"
     api.write_outputs(outcome, roster=path, lang="zh", source=api.BUILTIN_SCENARIO.name)
-    ids = {s.staff_id for s in scenario.staff}
+    ids = {s.staff_id for s in scenario.staff} | {m.staff_id for m in scenario.mutual}
     ids |= {s.school_id for s in scenario.schools} | {g.group_id for g in scenario.groups}
     ids |= {scenario.policy.name, api.BUILTIN_SCENARIO.stem, *Rule, PLAN_RULE}
     return path, ids

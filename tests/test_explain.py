@@ -98,7 +98,10 @@ def test_unplaced_ineligible_person_gets_rule_ids_per_year() -> None:
         2024: ["HONOR", "LEVEL"],
     }
     assert info.alternative_status is None  # nothing to re-solve
-    assert info.limits == ["荣誉 校级，要求至少 区级（HONOR）", "未取得要求的等级认定（LEVEL）"]
+    assert info.limits == [
+        "荣誉 校级，要求至少 区级（荣誉 HONOR）",
+        "未取得要求的等级认定（水平 LEVEL）",
+    ]
 
 
 def test_ineligible_person_gets_values_against_the_limits() -> None:

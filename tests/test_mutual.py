@@ -171,14 +171,14 @@ def test_a_departure_adds_a_need_the_plan_covers(tmp_path: Path) -> None:
     assert [
         (r["学校编号"], r["学年"], r["已覆盖"], r["加权覆盖"], r["因互派新增"]) for r in got
     ] == [
-        ("M1", 2022, 1, 2, "X1 李四 (数学, M1→C1)"),
-        ("M1", 2023, 1, 2, "X1 李四 (数学, M1→C1)"),
+        ("M1", 2022, 1, 2, "X1 李四 (数学, 融合校→核心校)"),
+        ("M1", 2023, 1, 2, "X1 李四 (数学, 融合校→核心校)"),
     ]
     mutual = list(wb["互派"].iter_rows(values_only=True))
     assert mutual[1][:3] == ("X1", "李四", "M1")
     by_school = list(wb["按学校"].iter_rows(values_only=True))
     core_rows = [r for r in by_school[1:] if r[0] == "C1"]
-    assert [r[-1] for r in core_rows] == ["X1 李四 (数学, M1→C1)"] * 2
+    assert [r[-1] for r in core_rows] == ["X1 李四 (数学, 融合校→核心校)"] * 2
 
 
 def test_a_departure_without_cover_adds_no_need() -> None:
@@ -363,9 +363,9 @@ def test_builtin_scenario_has_example_mutual_moves_and_solves_to_optimal() -> No
     assert any("互派" in line for line in notes(2022))
     result = solve(sc, SolveParams(time_limit=120))
     assert result.status is SolveStatus.OPTIMAL
-    assert result.objective["coverage"] == 1865 == result.objective["coverage_bound"]
+    assert result.objective["coverage"] == 1836 == result.objective["coverage_bound"]
     report = audit(sc, result.plan)
-    assert report.violations == [] and report.total_coverage == 1865
+    assert report.violations == [] and report.total_coverage == 1836
     # Every arrival is at a core school and subject with a CORE-KEEP row.
     kept = {(k.school_id, k.subject) for k in sc.core_keep}
     assert all((m.to_school, m.subject) in kept for m in sc.mutual)

@@ -155,6 +155,7 @@ def solved(tmp_path: Path) -> tuple[Path, Path]:
     return scenario, plan
 
 
+@pytest.mark.zh  # the default language names the file 通知
 def test_notices_command_writes_the_workbook(
     solved: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -164,7 +165,7 @@ def test_notices_command_writes_the_workbook(
     code, out = run("notices", str(plan), "--scenario", str(scenario), "--pdf")
     assert code == 0, out
     assert (tmp_path / "plan-通知.xlsx").exists()
-    assert "LibreOffice (soffice) is not installed" in out
+    assert "未安装 LibreOffice（soffice）" in out
     code, out = run("notices", str(plan), "--scenario", str(scenario), "--out", str(tmp_path / "d"))
     assert code == 0 and (tmp_path / "d" / "plan-通知.xlsx").exists()
     code, out = run("notices", str(plan), "--scenario", str(scenario))

@@ -312,7 +312,7 @@ def test_template_refuses_to_overwrite(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "instructions" in openpyxl.load_workbook(path).sheetnames
     result = CliRunner().invoke(template, [str(path), "--from", str(path), "--force"])
-    assert result.exit_code == 2 and "输入文件" in result.output
+    assert result.exit_code == 2 and "input file" in result.output
 
 
 def test_template_from_a_broken_scenario_is_exit_2(tmp_path: Path) -> None:

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
+from functools import cache
 
 from planner.audit import audit, eligibility_reasons
 from planner.audit.eligibility import age_over, honor_short, level_missing
 from planner.data import Exchange, Plan, Scenario, Staff
+from planner.i18n import _, pgettext, rule_label, use_language
 from planner.model.solve import SolveParams, solve
 from planner.model.variables import Variables
 from planner.results import AuditReport, SolveResult
@@ -61,86 +63,77 @@ def _plain(value: object) -> object:
     return value
 
 
-# Every sentence of an explanation, by language (whole sentences, one place).
-TEXTS: dict[str, dict[str, str]] = {
-    "zh": {
-        "served": "{who} 在 {school} 交流 {start}-{end}，实际在岗学年：{years}{early}。",
-        "early": "（提前结束：{reason}）",
-        "quota": "{rule} {group} {year}：计为 {achieved} 人中的 1 人，要求 {required} 人{tight}",
-        "tight": "（恰好达标：少此人即不足）",
-        "cover": "COVER {school} {year} {subject}：覆盖 {covered}/{count}，"
-        "优先级 {priority}{share}",
-        "counted": "（此人计入覆盖）",
-        "surplus": "（此人超出需求，不计入）",
-        "locked": "{who} 是已定交流（{rule}：{where}），在每个方案中保留。",
-        "loss": "不派 {who} 时最佳方案覆盖 {alt} 个需求单位，现为 {now}（减少 {loss}）。",
-        "no_loss": "不派 {who} 时最佳方案同样覆盖 {alt} 个需求单位：其他人可以顶替。",
-        "better": "不派 {who} 时最佳方案覆盖 {alt} 个需求单位，"
-        "多于现方案的 {now}：现方案的覆盖并非最优。",
-        "required": "不派 {who} 时规则无法同时满足（{status}）：此人必须派出。",
-        "age": "{year} 年：9月1日 {age} 周岁，上限 {limit} 周岁（{rule}）",
-        "honor": "荣誉 {honor}，要求至少 {needed}（{rule}）",
-        "level": "未取得要求的等级认定（{rule}）",
-        "unavailable": "{year} 年标注不可派（{rule}）",
-        "ineligible": "{who} 在方案的任何学年都不能开始交流：{limits}。",
-        "sent_instead": "{who} 可以派出；最佳的派出方案为 {where}。",
-        "went": "{instead} 去了此人本可去的 {school}",
-        "nobody": "方案中没有人在此人本可去的学校与学年任教同一学科",
-        "decided": "决定因素：{goal} 现方案 {now}，派出此人的方案 {alt}",
-        "tie": "各目标相同（{order}）：求解器在同样好的方案中选择了现方案",
-        "no_place": "{who} 在部分学年符合条件，但没有既派出此人又满足全部规则的方案"
-        "（{status}；{rules} 使其无处可派）。",
-        "sep": "；",
-        "list": "、",
-    },
-    "en": {
-        "served": "{who} at {school} {start}-{end}, years actually served: {years}{early}.",
-        "early": " (ended early: {reason})",
-        "quota": "{rule} {group} {year}: counts as 1 of {achieved} starts, "
-        "{required} required{tight}",
-        "tight": " (exactly met: without this start it falls short)",
-        "cover": "COVER {school} {year} {subject}: {covered} of {count} covered, "
-        "priority {priority}{share}",
-        "counted": " (counted)",
-        "surplus": " (one more than needed, not counted)",
-        "locked": "{who} is on a {rule} commitment ({where}); it stays in every plan.",
-        "loss": "Without {who} the best plan covers {alt} need units instead of {now} "
-        "(loss {loss}).",
-        "no_loss": "Without {who} the best plan still covers {alt} need units: "
-        "others can take their place.",
-        "better": "Without {who} the best plan covers {alt} need units, more than the {now} "
-        "of this plan: this plan is not the best for coverage.",
-        "required": "Without {who} the rules cannot all hold ({status}): "
-        "the placement is required.",
-        "age": "{year}: age {age} on 1 September, limit {limit} ({rule})",
-        "honor": "honour {honor}, needs {needed} ({rule})",
-        "level": "level not certified ({rule})",
-        "unavailable": "{year}: marked unavailable ({rule})",
-        "ineligible": "{who} cannot start an exchange in any year of the plan: {limits}.",
-        "sent_instead": "{who} is eligible; the best plan that sends them: {where}.",
-        "went": "{instead} went to {school} instead",
-        "nobody": "nobody of the same subject serves where and when they would have",
-        "decided": "decided by {goal}: {now} in the plan, {alt} if they were sent",
-        "tie": "every goal equal ({order}): the solver chose among equally good plans",
-        "no_place": "{who} is eligible in some years, but no plan that sends them keeps "
-        "every rule ({status}) ({rules} leave no place).",
-        "sep": "; ",
-        "list": ", ",
-    },
-}
+# Every sentence of an explanation (whole sentences, one place; English
+# msgids, translated through the catalog: planner/locale).
+@cache
+def _texts(lang: str) -> dict[str, str]:
+    with use_language(lang):
+        return {
+            "served": _("{who} at {school} {start}-{end}, years actually served: {years}{early}."),
+            "early": _(" (ended early: {reason})"),
+            "quota": _(
+                "{rule} {group} {year}: counts as 1 of {achieved} starts, "
+                "{required} required{tight}"
+            ),
+            "tight": _(" (exactly met: without this start it falls short)"),
+            "cover": _(
+                "COVER {school} {year} {subject}: {covered} of {count} covered, "
+                "priority {priority}{share}"
+            ),
+            "counted": _(" (counted)"),
+            "surplus": _(" (one more than needed, not counted)"),
+            "locked": _("{who} is on a {rule} commitment ({where}); it stays in every plan."),
+            "loss": _(
+                "Without {who} the best plan covers {alt} need units instead of {now} "
+                "(loss {loss})."
+            ),
+            "no_loss": _(
+                "Without {who} the best plan still covers {alt} need units: "
+                "others can take their place."
+            ),
+            "better": _(
+                "Without {who} the best plan covers {alt} need units, more than the {now} "
+                "of this plan: this plan is not the best for coverage."
+            ),
+            "required": _(
+                "Without {who} the rules cannot all hold ({status}): the placement is required."
+            ),
+            "age": _("{year}: age {age} on 1 September, limit {limit} ({rule})"),
+            "honor": _("honour {honor}, needs {needed} ({rule})"),
+            "level": _("level not certified ({rule})"),
+            "banned": _("banned from being sent at all ({rule}){note}"),
+            "unavailable": _("{year}: marked unavailable ({rule})"),
+            "ineligible": _("{who} cannot start an exchange in any year of the plan: {limits}."),
+            "sent_instead": _("{who} is eligible; the best plan that sends them: {where}."),
+            "went": _("{instead} went to {school} instead"),
+            "nobody": _("nobody of the same subject serves where and when they would have"),
+            "decided": _("decided by {goal}: {now} in the plan, {alt} if they were sent"),
+            "tie": _("every goal equal ({order}): the solver chose among equally good plans"),
+            "no_place": _(
+                "{who} is eligible in some years, but no plan that sends them keeps "
+                "every rule ({status}) ({rules} leave no place)."
+            ),
+            "sep": pgettext("separator of clauses", "; "),
+            "list": pgettext("separator of a list", ", "),
+            "or": pgettext("last separator of a list of alternatives", " or "),
+        }
 
-HONOR_ZH = {
-    "none": "无",
-    "school": "校级",
-    "district": "区级",
-    "city": "市级",
-    "province": "省级",
-    "national": "国家级",
-}
+
+def _honor_name(value: str) -> str:
+    """An honour level's name in the current language."""
+    names = {
+        "none": pgettext("honour", "none"),
+        "school": pgettext("honour", "school"),
+        "district": pgettext("honour", "district"),
+        "city": pgettext("honour", "city"),
+        "province": pgettext("honour", "province"),
+        "national": pgettext("honour", "national"),
+    }
+    return names.get(value, value)
 
 
 def _t(lang: str, key: str, **values: object) -> str:
-    return TEXTS["en" if lang == "en" else "zh"][key].format(**values)
+    return _texts("en" if lang == "en" else "zh")[key].format(**values)
 
 
 def explain(
@@ -210,7 +203,7 @@ def _explain_placed(
                     _t(
                         lang,
                         "quota",
-                        rule=check.rule,
+                        rule=_rule(lang, check.rule),
                         group=group.name,
                         year=check.year,
                         achieved=check.achieved,
@@ -242,7 +235,9 @@ def _explain_placed(
     locked = [e for e in out.exchanges if e in scenario.commitments]
     if locked:
         where = sep.join(f"{e.school_id} {e.start_year}-{e.end_year}" for e in locked)
-        out.sentences.append(_t(lang, "locked", who=who, rule=Rule.LOCKED, where=where))
+        out.sentences.append(
+            _t(lang, "locked", who=who, rule=_rule(lang, Rule.LOCKED), where=where)
+        )
         return
 
     def forbid(variables: Variables) -> None:
@@ -267,22 +262,22 @@ def limits_against(scenario: Scenario, person: Staff, year: int, lang: str) -> l
     out: list[str] = []
     age, over = age_over(scenario, person, year)
     if over:
-        out.append(_t(lang, "age", year=year, age=age, limit=policy.max_age, rule=Rule.AGE))
-    if honor_short(scenario, person):
-        names = HONOR_ZH if lang != "en" else {h: h for h in HONOR_ZH}
         out.append(
-            _t(
-                lang,
-                "honor",
-                honor=names[person.honor.value],
-                needed=names[policy.min_honor.value],
-                rule=Rule.HONOR,
-            )
+            _t(lang, "age", year=year, age=age, limit=policy.max_age, rule=_rule(lang, Rule.AGE))
         )
+    if honor_short(scenario, person):
+        with use_language(lang):
+            honor, needed = _honor_name(person.honor.value), _honor_name(policy.min_honor.value)
+        out.append(_t(lang, "honor", honor=honor, needed=needed, rule=_rule(lang, Rule.HONOR)))
     if level_missing(scenario, person):
-        out.append(_t(lang, "level", rule=Rule.LEVEL))
+        out.append(_t(lang, "level", rule=_rule(lang, Rule.LEVEL)))
     if year in person.unavailable:
-        out.append(_t(lang, "unavailable", year=year, rule=Rule.AVAILABLE))
+        out.append(_t(lang, "unavailable", year=year, rule=_rule(lang, Rule.AVAILABLE)))
+    for ban in scenario.bans:
+        if ban.staff_id == person.staff_id and ban.school_id is None:
+            note = f": {ban.note}" if ban.note else ""
+            out.append(_t(lang, "banned", rule=_rule(lang, Rule.BAN), note=note))
+            break
     return out
 
 
@@ -322,7 +317,7 @@ def _explain_unplaced(
     _record_alternative(out, result, scenario)
     if not (result.status.has_plan and out.alternative_coverage is not None):
         out.sentences.append(
-            _t(lang, "no_place", who=who, status=result.status.value, rules=_NO_PLACE_RULES)
+            _t(lang, "no_place", who=who, status=result.status.value, rules=_no_place_rules(lang))
         )
         return
     placed = out.alternative_exchanges
@@ -368,9 +363,18 @@ def _deciding_goal(
 
 
 # The rules that can leave an eligible person no place in any plan.
-_NO_PLACE_RULES = (
-    f"{Rule.MEMBERSHIP}, {Rule.AVAILABLE}, {Rule.CAPACITY}, {Rule.CORE_KEEP} or {Rule.BUDGET}"
-)
+_NO_PLACE_RULES = (Rule.MEMBERSHIP, Rule.AVAILABLE, Rule.CAPACITY, Rule.CORE_KEEP, Rule.BUDGET)
+
+
+def _no_place_rules(lang: str) -> str:
+    names = [_rule(lang, r) for r in _NO_PLACE_RULES]
+    return _t(lang, "list").join(names[:-1]) + _t(lang, "or") + names[-1]
+
+
+def _rule(lang: str, rule: str) -> str:
+    """``任期 TERM`` in Chinese, ``TERM`` in English."""
+    with use_language(lang):
+        return rule_label(rule)
 
 
 def _record_alternative(out: Explanation, result: SolveResult, scenario: Scenario) -> None:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from planner.data import Exchange, MutualMove, Plan, Scenario
+from planner.i18n import _, pgettext, rule_label, use_language
 from planner.model import domain
 from planner.model.solve import goal_order
 from planner.rules import Rule
@@ -110,44 +112,38 @@ def diff_plans(before: Plan, after: Plan, scenario: Scenario | None = None) -> l
     return sorted(changes, key=lambda c: (c.group_id or "", c.year, c.staff_id, c.kind))
 
 
-# Every sentence a replan writes, by language (whole sentences, one place).
-TEXTS: dict[str, dict[str, str]] = {
-    "zh": {
-        "left_staff": "{staff} 已不在教师名单中",
-        "school_gone": "学校 {school} 已不在方案数据中",
-        "unavailable": "{year}年起不可派（{staff} 标注不可派的学年：{years}）",
-        "left_group": "{school} {year}年起退出集团",
-        "not_receiving": "{school} 不接收 {home} 的交流教师",
-        "ineligible": "{staff} 不再符合 {year} 年开始交流的条件（{rule}）",
-        "term": "任期 {term} 年，不在 {lo} 至 {hi} 年之内（{rule}）",
-        "locked": "已定交流（{rule}），方案数据中的承诺",
-        "chosen": "由优化选定（目标顺序：{order}）",
-        "replaces": "接替 {staff}：{why}",
-        "dropped": "{exchange} 已删除：{why}",
-        "must_change": "已发布的 {exchange} 必须调整：{why}",
-        "ended": "进行中的 {exchange} 提前结束，最后一学年为 {end}：{why}",
-    },
-    "en": {
-        "left_staff": "{staff} is no longer on the staff list",
-        "school_gone": "school {school} is no longer in the scenario",
-        "unavailable": "unavailable from {year} ({staff} is marked unavailable in {years})",
-        "left_group": "{school} leaves its group in {year}",
-        "not_receiving": "{school} does not receive staff from {home}",
-        "ineligible": "{staff} is no longer eligible to start in {year} ({rule})",
-        "term": "{term} years is outside {lo}..{hi} ({rule})",
-        "locked": "{rule}: a commitment of the scenario",
-        "chosen": "chosen by the optimiser (goals in order: {order})",
-        "replaces": "replaces {staff}, {why}",
-        "dropped": "{exchange} dropped: {why}",
-        "must_change": "published {exchange} must change: {why}",
-        "ended": "under way {exchange} ended early, last year served {end}: {why}",
-    },
-}
+# Every sentence a replan writes (whole sentences, one place; English
+# msgids, translated through the catalog: planner/locale).
+@cache
+def _texts(lang: str) -> dict[str, str]:
+    with use_language(lang):
+        return {
+            "left_staff": _("{staff} is no longer on the staff list"),
+            "school_gone": _("school {school} is no longer in the scenario"),
+            "unavailable": _("unavailable from {year} ({staff} is marked unavailable in {years})"),
+            "left_group": _("{school} leaves its group in {year}"),
+            "not_receiving": _("{school} does not receive staff from {home}"),
+            "ineligible": _("{staff} is no longer eligible to start in {year} ({rule})"),
+            "term": _("{term} years is outside {lo}..{hi} ({rule})"),
+            "locked": _("{rule}: a commitment of the scenario"),
+            "chosen": _("chosen by the optimiser (goals in order: {order})"),
+            "replaces": _("replaces {staff}, {why}"),
+            "dropped": _("{exchange} dropped: {why}"),
+            "must_change": _("published {exchange} must change: {why}"),
+            "ended": _("under way {exchange} ended early, last year served {end}: {why}"),
+            "list": pgettext("separator of a list", ", "),
+        }
 
 
 def text(lang: str, key: str, **values: object) -> str:
     """The sentence ``key`` in ``lang`` (``zh`` unless ``en``), filled in."""
-    return TEXTS["en" if lang == "en" else "zh"][key].format(**values)
+    return _texts("en" if lang == "en" else "zh")[key].format(**values)
+
+
+def _rule(lang: str, rule: str) -> str:
+    """``任期 TERM`` in Chinese, ``TERM`` in English."""
+    with use_language(lang):
+        return rule_label(rule)
 
 
 def _show(ex: Exchange) -> str:
@@ -166,7 +162,7 @@ def _why_impossible(scenario: Scenario, ex: Exchange, lang: str = "zh") -> str |
     years = ex.years()
     if not domain.available(person, years):
         gone = sorted(y for y in years if y in person.unavailable)
-        shown = "、".join(map(str, gone)) if lang != "en" else ", ".join(map(str, gone))
+        shown = text(lang, "list").join(map(str, gone))
         return text(lang, "unavailable", staff=ex.staff_id, year=gone[0], years=shown)
     if not domain.membership(scenario, person, school, years):
         out = [y for y in years if not scenario.is_member(school, y)]
@@ -179,11 +175,13 @@ def _why_impossible(scenario: Scenario, ex: Exchange, lang: str = "zh") -> str |
         (Rule.LEVEL, domain.level(person, policy)),
     ):
         if not ok:
-            return text(lang, "ineligible", staff=ex.staff_id, year=ex.start_year, rule=rule)
+            return text(
+                lang, "ineligible", staff=ex.staff_id, year=ex.start_year, rule=_rule(lang, rule)
+            )
     lengths = domain.term_of(policy, ex.ended_early)
     if ex.term not in lengths:
         lo, hi = lengths.start, lengths.stop - 1
-        return text(lang, "term", term=ex.term, lo=lo, hi=hi, rule=Rule.TERM)
+        return text(lang, "term", term=ex.term, lo=lo, hi=hi, rule=_rule(lang, Rule.TERM))
     return None
 
 
@@ -198,9 +196,10 @@ def prepare_replan(
     plan. Raises ValueError if ``from_year`` is outside the horizon.
     """
     if from_year not in scenario.years:
+        with use_language(lang):
+            message = _("--from-year {year} is outside the scenario's horizon {first}-{last}")
         raise ValueError(
-            f"--from-year {from_year} is outside the scenario's horizon "
-            f"{scenario.years.start}-{scenario.years.stop - 1}"
+            message.format(year=from_year, first=scenario.years.start, last=scenario.years.stop - 1)
         )
     out = ReplanInput(scenario, from_year, previous, lang=lang)
     fixed: list[Exchange] = []
@@ -255,7 +254,7 @@ def _end_early(scenario: Scenario, ex: Exchange, from_year: int, out: ReplanInpu
             why = text(out.lang, "left_group", school=ex.school_id, year=year)
         else:
             gone = sorted(y for y in person.unavailable if year <= y <= ex.end_year)
-            sep = ", " if out.lang == "en" else "、"
+            sep = text(out.lang, "list")
             shown = sep.join(map(str, gone))
             why = text(out.lang, "unavailable", staff=ex.staff_id, year=year, years=shown)
         kept = replace(ex, end_year=year - 1, ended_early=True, reason=why)
@@ -305,12 +304,12 @@ def explain_changes(changes: list[Change], prepared: ReplanInput) -> list[Change
     why_gone = {**prepared.forced, **prepared.cut}
     gone = [c for c in changes if c.before is not None and c.before in why_gone]
     replaced: set[int] = set()
-    order = "、".join(goal_order(scenario)) if lang != "en" else ", ".join(goal_order(scenario))
+    order = text(lang, "list").join(goal_order(scenario))
     out = []
     for change in changes:
         reason = why_gone.get(change.before) if change.before is not None else None
         if reason is None and change.after in scenario.commitments:
-            reason = text(lang, "locked", rule=Rule.LOCKED)
+            reason = text(lang, "locked", rule=_rule(lang, Rule.LOCKED))
         if reason is None and change.after is not None:
             other = _replaced(scenario, change.after, gone, replaced)
             if other is not None and other.before is not None:

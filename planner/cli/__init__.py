@@ -35,6 +35,7 @@ from planner.cli.notices import notices
 from planner.cli.solve import replan, solve
 from planner.cli.sweep import sweep
 from planner.cli.template import template
+from planner.i18n import _, env_language, use_language
 from planner.web.command import serve
 
 __all__ = [
@@ -50,15 +51,23 @@ __all__ = [
 ]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=_(
+        "Plan teacher and cadre rotations in education groups (集团化办学).\n\n"
+        "Reads a scenario workbook, builds an OR-Tools CP-SAT model of the policy's rules "
+        "(rule ids as in docs/rules.zh.md) and writes an audited roster. Without a SCENARIO, "
+        "commands use the built-in Taishan scenario.\n\n"
+        "Messages are in Chinese; in English with --lang en where a command has it, or with "
+        "the environment (PLANNER_LANG, LC_ALL, LC_MESSAGES or LANG starting with en). This "
+        "help follows the environment."
+    ),
+)
 @click.version_option(package_name="teacher-rotation-planner")
-def main() -> None:
-    """Plan teacher and cadre rotations in education groups (集团化办学).
-
-    Reads a scenario workbook, builds an OR-Tools CP-SAT model of the
-    policy's rules (rule ids as in docs/rules.zh.md) and writes an audited
-    roster. Without a SCENARIO, commands use the built-in Taishan scenario.
-    """
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    # Every command speaks the environment's language unless its --lang says otherwise.
+    ctx.with_resource(use_language(env_language()))
     exit_on_sigterm()
 
 

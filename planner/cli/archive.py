@@ -35,6 +35,8 @@ from planner.archive.ledger import ledger_summary, write_ledger_xlsx
 from planner.archive.store import Archive, Published, _json_safe
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_SUPERSEDED, InputError, check_output_paths
 from planner.cli.common import lang_option as common_lang_option
+from planner.cli.language import command_language
+from planner.i18n import _
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -57,22 +59,19 @@ class SupersededError(click.ClickException):
     exit_code = EXIT_SUPERSEDED
 
 
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
-
-
 db_option = click.option(
     "--db",
     "db",
     metavar="URL",
     default=None,
-    help="Plan archive: an SQLite file path or postgresql+psycopg://user@host:port/db "
-    "(default: $PLANNER_DB, else archive.sqlite3 in the per-user data folder). "
-    "方案档案库地址。",
+    help=_(
+        "Plan archive: an SQLite file path or postgresql+psycopg://user@host:port/db "
+        "(default: $PLANNER_DB, else archive.sqlite3 in the per-user data folder)."
+    ),
 )
 
 
-lang_option = common_lang_option("Language of messages and of the ledger workbook's headers.")
+lang_option = common_lang_option(_("Language of messages and of the ledger workbook's headers."))
 
 
 @contextmanager
@@ -86,8 +85,8 @@ def _archive_errors(lang: str) -> Iterator[None]:
         raise InputError(exc.text(lang)) from None
 
 
-def _fail(lang: str, zh: str, en: str) -> NoReturn:
-    raise InputError(_t(lang, zh, en))
+def _fail(message: str) -> NoReturn:
+    raise InputError(message)
 
 
 @contextmanager
@@ -157,28 +156,38 @@ def previous_from_archive(db: str | None, year: int, lang: str = "zh") -> Publis
 # -- planner publish ------------------------------------------------------------
 
 
-@click.command("publish")
+@click.command(
+    "publish",
+    help=_(
+        "Publish a plan as the district's plan for its school years.\n\n"
+        "PLAN_OR_ID is a plan id from `planner plans`, or a plan JSON file (with --scenario). "
+        "The publication becomes a new version superseding the newest one; published plans "
+        "are never changed."
+    ),
+)
 @click.argument("plan_ref", metavar="PLAN_OR_ID")
-@click.option("--by", "by", metavar="NAME", help="Who publishes (default: the login name).")
-@click.option("--note", default="", help="Why, for the record (e.g. 区教育局 2023-07 会议通过).")
+@click.option("--by", "by", metavar="NAME", help=_("Who publishes (default: the login name)."))
+@click.option("--note", default="", help=_("Why, for the record (e.g. 区教育局 2023-07 会议通过)."))
 @click.option(
     "--expect-head",
     type=click.IntRange(min=0),
     default=None,
-    help="The publication version this supersedes (default: the one the plan was made "
-    "against); publishing fails if the archive has moved on.",
+    help=_(
+        "The publication version this supersedes (default: the one the plan was made "
+        "against); publishing fails if the archive has moved on."
+    ),
 )
 @click.option(
     "--scenario",
     "scenario_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="With a plan JSON file: the scenario workbook it was made for.",
+    help=_("With a plan JSON file: the scenario workbook it was made for."),
 )
 @click.option(
     "--from-year",
     type=int,
     default=None,
-    help="With a plan JSON file from replan: the --from-year it was made with.",
+    help=_("With a plan JSON file from replan: the --from-year it was made with."),
 )
 @db_option
 @lang_option
@@ -192,35 +201,27 @@ def publish(
     db: str | None,
     lang: str,
 ) -> None:
-    """Publish a plan as the district's plan for its school years.
-
-    PLAN_OR_ID is a plan id from `planner plans`, or a plan JSON file
-    (with --scenario). The publication becomes a new version superseding
-    the newest one; published plans are never changed. 发布方案。
-    """
+    lang = command_language(lang)
     who = by or _login_name()
     with open_archive(db, lang) as store, _archive_errors(lang):
         plan_id = _plan_id(store, plan_ref, scenario_path, from_year, lang)
         pub = store.publish(plan_id, by=who, note=note, expected_head=expect_head)
     years = f"{pub.from_year}-{pub.to_year}"
+    values = {
+        "plan": plan_id,
+        "version": pub.version,
+        "years": years,
+        "who": who,
+        "old": pub.supersedes_version,
+    }
     if pub.supersedes_version is None:
-        click.echo(
-            _t(
-                lang,
-                f"已发布方案 {plan_id} 为 v{pub.version}（{years} 学年），发布人 {who}。",
-                f"published plan {plan_id} as v{pub.version} (school years {years}) by {who}.",
-            )
-        )
+        done = _("published plan {plan} as v{version} (school years {years}) by {who}.")
     else:
-        click.echo(
-            _t(
-                lang,
-                f"已发布方案 {plan_id} 为 v{pub.version}（{years} 学年），取代 "
-                f"v{pub.supersedes_version}，发布人 {who}。",
-                f"published plan {plan_id} as v{pub.version} (school years {years}), "
-                f"superseding v{pub.supersedes_version}, by {who}.",
-            )
+        done = _(
+            "published plan {plan} as v{version} (school years {years}), superseding v{old}, "
+            "by {who}."
         )
+    click.echo(done.format(**values))
 
 
 def _login_name() -> str:
@@ -237,34 +238,34 @@ def _plan_id(
     if ref.isdigit() and not path.exists():
         if scenario_path is not None or from_year is not None:
             _fail(
-                lang,
-                "--scenario 和 --from-year 只用于发布方案 JSON 文件；按编号发布时请去掉它们。",
-                "--scenario and --from-year go with a plan JSON file; drop them when "
-                "publishing by id.",
+                _(
+                    "--scenario and --from-year go with a plan JSON file; drop them when "
+                    "publishing by id."
+                )
             )
         return int(ref)
     if not path.is_file():
         _fail(
-            lang,
-            f"{ref} 既不是方案编号，也不是存在的方案 JSON 文件。用 `planner plans` 查看方案编号。",
-            f"{ref} is neither a plan id nor an existing plan JSON file. "
-            "`planner plans` lists the plan ids.",
+            _(
+                "{ref} is neither a plan id nor an existing plan JSON file. "
+                "`planner plans` lists the plan ids."
+            ).format(ref=ref)
         )
     if scenario_path is None:
         _fail(
-            lang,
-            f"发布方案文件 {ref} 时需要用 --scenario 文件 指明它所依据的场景工作簿。",
-            f"publishing the file {ref} needs the scenario workbook it was made for: "
-            "--scenario FILE.",
+            _(
+                "publishing the file {ref} needs the scenario workbook it was made for: "
+                "--scenario FILE."
+            ).format(ref=ref)
         )
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         _fail(
-            lang,
-            f"无法读取方案文件 {ref}：{exc}。请使用 planner solve/replan --json 写出的文件。",
-            f"cannot read the plan file {ref}: {exc}. Use a file written by "
-            "planner solve/replan --json.",
+            _(
+                "cannot read the plan file {ref}: {problem}. Use a file written by "
+                "planner solve/replan --json."
+            ).format(ref=ref, problem=exc)
         )
     if not isinstance(document, dict):
         raise BadInput("bad_document", detail=f"{ref} holds a {type(document).__name__}")
@@ -275,15 +276,15 @@ def _plan_id(
 # -- planner plans -----------------------------------------------------------------
 
 
-@click.command("plans")
-@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.command(
+    "plans",
+    help=_("List the archive's plans, newest first: drafts and published, with goal values."),
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Print the list as JSON."))
 @db_option
 @lang_option
 def plans(as_json: bool, db: str | None, lang: str) -> None:
-    """List the archive's plans, newest first: drafts and published, with goal values.
-
-    列出档案库中的方案（最新在前）。
-    """
+    lang = command_language(lang)
     with open_archive(db, lang) as store:
         infos = store.plans()
         head = store.head()
@@ -294,17 +295,11 @@ def plans(as_json: bool, db: str | None, lang: str) -> None:
         return
     if not infos:
         click.echo(
-            _t(
-                lang,
-                "档案库中还没有方案。用 planner solve 场景.xlsx --db 地址 求解并存档。",
-                "the archive holds no plan yet. Solve with planner solve SCENARIO.xlsx --db URL.",
-            )
+            _("the archive holds no plan yet. Solve with planner solve SCENARIO.xlsx --db URL.")
         )
         return
     click.echo(
-        _t(lang, f"当前发布版本：v{head}", f"newest publication: v{head}")
-        if head
-        else _t(lang, "尚无已发布方案", "nothing published yet")
+        _("newest publication: v{head}").format(head=head) if head else _("nothing published yet")
     )
     by_version = {p.version: p for p in pubs}
     for info in infos:
@@ -313,10 +308,10 @@ def plans(as_json: bool, db: str | None, lang: str) -> None:
             for v in info.versions:
                 pub = by_version[v]
                 mark = f"v{v} {pub.published_by} {pub.published_at:%Y-%m-%d}"
-                marks.append(mark + (_t(lang, "（当前）", " (current)") if v == head else ""))
-            status = _t(lang, "已发布 ", "published ") + ", ".join(marks)
+                marks.append(mark + (_(" (current)") if v == head else ""))
+            status = _("published {versions}").format(versions=", ".join(marks))
         else:
-            status = _t(lang, "草稿", "draft")
+            status = _("draft")
             if info.solve_status not in ("optimal", "feasible"):
                 status += f" ({info.solve_status})"
         goals = ", ".join(f"{k}={v}" for k, v in info.goals.items())
@@ -330,101 +325,96 @@ def plans(as_json: bool, db: str | None, lang: str) -> None:
 # -- planner ledger -----------------------------------------------------------------
 
 
-@click.command("ledger")
+@click.command(
+    "ledger",
+    help=_(
+        "The exchange ledger: per person, exchange years by school, from history sheets and "
+        "published plans (the record that counts for promotion)."
+    ),
+)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the ledger workbook (.xlsx) here.",
+    help=_("Write the ledger workbook (.xlsx) here."),
 )
 @click.option(
     "--until",
     type=int,
     default=None,
-    help="Only school years up to this one (e.g. the current year: no planned years).",
+    help=_("Only school years up to this one (e.g. the current year: no planned years)."),
 )
 @db_option
 @lang_option
 def ledger(out: Path | None, until: int | None, db: str | None, lang: str) -> None:
-    """The exchange ledger: per person, exchange years by school, from history
-    sheets and published plans (the record that counts for promotion).
-
-    交流台账：每人每学年的交流学校，来自历史记录和已发布方案。
-    """
+    lang = command_language(lang)
     check_output_paths([("--out", out)], lang=lang)
     if out is not None and out.suffix.lower() != ".xlsx":
-        _fail(
-            lang,
-            f"--out {out}：台账工作簿须以 .xlsx 结尾。",
-            f"--out {out}: the ledger workbook's name must end in .xlsx.",
-        )
+        _fail(_("--out {path}: the ledger workbook's name must end in .xlsx.").format(path=out))
     with open_archive(db, lang) as store:
         entries = store.ledger(until)
     people = ledger_summary(entries)
     click.echo(
-        _t(
-            lang,
-            f"交流台账：{len(people)} 人，{len(entries)} 个交流学年",
-            f"exchange ledger: {len(people)} people, {len(entries)} exchange years",
+        _("exchange ledger: {people} people, {years} exchange years").format(
+            people=len(people), years=len(entries)
         )
     )
     for person in people:
-        unit = _t(lang, "年", " yr")
-        click.echo(
-            f"{person.staff_id}  {person.staff_name}  {person.years}{unit}  {person.schools_text()}"
-        )
+        years = _("{n} yr").format(n=person.years)
+        click.echo(f"{person.staff_id}  {person.staff_name}  {years}  {person.schools_text()}")
     if out is not None:
         try:
             write_ledger_xlsx(entries, out, lang)
         except OSError as exc:
             _fail(
-                lang,
-                f"无法写入 {out}：{exc.strerror}。请换一个可写的路径，"
-                "或先关闭在 Excel 中打开的该文件。",
-                f"cannot write {out}: {exc.strerror}. Choose a writable path, or close the "
-                "file if Excel has it open.",
+                _(
+                    "cannot write {path}: {problem}. Choose a writable path, or close the "
+                    "file if Excel has it open."
+                ).format(path=out, problem=exc.strerror)
             )
-        click.echo(_t(lang, f"已写入 {out}", f"written {out}"))
+        click.echo(_("written {path}").format(path=out))
 
 
 # -- planner archive export / import --------------------------------------------------
 
 
-@click.group("archive")
+@click.group("archive", help=_("Export the whole archive to files, or import such an export."))
 def archive() -> None:
-    """Export the whole archive to files, or import such an export.
-
-    导出或导入整个方案档案库（工作簿和 JSON 文件）。
-    """
+    pass
 
 
-@archive.command("export")
+@archive.command(
+    "export",
+    help=_(
+        "Write every scenario (.xlsx) and plan (.json) with a manifest to DIRECTORY (new or empty)."
+    ),
+)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @db_option
 @lang_option
 def export_command(directory: Path, db: str | None, lang: str) -> None:
-    """Write every scenario (.xlsx) and plan (.json) with a manifest to DIRECTORY
-    (new or empty)."""
+    lang = command_language(lang)
     with open_archive(db, lang) as store, _archive_errors(lang):
         manifest = store.export_all(directory)
     click.echo(
-        _t(lang, f"已导出到 {directory}（清单 {manifest.name}）", f"exported to {directory}")
+        _("exported to {directory} (manifest {manifest})").format(
+            directory=directory, manifest=manifest.name
+        )
     )
 
 
-@archive.command("import")
+@archive.command(
+    "import",
+    help=_("Restore an export from DIRECTORY into an empty archive (ids and versions kept)."),
+)
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @db_option
 @lang_option
 def import_command(directory: Path, db: str | None, lang: str) -> None:
-    """Restore an export from DIRECTORY into an empty archive (ids and versions kept)."""
+    lang = command_language(lang)
     with open_archive(db, lang) as store, _archive_errors(lang):
         counts = store.import_all(directory)
     click.echo(
-        _t(
-            lang,
-            f"已导入 {counts['scenarios']} 个场景、{counts['plans']} 个方案、"
-            f"{counts['publications']} 次发布。",
-            f"imported {counts['scenarios']} scenario(s), {counts['plans']} plan(s), "
-            f"{counts['publications']} publication(s).",
-        )
+        _(
+            "imported {scenarios} scenario(s), {plans} plan(s), {publications} publication(s)."
+        ).format(**counts)
     )

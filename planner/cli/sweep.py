@@ -34,12 +34,22 @@ from planner.cli.common import (
     stderr,
     time_limit_option,
 )
+from planner.i18n import _
 from planner.problems import ScenarioError
 
 __all__ = ["sweep"]
 
 
-@click.command("sweep")
+@click.command(
+    "sweep",
+    help=_(
+        "Solve SCENARIO (default: the built-in one) for every combination of the --set values "
+        "and write one row of KPIs per variant (sweep.csv, and sweep.xlsx with sheets "
+        "comparison, pareto and about).\n\n"
+        "Example: planner sweep --set max_age=45,50 --set ratio_later_years=5%,10% "
+        "--out out/sweep"
+    ),
+)
 @scenario_argument
 @click.option(
     "--set",
@@ -47,7 +57,7 @@ __all__ = ["sweep"]
     multiple=True,
     required=True,
     metavar="KEY=V1,V2,...",
-    help=(
+    help=_(
         "A policy key and the values to try (repeat for more keys; the sweep "
         "solves every combination). Separate values by ';' when they hold commas."
     ),
@@ -57,30 +67,30 @@ __all__ = ["sweep"]
     "out_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help=f"Directory for {CSV_NAME} and {XLSX_NAME}.",
+    help=_("Directory for {csv} and {xlsx}.").format(csv=CSV_NAME, xlsx=XLSX_NAME),
 )
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Local processes at a time, one CP-SAT worker each [default: CPU count].",
+    help=_("Local processes at a time, one CP-SAT worker each [default: CPU count]."),
 )
 @click.option(
     "--scheduler",
     metavar="ADDRESS",
     default=None,
-    help="Run the variants on this Dask scheduler (needs the [dask] extra).",
+    help=_("Run the variants on this Dask scheduler (needs the [dask] extra)."),
 )
-@time_limit_option("Seconds for each variant's solve.")
+@time_limit_option(_("Seconds for each variant's solve."))
 @seed_option()
 @click.option(
     "--pareto",
     default=DEFAULT_PARETO,
     show_default=True,
     metavar="KPI1,KPI2",
-    help="Two KPIs for the Pareto sheet, each optionally :max or :min.",
+    help=_("Two KPIs for the Pareto sheet, each optionally :max or :min."),
 )
-@policy_option("Policy YAML file the variants start from (default: models/taishan-2022.yaml).")
+@policy_option(_("Policy YAML file the variants start from (default: models/taishan-2022.yaml)."))
 @quiet_option()
 def sweep(
     scenario: Path | None,
@@ -94,13 +104,6 @@ def sweep(
     policy_file: Path | None,
     quiet: bool,
 ) -> None:
-    """Solve SCENARIO (default: the built-in one) for every combination of the
-    --set values and write one row of KPIs per variant (sweep.csv, and sweep.xlsx with
-    sheets comparison, pareto and about).
-
-    Example: planner sweep --set max_age=45,50 --set ratio_later_years=5%,10%
-    --out out/sweep
-    """
     try:
         grid = parse_grid(sets)
         parse_pareto(pareto)
@@ -115,7 +118,7 @@ def sweep(
             import dask.distributed  # noqa: F401
         except ImportError:
             raise InputError(
-                "--scheduler needs Dask: pip install 'teacher-rotation-planner[dask]'"
+                _("--scheduler needs Dask: pip install 'teacher-rotation-planner[dask]'")
             ) from None
     try:
         result = run_sweep(
@@ -131,15 +134,16 @@ def sweep(
             progress=None if quiet else stderr,
         )
     except KeyboardInterrupt:
-        stderr(f"interrupted; finished variants are in {out_dir / CSV_NAME}")
+        stderr(_("interrupted; finished variants are in {path}").format(path=out_dir / CSV_NAME))
         sys.exit(EXIT_INTERRUPTED)
     except SweepError as exc:
         fail_input(exc)
     except OSError as exc:  # an unwritable --out, an unreachable --scheduler
-        raise InputError(f"sweep failed: {exc}") from None
+        raise InputError(_("sweep failed: {problem}").format(problem=exc)) from None
     frame = result.frame
     shown = [c for c in frame.columns if c != "message"]
     click.echo(frame[shown].to_string(index=False))
-    (x, _), (y, _) = result.pareto_axes
-    click.echo(f"pareto ({x} vs {y}): variants {', '.join(map(str, result.pareto['variant']))}")
-    click.echo(f"written {result.csv_path}, {result.xlsx_path}")
+    (x, _x_sense), (y, _y_sense) = result.pareto_axes
+    front = ", ".join(map(str, result.pareto["variant"]))
+    click.echo(_("pareto ({x} vs {y}): variants {variants}").format(x=x, y=y, variants=front))
+    click.echo(_("written {csv}, {xlsx}").format(csv=result.csv_path, xlsx=result.xlsx_path))

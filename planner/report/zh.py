@@ -1,6 +1,8 @@
 """Chinese texts of the report layer, made from the fields of a row, a
 check, a violation or a conflict (the audit and the model keep their English
-sentences; a Chinese roster shows these instead).
+sentences; a Chinese roster shows these instead). The sentences are English
+msgids translated through the message catalog (planner/locale); each
+function takes ``lang`` (default Chinese).
 
 Rule ids are shown with their Chinese names beside them (``荣誉 HONOR``);
 reason codes that are not rule ids get Chinese words.
@@ -8,11 +10,13 @@ reason codes that are not rule ids get Chinese words.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from functools import cache
 
 from planner.audit import eligibility_reasons
 from planner.data import Scenario
+from planner.i18n import _, pgettext, use_language
 from planner.report.tables.rows import RuleCheckRow
 from planner.report.tables.unmet import NO_ELIGIBLE, NOT_CHOSEN, UNKNOWN_SCHOOL
 from planner.results import Violation
@@ -20,6 +24,7 @@ from planner.rules import PER_EXCHANGE, PLAN_RULE, Rule
 
 __all__ = [
     "CHANGE_KINDS",
+    "change_kind",
     "check_note",
     "codes_text",
     "percent",
@@ -27,31 +32,53 @@ __all__ = [
     "violation_text",
 ]
 
-REASONS: dict[str, str] = {
-    NO_ELIGIBLE: "无符合条件人员",
-    NOT_CHOSEN: "未选派",
-    UNKNOWN_SCHOOL: "学校不存在",
-    PLAN_RULE: "方案格式",
-}
-CHANGE_KINDS: dict[str, str] = {
-    "added": "新增",
-    "removed": "取消",
-    "moved": "改派",
-    "term": "调整任期",
-}
+
+@cache
+def _reasons(lang: str) -> dict[str, str]:
+    """Reason codes that are not rule ids, as words (English: the codes)."""
+    if lang == "en":
+        return {}
+    with use_language(lang):
+        return {
+            NO_ELIGIBLE: pgettext("reason code", "nobody eligible"),
+            NOT_CHOSEN: pgettext("reason code", "not chosen"),
+            UNKNOWN_SCHOOL: pgettext("reason code", "no such school"),
+            PLAN_RULE: pgettext("reason code", "plan format"),
+        }
 
 
-def rule_text(code: str) -> str:
-    """``荣誉 HONOR`` for a rule id, a Chinese word for another reason code."""
-    if code in Rule.__members__.values():
+@cache
+def _change_kinds(lang: str) -> dict[str, str]:
+    with use_language(lang):
+        return {
+            "added": pgettext("change", "added"),
+            "removed": pgettext("change", "removed"),
+            "moved": pgettext("change", "moved"),
+            "term": pgettext("change", "term"),
+        }
+
+
+# A change's kind (diff_plans) as the Chinese roster names it.
+CHANGE_KINDS: dict[str, str] = _change_kinds("zh")
+
+
+def change_kind(kind: str, lang: str = "zh") -> str:
+    """``removed`` as 取消 (Chinese) or as it is (English)."""
+    return _change_kinds(lang).get(kind, kind)
+
+
+def rule_text(code: str, lang: str = "zh") -> str:
+    """``荣誉 HONOR`` for a rule id, a Chinese word for another reason code
+    (English: the code)."""
+    if lang != "en" and code in Rule.__members__.values():
         return Rule(code).label
-    return REASONS.get(code, code)
+    return _reasons(lang).get(code, code)
 
 
-def codes_text(codes: str | Iterable[str], sep: str = "、") -> str:
+def codes_text(codes: str | Iterable[str], sep: str = "、", lang: str = "zh") -> str:
     """Comma-separated codes (or a list) as Chinese names with their ids."""
     items = [c.strip() for c in codes.split(",")] if isinstance(codes, str) else list(codes)
-    return sep.join(rule_text(c) for c in items if c)
+    return sep.join(rule_text(c, lang) for c in items if c)
 
 
 def _n(value: Decimal | int | None) -> str:
@@ -91,67 +118,93 @@ def _headcount(scenario: Scenario, group: str | None, year: int) -> int | None:
     return len(staff)
 
 
-def check_note(scenario: Scenario, row: RuleCheckRow) -> str:
-    """The 说明 of a rule-check row in Chinese, from its fields."""
+def check_note(scenario: Scenario, row: RuleCheckRow, lang: str = "zh") -> str:
+    """The 说明 of a rule-check row in Chinese (or ``lang``), from its fields."""
+    with use_language(lang):
+        return _check_note(scenario, row, lang)
+
+
+def _check_note(scenario: Scenario, row: RuleCheckRow, lang: str) -> str:
     rule, req, got = row.rule, row.required, row.achieved
-    which = {True: "首学年", False: "以后各学年", None: ""}[
-        _first_year(scenario, row.group, row.year)
-    ]
+    first = _first_year(scenario, row.group, row.year)
+    which = {True: _("first year"), False: _("later years"), None: ""}[first]
+    values = {"which": which, "required": _n(req), "achieved": _n(got)}
     if rule == Rule.TEACHER_QUOTA and req is not None and row.year is not None:
         policy = scenario.policy
-        first = which == "首学年"
         ratio = policy.ratio_first_year if first else policy.ratio_later_years
         base = _headcount(scenario, row.group, row.year)
-        where = f"核心校 {base} 人 × {percent(ratio, 0)} 向上取整 = " if base is not None else ""
-        return f"{which}比例：{where}{_n(req)} 人，实际派出 {_n(got)} 人"
-    if rule == Rule.CADRE_QUOTA and req is not None:
-        return f"{which}至少派出中层以上干部 {_n(req)} 人，实际 {_n(got)} 人"
-    if rule == Rule.CAPACITY and req is not None:
-        return f"接收 {_n(got)} 人，上限 {_n(req)} 人"
-    if rule == Rule.CORE_KEEP and req is not None:
-        return f"留校 {_n(got)} 人，至少 {_n(req)} 人"
-    if rule == Rule.BUDGET and req is not None:
-        return f"交流经费 {_n(got)}，当年专项经费 {_n(req)}"
-    if rule == Rule.BACKBONE_SHARE and req is not None:
-        return f"骨干教师 {_n(got)} 人，至少 {_n(req)} 人"
+        if base is None:
+            return _("{which} quota: {required} to send, {achieved} sent").format(**values)
+        return _(
+            "{which} quota: ceil({base} core-school staff × {ratio}) = {required} to send, "
+            "{achieved} sent"
+        ).format(base=base, ratio=percent(ratio, 0), **values)
+    if req is not None and rule in _NOTES:
+        return _NOTES[rule]().format(**values)
     if row.violated == 0:
         return ""
-    name = rule_text(rule)
+    name = rule_text(rule, lang)
     if rule in PER_EXCHANGE or rule == PLAN_RULE:
-        return f"{row.violated} 项不符合（{name}）：{row.scope or ''}".rstrip("：")
-    return f"不符合（{name}）"
+        if row.scope:
+            return _("{n} not met ({rule}): {scope}").format(
+                n=row.violated, rule=name, scope=row.scope
+            )
+        return _("{n} not met ({rule})").format(n=row.violated, rule=name)
+    return _("not met ({rule})").format(rule=name)
 
 
-_AMOUNT_WORDS: dict[str, str] = {
-    Rule.TEACHER_QUOTA: "少派 {n} 人",
-    Rule.CADRE_QUOTA: "少派干部 {n} 人",
-    Rule.CAPACITY: "超出接收上限 {n} 人",
-    Rule.CORE_KEEP: "留校人数少 {n} 人",
-    Rule.BUDGET: "超出专项经费 {n}",
-    Rule.BACKBONE_SHARE: "骨干教师少 {n} 人",
-    Rule.TERM: "任期相差 {n} 年",
-    Rule.AGE: "超龄 {n} 岁",
-    Rule.HONOR: "荣誉差 {n} 级",
+# The 说明 of a count rule's row: what was required and achieved.
+_NOTES: dict[str, Callable[[], str]] = {
+    Rule.CADRE_QUOTA: lambda: _("{which}: at least {required} cadre(s) to send, {achieved} sent"),
+    Rule.CAPACITY: lambda: _("{achieved} received, limit {required}"),
+    Rule.CORE_KEEP: lambda: _("{achieved} staying at the core school, at least {required}"),
+    Rule.BUDGET: lambda: _("exchange cost {achieved}, fund of the year {required}"),
+    Rule.BACKBONE_SHARE: lambda: _("{achieved} backbone teacher(s), at least {required}"),
+}
+
+# How much a violation misses by ({n}).
+_AMOUNT_WORDS: dict[str, Callable[[], str]] = {
+    Rule.TEACHER_QUOTA: lambda: _("{n} too few sent"),
+    Rule.CADRE_QUOTA: lambda: _("{n} cadre(s) too few sent"),
+    Rule.CAPACITY: lambda: _("{n} over the receiving limit"),
+    Rule.CORE_KEEP: lambda: _("{n} too few staying at the core school"),
+    Rule.BUDGET: lambda: _("{n} over the fund"),
+    Rule.BACKBONE_SHARE: lambda: _("{n} backbone teacher(s) too few"),
+    Rule.TERM: lambda: _("term off by {n} year(s)"),
+    Rule.AGE: lambda: _("{n} year(s) over the age limit"),
+    Rule.HONOR: lambda: _("honour {n} level(s) short"),
 }
 
 
-def violation_text(scenario: Scenario, v: Violation) -> str:
-    """A violation as a Chinese sentence built from its fields."""
-    parts: list[str] = []
-    if v.group_id is not None:
-        group = scenario.group_by_id.get(v.group_id)
-        parts.append(group.name if group else v.group_id)
-    if v.year is not None:
-        parts.append(f"{v.year} 学年")
-    if v.school_id is not None:
-        school = scenario.school_by_id.get(v.school_id)
-        parts.append(f"{school.name}（{v.school_id}）" if school else v.school_id)
-    if v.subject is not None:
-        parts.append(v.subject)
-    if v.staff_id is not None:
-        person = scenario.staff_by_id.get(v.staff_id)
-        parts.append(f"{person.name}（{v.staff_id}）" if person else v.staff_id)
-    sentence = f"{rule_text(v.rule)}：{' '.join(parts)} 不符合规则".replace("： ", "：")
-    if v.amount is not None and v.rule in _AMOUNT_WORDS:
-        sentence += "，" + _AMOUNT_WORDS[v.rule].format(n=_n(v.amount))
-    return sentence
+def violation_text(scenario: Scenario, v: Violation, lang: str = "zh") -> str:
+    """A violation as a Chinese (or ``lang``) sentence built from its fields."""
+    with use_language(lang):
+        parts: list[str] = []
+        if v.group_id is not None:
+            group = scenario.group_by_id.get(v.group_id)
+            parts.append(group.name if group else v.group_id)
+        if v.year is not None:
+            parts.append(_("school year {year}").format(year=v.year))
+        if v.school_id is not None:
+            school = scenario.school_by_id.get(v.school_id)
+            parts.append(
+                _("{name} ({id})").format(name=school.name, id=v.school_id)
+                if school
+                else v.school_id
+            )
+        if v.subject is not None:
+            parts.append(v.subject)
+        if v.staff_id is not None:
+            person = scenario.staff_by_id.get(v.staff_id)
+            parts.append(
+                _("{name} ({id})").format(name=person.name, id=v.staff_id) if person else v.staff_id
+            )
+        rule = rule_text(v.rule, lang)
+        if parts:
+            sentence = _("{rule}: {where} breaks the rule").format(rule=rule, where=" ".join(parts))
+        else:
+            sentence = _("{rule}: breaks the rule").format(rule=rule)
+        if v.amount is not None and v.rule in _AMOUNT_WORDS:
+            amount = _AMOUNT_WORDS[v.rule]().format(n=_n(v.amount))
+            sentence = _("{sentence}, {amount}").format(sentence=sentence, amount=amount)
+        return sentence

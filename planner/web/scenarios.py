@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from planner import api
-from planner.data import Exchange, Plan, Scenario
+from planner.data import Ban, Exchange, Plan, Scenario
 from planner.problems import ScenarioError
 from planner.rules import Rule
 
@@ -159,8 +159,9 @@ def apply_pins_and_bans(
     scenario: Scenario, pins: Sequence[Mapping[str, Any]], bans: Sequence[Mapping[str, Any]]
 ) -> Scenario:
     """Pins are exchanges to keep (added as commitments, LOCKED); bans are
-    ``{"staff_id"}``: the person is marked unavailable in every year of the
-    horizon (AVAILABLE), so no plan sends them."""
+    ``{"staff_id", "school_id"?}``: rows of the scenario's BAN rule (never to
+    that school, or never sent at all without a school), as the ``bans``
+    sheet would give them."""
     problems = []
     known = scenario.staff_by_id
     commitments = list(scenario.commitments)
@@ -182,12 +183,18 @@ def apply_pins_and_bans(
         elif ex not in commitments:
             commitments.append(ex)
     banned: set[str] = set()
+    new_bans = list(scenario.bans)
     for ban in bans:
         staff_id = str(ban.get("staff_id", "")) if isinstance(ban, Mapping) else str(ban)
+        school = ban.get("school_id") if isinstance(ban, Mapping) else None
+        school_id = None if school in (None, "") else str(school)
         if staff_id not in known:
             problems.append(_problem("bans", "staff_id", staff_id, "a staff id of the scenario"))
+        elif school_id is not None and school_id not in scenario.school_by_id:
+            problems.append(_problem("bans", "school_id", school_id, "a school id of the scenario"))
         else:
             banned.add(staff_id)
+            new_bans.append(Ban(staff_id, school_id, "工作台禁派"))
     pinned = {c.staff_id for c in commitments}
     for staff_id in sorted(banned & pinned):
         problems.append(
@@ -197,12 +204,7 @@ def apply_pins_and_bans(
         raise ScenarioError(problems)
     if not pins and not banned:
         return scenario
-    years = frozenset(scenario.years)
-    staff = [
-        dataclasses.replace(p, unavailable=p.unavailable | years) if p.staff_id in banned else p
-        for p in scenario.staff
-    ]
-    return dataclasses.replace(scenario, staff=staff, commitments=commitments)
+    return dataclasses.replace(scenario, bans=tuple(new_bans), commitments=commitments)
 
 
 def problem_documents(exc: ScenarioError) -> list[dict[str, Any]]:

@@ -65,6 +65,7 @@ from planner.analysis.sweep.output import (
 from planner.analysis.sweep.pareto import DEFAULT_PARETO, pareto_front, parse_pareto
 from planner.analysis.sweep.runners import dask_results, local_results
 from planner.analysis.sweep.variant import Row, SweepTask, solve_variant
+from planner.i18n import _, ngettext
 
 __all__ = [
     "CSV_NAME",
@@ -173,18 +174,22 @@ def run_sweep(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if PRESET_KEY in checked and policy_path is not None:
-        raise SweepError(f"give either a policy file or --set {PRESET_KEY}=..., not both")
+        raise SweepError(
+            _("give either a policy file or --set {key}=..., not both").format(key=PRESET_KEY)
+        )
     setup = _Setup(checked, scenario_path, policy_path, time_limit, seed)
     todo = variants(checked)
     scenario_data = scenario_path.read_bytes()
     tasks = [(v, setup.task_of(v, scenario_data)) for v in todo]
     csv_path, xlsx_path = out / CSV_NAME, out / XLSX_NAME
-    where = f"Dask scheduler {scheduler}" if scheduler is not None else None
+    where = _("Dask scheduler {address}").format(address=scheduler) if scheduler else None
     workers = jobs or os.cpu_count() or 1
-    runner = where or f"{min(workers, len(todo))} local process(es)"
+    local = min(workers, len(todo))
+    runner = where or ngettext("{n} local process", "{n} local processes", local).format(n=local)
     log(
-        f"sweep: {len(todo)} variant(s) of {scenario_path.name} on {runner}, "
-        f"time limit {time_limit:g}s each"
+        _("sweep: {n} variant(s) of {scenario} on {runner}, time limit {seconds}s each").format(
+            n=len(todo), scenario=scenario_path.name, runner=runner, seconds=f"{time_limit:g}"
+        )
     )
     results = (
         dask_results(tasks, scheduler)
@@ -198,8 +203,12 @@ def run_sweep(
     about = _about(setup, len(todo), len(rows), interrupted, runner, axes)
     write_workbook(frame, front, about, xlsx_path)
     seconds = time.perf_counter() - started
-    log(f"sweep: {len(rows)}/{len(todo)} variant(s) in {seconds:.1f}s")
-    log(f"wrote {csv_path} and {xlsx_path}")
+    log(
+        _("sweep: {done}/{n} variant(s) in {seconds}s").format(
+            done=len(rows), n=len(todo), seconds=f"{seconds:.1f}"
+        )
+    )
+    log(_("wrote {csv} and {xlsx}").format(csv=csv_path, xlsx=xlsx_path))
     result = SweepResult(frame, front, axes, csv_path, xlsx_path, interrupted, seconds, rows)
     if interrupted:
         raise KeyboardInterrupt
@@ -232,7 +241,7 @@ def _collect(
         except KeyboardInterrupt:
             results.close()
             interrupted = True
-            log(f"sweep interrupted: keeping the {len(rows)} finished variant(s)")
+            log(_("sweep interrupted: keeping the {n} finished variant(s)").format(n=len(rows)))
     return rows, interrupted
 
 

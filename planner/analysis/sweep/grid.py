@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from planner.i18n import _
 from planner.io.policy_file import MODELS_DIR, load_policy
 from planner.policy import PARAMETERS
 from planner.problems import ScenarioError
@@ -47,7 +48,9 @@ def parse_set(text: str) -> tuple[str, list[str]]:
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key:
-        raise SweepError(f"--set {text!r}: expected KEY=V1,V2,... (e.g. max_age=45,50)")
+        raise SweepError(
+            _("--set {text!r}: expected KEY=V1,V2,... (e.g. max_age=45,50)").format(text=text)
+        )
     splitter = ";" if ";" in raw else ","
     values = [v.strip() for v in raw.split(splitter) if v.strip()]
     check_values(key, values)
@@ -67,13 +70,17 @@ def _check_preset(value: str) -> None:
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in MODELS_DIR.glob("*.yaml")))
         raise SweepError(
-            f"--set {PRESET_KEY}: no preset {value!r} ({path} does not exist); "
-            f"presets in models/: {known}; or give a YAML file"
+            _(
+                "--set {key}: no preset {value!r} ({path} does not exist); "
+                "presets in models/: {known}; or give a YAML file"
+            ).format(key=PRESET_KEY, value=value, path=path, known=known)
         )
     try:
         load_policy(path)
     except ScenarioError as exc:
-        raise SweepError(f"--set {PRESET_KEY}: {value!r}: {exc}") from None
+        raise SweepError(
+            _("--set {key}: {value!r}: {problem}").format(key=PRESET_KEY, value=value, problem=exc)
+        ) from None
 
 
 def check_values(key: str, values: Sequence[str]) -> None:
@@ -81,11 +88,12 @@ def check_values(key: str, values: Sequence[str]) -> None:
     a preset) and every value parses."""
     if key not in PARAMETERS and key != PRESET_KEY:
         raise SweepError(
-            f"--set: unknown policy key {key!r}; known keys: {PRESET_KEY} (a preset), "
-            + ", ".join(PARAMETERS)
+            _("--set: unknown policy key {key!r}; known keys: {preset} (a preset), {keys}").format(
+                key=key, preset=PRESET_KEY, keys=", ".join(PARAMETERS)
+            )
         )
     if not values:
-        raise SweepError(f"--set {key}: no values")
+        raise SweepError(_("--set {key}: no values").format(key=key))
     for value in values:
         if key == PRESET_KEY:
             _check_preset(value)
@@ -94,10 +102,18 @@ def check_values(key: str, values: Sequence[str]) -> None:
         try:
             parser(value)
         except (ValueError, TypeError):
-            raise SweepError(f"--set {key}: {value!r} is not {expected}") from None
+            raise SweepError(
+                _("--set {key}: {value!r} is not {expected}").format(
+                    key=key, value=value, expected=expected
+                )
+            ) from None
     duplicates = sorted({str(v) for v in values if list(values).count(v) > 1})
     if duplicates:
-        raise SweepError(f"--set {key}: value(s) given twice: {', '.join(duplicates)}")
+        raise SweepError(
+            _("--set {key}: value(s) given twice: {values}").format(
+                key=key, values=", ".join(duplicates)
+            )
+        )
 
 
 def parse_grid(sets: Iterable[str]) -> Grid:
@@ -106,17 +122,19 @@ def parse_grid(sets: Iterable[str]) -> Grid:
     for text in sets:
         key, values = parse_set(text)
         if key in grid:
-            raise SweepError(f"--set {key}: given twice; list all its values in one --set")
+            raise SweepError(
+                _("--set {key}: given twice; list all its values in one --set").format(key=key)
+            )
         grid[key] = values
     if not grid:
-        raise SweepError("give at least one --set KEY=V1,V2,...")
+        raise SweepError(_("give at least one --set KEY=V1,V2,..."))
     return grid
 
 
 def check_grid(grid: Mapping[str, Sequence[object]]) -> Grid:
     """A grid given in Python (values may be numbers) as raw strings, checked."""
     if not grid:
-        raise SweepError("the grid is empty: give at least one key and its values")
+        raise SweepError(_("the grid is empty: give at least one key and its values"))
     out: Grid = {}
     for key, values in grid.items():
         texts = [str(v) for v in values]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from planner.analysis.sweep.grid import SweepError
+from planner.i18n import _
 from planner.report.kpi import KPI_SENSE
 
 __all__ = ["DEFAULT_PARETO", "pareto_front", "parse_pareto"]
@@ -21,20 +22,26 @@ def parse_pareto(text: str) -> list[tuple[str, str]]:
     """
     items = [item.strip() for item in text.split(",") if item.strip()]
     if len(items) != 2:
-        raise SweepError(f"--pareto {text!r}: expected two KPIs, e.g. {DEFAULT_PARETO}")
+        raise SweepError(
+            _("--pareto {text!r}: expected two KPIs, e.g. {example}").format(
+                text=text, example=DEFAULT_PARETO
+            )
+        )
     out: list[tuple[str, str]] = []
     for item in items:
-        name, _, sense = item.partition(":")
+        name, _sep, sense = item.partition(":")
         name, sense = name.strip(), sense.strip().lower()
         if name not in KPI_SENSE:
             raise SweepError(
-                f"--pareto: unknown KPI {name!r}; one of " + ", ".join(sorted(KPI_SENSE))
+                _("--pareto: unknown KPI {name!r}; one of {kpis}").format(
+                    name=name, kpis=", ".join(sorted(KPI_SENSE))
+                )
             )
         if sense and sense not in ("max", "min"):
-            raise SweepError(f"--pareto: {item!r}: the sense is max or min")
+            raise SweepError(_("--pareto: {item!r}: the sense is max or min").format(item=item))
         out.append((name, sense or KPI_SENSE[name]))
     if out[0][0] == out[1][0]:
-        raise SweepError(f"--pareto {text!r}: two different KPIs are needed")
+        raise SweepError(_("--pareto {text!r}: two different KPIs are needed").format(text=text))
     return out
 
 

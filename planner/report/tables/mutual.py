@@ -48,10 +48,17 @@ def departures_from(scenario: Scenario, school_id: str, year: int) -> list[Mutua
 
 
 def movers_text(scenario: Scenario, staff_ids: Iterable[str]) -> str:
-    """ "X1 李四 (数学, M1→C1); ..." for the mutual movers ``staff_ids``."""
+    """ "X1 李四 (数学, 上高学校→泰安六中); ..." for the mutual movers ``staff_ids``
+    (school names where the scenario has them, else ids)."""
     wanted = set(staff_ids)
     seen: dict[str, str] = {}
+
+    def name(school_id: str) -> str:
+        school = scenario.school_by_id.get(school_id)
+        return school.name if school is not None and school.name else school_id
+
     for m in scenario.mutual:
         if m.staff_id in wanted and m.staff_id not in seen:
-            seen[m.staff_id] = f"{m.staff_id} {m.name} ({m.subject}, {m.from_school}→{m.to_school})"
+            where = f"{name(m.from_school)}→{name(m.to_school)}"
+            seen[m.staff_id] = f"{m.staff_id} {m.name} ({m.subject}, {where})"
     return "; ".join(seen.get(s, s) for s in sorted(wanted))

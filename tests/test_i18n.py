@@ -1,0 +1,166 @@
+"""The message catalogs: every message has a Chinese entry, the committed
+.mo is the compiled .po, placeholders survive translation, and the language
+is chosen by --lang, then the environment, else Chinese."""
+
+from __future__ import annotations
+
+import io
+import string
+import threading
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from click.testing import CliRunner
+
+from planner import i18n
+from planner.cli import main
+from planner.i18n import _, env_language, ngettext, pgettext, rule_label, use_language
+from planner.report.notices.texts import text
+from planner.rules import Rule
+
+ROOT = Path(__file__).resolve().parent.parent
+LC = ROOT / "planner" / "locale" / "zh_CN" / "LC_MESSAGES"
+PO, MO = LC / "planner.po", LC / "planner.mo"
+
+
+def _catalog():  # type: ignore[no-untyped-def]
+    with PO.open("rb") as handle:
+        return read_po(handle, locale="zh_CN")
+
+
+def _extracted() -> list[tuple[str | None, str | tuple[str, ...], str]]:
+    """(context, msgid, file) of every message marked in planner/, read as
+    pybabel extract reads them (babel.cfg)."""
+    found = []
+    for filename, _line, message, _comments, context in extract_from_dir(
+        str(ROOT), method_map=[("planner/**.py", "python")]
+    ):
+        found.append((context, message, filename))
+    return found
+
+
+def test_every_message_has_a_chinese_entry() -> None:
+    catalog = _catalog()
+    found = _extracted()
+    assert len(found) > 250  # the converted modules: sanity of the extraction itself
+    missing = []
+    for context, message, filename in found:
+        msgid = message[0] if isinstance(message, tuple) else message
+        entry = catalog.get(msgid, context=context)
+        strings = entry.string if entry is not None else ""
+        strings = strings if isinstance(strings, tuple) else (strings,)
+        if entry is None or entry.fuzzy or not all(strings):
+            missing.append(f"{filename}: {msgid!r}")
+    assert missing == [], "no Chinese entry (pybabel update, translate, compile):\n" + "\n".join(
+        missing
+    )
+
+
+def test_the_committed_mo_is_the_compiled_po() -> None:
+    compiled = io.BytesIO()
+    write_mo(compiled, _catalog())
+    assert MO.read_bytes() == compiled.getvalue(), "run pybabel compile (docs/translating.md)"
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+def test_placeholders_survive_translation() -> None:
+    wrong = []
+    for entry in _catalog():
+        if not entry.id:
+            continue
+        ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        for translated in strings:
+            if _fields(translated) != _fields(ids[-1]) and _fields(translated) != _fields(ids[0]):
+                wrong.append(f"{entry.id!r} -> {translated!r}")
+    assert wrong == []
+
+
+def test_a_message_in_each_language() -> None:
+    with use_language("zh"):
+        assert _("draft") == "草稿"
+        assert pgettext("change", "removed") == "取消"
+        assert ngettext("{n} local process", "{n} local processes", 3) == "{n} 个本地进程"
+        assert rule_label(Rule.TERM) == "任期 TERM"
+        assert text("date", "zh", y=2023, m=8, d=5) == "2023年8月5日"
+    with use_language("en"):
+        assert _("draft") == "draft"
+        assert ngettext("{n} local process", "{n} local processes", 3) == "{n} local processes"
+        assert rule_label(Rule.TERM) == "TERM"
+    assert text("date", "en", y=2023, m=8, d=5) == "2023-08-05"
+
+
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({}, "zh"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "C.UTF-8"}, "zh"),
+        ({"LC_ALL": "en_GB.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"PLANNER_LANG": "en", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"PLANNER_LANG": "zh", "LANG": "en_US.UTF-8"}, "zh"),
+    ],
+)
+def test_the_environment_chooses_the_language(environ: dict[str, str], lang: str) -> None:
+    assert env_language(environ) == lang
+
+
+_CLEAN_ENV = dict.fromkeys(i18n.ENV_VARS)
+
+
+@pytest.mark.parametrize(
+    ("args", "environ", "expected"),
+    [
+        ([], {}, "已存在；如需覆盖请加 --force"),
+        (["--lang", "en"], {}, "exists; use --force to overwrite it"),
+        (["--lang", "zh"], {"LANG": "en_US.UTF-8"}, "已存在；如需覆盖请加 --force"),
+        ([], {"LANG": "en_US.UTF-8"}, "exists; use --force to overwrite it"),
+        ([], {"PLANNER_LANG": "en"}, "exists; use --force to overwrite it"),
+        ([], {"PLANNER_LANG": "zh", "LANG": "en_US.UTF-8"}, "已存在；如需覆盖请加 --force"),
+    ],
+)
+def test_a_command_speaks_lang_then_the_environment_then_chinese(
+    tmp_path: Path, args: list[str], environ: dict[str, str], expected: str
+) -> None:
+    out = tmp_path / "t.xlsx"
+    out.write_bytes(b"keep")
+    with use_language(None):  # no language set by the test: the command decides
+        result = CliRunner().invoke(
+            main, ["template", str(out), *args], env={**_CLEAN_ENV, **environ}
+        )
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert out.read_bytes() == b"keep"
+
+
+def test_threads_keep_their_own_language() -> None:
+    seen: dict[str, str] = {}
+    barrier = threading.Barrier(2)
+
+    def serve(lang: str) -> None:
+        with use_language(lang):
+            barrier.wait()  # both languages set before either reads
+            seen[lang] = _("draft")
+
+    threads = [threading.Thread(target=serve, args=(lang,)) for lang in ("zh", "en")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {"zh": "草稿", "en": "draft"}
+
+
+@pytest.mark.zh
+def test_a_test_marked_zh_runs_in_chinese() -> None:
+    assert _("draft") == "草稿"
+
+
+def test_tests_run_in_english() -> None:
+    assert _("draft") == "draft"
