@@ -10,13 +10,32 @@ expected.
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any
 
 from planner.enums import Honor, Role
-from planner.io.cells import EXPECT_AMOUNT, parse_amount, parse_bool, parse_decimal
+from planner.io.cells import (
+    EXPECT_AMOUNT,
+    enum_parser,
+    norm,
+    parse_amount,
+    parse_bool,
+    parse_decimal,
+)
+from planner.io.schema import (
+    CODE_ALIASES,
+    GOAL_ALIASES,
+    LIST_SEPARATORS,
+    POLICY_BY_NAME,
+    POLICY_KEY_ALIASES,
+    RATIO_BASE_ALIASES,
+    code_expected,
+)
 from planner.problems import Problem, ScenarioError
 
 # The soft goals of rules.md, in their default priority order. STABLE
@@ -132,35 +151,50 @@ def _parse_int(raw: Any, lo: int, hi: int) -> int:
 
 
 def _parse_ratio(raw: Any) -> Decimal:
-    text = str(raw).strip()
+    """0.15, 15% or 15％ (a full-width percent sign)."""
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
     value = parse_decimal(text[:-1]) / 100 if text.endswith("%") else parse_decimal(raw)
     if not Decimal(0) <= value <= Decimal(1):
         raise ValueError
     return value
 
 
+_honor = enum_parser(Honor, CODE_ALIASES[Honor])
+_role = enum_parser(Role, CODE_ALIASES[Role])
+
+
 def _parse_honor(raw: Any) -> Honor:
-    return Honor(str(raw).strip().lower())
+    """district or 区级 (the staff sheet's honor codes)."""
+    honor: Honor = _honor(raw)
+    return honor
+
+
+def _items(raw: Any) -> list[str]:
+    """A list value: a YAML list, or text separated by commas (also ，、;)."""
+    if isinstance(raw, (list, tuple, set, frozenset)):
+        return [str(item).strip() for item in raw if str(item).strip()]
+    return [t for t in re.split(LIST_SEPARATORS, str(raw).strip()) if t]
 
 
 def _parse_roles(raw: Any) -> frozenset[Role]:
-    items = raw if isinstance(raw, (list, tuple, set, frozenset)) else str(raw).split(",")
-    roles = frozenset(Role(str(item).strip().lower()) for item in items if str(item).strip())
+    """fusion,alliance or 融合型、联合型."""
+    roles = frozenset(_role(item) for item in _items(raw))
     if not roles or Role.CORE in roles:
         raise ValueError
     return roles
 
 
 def _parse_base(raw: Any) -> str:
-    value = str(raw).strip().lower()
+    value = str(raw).strip()
+    value = RATIO_BASE_ALIASES.get(value, value.lower())
     if value not in ("headcount", "eligible"):
         raise ValueError
     return value
 
 
 def _parse_order(raw: Any) -> tuple[str, ...]:
-    items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
-    order = tuple(str(item).strip().upper() for item in items if str(item).strip())
+    """COVER,FAIR,... or 覆盖、均衡、..."""
+    order = tuple(GOAL_ALIASES.get(item, item.upper()) for item in _items(raw))
     if not order or set(order) - set(GOALS) or len(set(order)) != len(order):
         raise ValueError
     return order
@@ -176,28 +210,39 @@ PARAMETERS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "cadre_min_first_year": (lambda raw: _parse_int(raw, 0, 10_000), "a whole number >= 0"),
     "cadre_min_later_years": (lambda raw: _parse_int(raw, 0, 10_000), "a whole number >= 0"),
     "max_age": (lambda raw: _parse_int(raw, 18, 80), "an age in whole years, 18..80"),
-    "min_honor": (
-        _parse_honor,
-        "one of none, school, district, city, province, national",
+    "min_honor": (_parse_honor, code_expected(Honor)),
+    "require_level": (parse_bool, "yes or no (是/否)"),
+    "receiving_roles": (
+        _parse_roles,
+        "a comma-separated list of fusion, alliance (or 融合型、联合型)",
     ),
-    "require_level": (parse_bool, "yes or no"),
-    "receiving_roles": (_parse_roles, "a comma-separated list of fusion, alliance"),
     "cost_teacher": (parse_amount, EXPECT_AMOUNT),
     "cost_cadre": (parse_amount, EXPECT_AMOUNT),
     "objective_order": (
         _parse_order,
-        "a comma-separated order of " + ", ".join(GOALS) + ", each at most once",
+        "a comma-separated order of "
+        + ", ".join(GOALS)
+        + " (or "
+        + "、".join(GOAL_ALIASES)
+        + "), each at most once",
     ),
     "prefer_volunteer": (lambda raw: _parse_int(raw, 0, 1000), "a whole number 0..1000"),
     "prefer_preferred_school": (lambda raw: _parse_int(raw, 0, 1000), "a whole number 0..1000"),
     "prefer_needs_experience": (lambda raw: _parse_int(raw, 0, 1000), "a whole number 0..1000"),
     "repeat_gap_years": (lambda raw: _parse_int(raw, 0, 20), "a whole number of years, 0..20"),
-    "ratio_base": (_parse_base, "headcount or eligible"),
+    "ratio_base": (_parse_base, "headcount or eligible (全体人数 or 符合条件人数)"),
     "backbone_min_share": (_parse_ratio, "a share in 0..1 (e.g. 0.2 or 20%)"),
     "tenure_years": (lambda raw: _parse_int(raw, 0, 40), "a whole number of years, 0..40"),
 }
 
-assert set(PARAMETERS) == {f.name for f in fields(Policy)}
+assert set(PARAMETERS) == {f.name for f in fields(Policy)} == set(POLICY_KEY_ALIASES)
+
+
+def policy_key(name: object) -> str | None:
+    """The policy key ``name`` means: a key or a Chinese name, as headers match
+    ("Term Min", "最长任期"); None if it is none of them."""
+
+    return POLICY_BY_NAME.get(norm(name))
 
 
 def parse_parameters(
@@ -211,17 +256,9 @@ def parse_parameters(
     problems: list[Problem] = []
     for key, value in raw.items():
         row = rows.get(key) if rows else None
-        name = str(key).strip()
-        if name not in PARAMETERS:
-            problems.append(
-                Problem(
-                    where,
-                    row,
-                    "key",
-                    name,
-                    "unknown policy key; known keys: " + ", ".join(PARAMETERS),
-                )
-            )
+        name = policy_key(key)
+        if name is None:
+            problems.append(Problem(where, row, "key", str(key).strip(), unknown_key(key)))
             continue
         parser, expected = PARAMETERS[name]
         try:
@@ -239,6 +276,15 @@ def parse_parameters(
     return values, problems
 
 
+def unknown_key(key: object) -> str:
+    """The message for a policy key that is none of PARAMETERS' keys or names."""
+    names = {alias: k for k, aliases in POLICY_KEY_ALIASES.items() for alias in (k, *aliases)}
+    close = difflib.get_close_matches(str(key).strip(), list(names), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]} ({names[close[0]]})? " if close else ""
+    known = ", ".join(f"{k} ({POLICY_KEY_ALIASES[k][0]})" for k in PARAMETERS)
+    return f"unknown policy key; {hint}known keys: {known}"
+
+
 def build_policy(base: Policy, values: Mapping[str, Any], where: str) -> Policy:
     """``base`` with parsed ``values``; problems between parameters name ``where``."""
     try:
@@ -254,4 +300,6 @@ __all__ = [
     "Policy",
     "build_policy",
     "parse_parameters",
+    "policy_key",
+    "unknown_key",
 ]

@@ -41,8 +41,8 @@ from planner.data import DocumentSettings
 from planner.io.template import LISTS_SHEET, write_template
 from planner.io.xlsx import PAGE_FOOTER, display_width
 from planner.model.solve import SolveParams
+from planner.report.labels import NOTICE_COLUMNS, header, sheet_name
 from planner.report.notices import school_notices, write_notices
-from planner.report.roster import NOTICE_COLUMNS, header, sheet_name
 
 TOOLS = ("soffice", "pdfinfo", "pdftotext")
 _SPACE = re.compile(r"\s+")

@@ -31,15 +31,8 @@ from planner.io.xlsx import (
 )
 from planner.model.diagnose import Conflict
 from planner.model.solve import SolveParams, solve
-from planner.report.roster import (
-    HEADERS,
-    NOTICE_COLUMNS,
-    SHEET_NAMES,
-    header,
-    notice_blocks,
-    write_diagnosis,
-    write_roster,
-)
+from planner.report.labels import HEADERS, NOTICE_COLUMNS, SHEET_NAMES, header
+from planner.report.roster import notice_blocks, write_diagnosis, write_roster
 from planner.report.tables import build_tables
 from planner.results import (
     AuditReport,

@@ -36,16 +36,15 @@ from planner.io.schema import (
     SHEET_COLUMNS,
 )
 from planner.io.template import ID_RANGES, INSTRUCTIONS_SHEET, LISTS_SHEET, write_template
+from planner.io.template_kinds import KINDS, column_kind
 from planner.io.template_text import (
-    KINDS,
-    column_kind,
     column_label,
     data_sheet_name,
     settings_key_label,
 )
 from planner.io.writer import scenario_rows
 from planner.problems import ScenarioError
-from planner.report.roster import CODES_ZH
+from planner.report.labels import CODES_ZH
 
 LONG_ID = "110105198503011234"  # 18 digits, an id-card number
 DANGEROUS_NAMES = ["=SUM(A1)", "+8613800000000", "-x", "@x"]
@@ -281,10 +280,12 @@ def test_coded_columns_have_dropdowns_from_the_lists_sheet(tmp_path: Path, lang:
         assert values["list_staff_stage"] == ["小学", "初中"]
         assert values["list_yes_no"] == ["是", "否"]
         assert values["list_honor"][0] == "无"
+        assert values["list_policy_key"][1:3] == ["最短任期", "最长任期"]
+        assert "term_max" not in values["list_policy_key"]
     else:
         assert values["list_role"] == ["core", "fusion", "alliance"]
         assert values["list_yes_no"] == ["yes", "no"]
-    assert "term_max" in values["list_policy_key"]
+        assert "term_max" in values["list_policy_key"]
 
 
 def test_print_setup_of_template(tmp_path: Path) -> None:

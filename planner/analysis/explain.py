@@ -171,8 +171,9 @@ def _cover_only(scenario: Scenario) -> Scenario:
 def _explain_placed(
     scenario: Scenario, report: AuditReport, out: Explanation, params: SolveParams, lang: str
 ) -> None:
+    """The years a placed person serves, the quotas and needs each exchange
+    serves, and what the best plan without them would reach (re-solved)."""
     person = scenario.staff_by_id[out.staff_id]
-    group = scenario.group_of_staff(person)
     who = f"{out.staff_id} {out.name}"
     sep = _t(lang, "list")
     for ex in out.exchanges:
@@ -191,46 +192,8 @@ def _explain_placed(
                 early=early,
             )
         )
-        for check in report.checks:
-            if check.group_id != group.group_id or check.year != ex.start_year:
-                continue
-            if check.rule == Rule.TEACHER_QUOTA or (
-                check.rule == Rule.CADRE_QUOTA and person.is_cadre
-            ):
-                tight = check.achieved is not None and check.required is not None
-                tight = tight and check.achieved <= check.required  # type: ignore[operator]
-                out.serves.append(
-                    _t(
-                        lang,
-                        "quota",
-                        rule=_rule(lang, check.rule),
-                        group=group.name,
-                        year=check.year,
-                        achieved=check.achieved,
-                        required=check.required,
-                        tight=_t(lang, "tight") if tight else "",
-                    )
-                )
-        for cov in report.coverage:
-            need = cov.need
-            if out.staff_id not in cov.serving or need.school_id != ex.school_id:
-                continue
-            if not ex.covers(need.year):
-                continue  # another exchange of theirs serves it
-            counted = len(cov.serving) <= need.count
-            out.serves.append(
-                _t(
-                    lang,
-                    "cover",
-                    school=need.school_id,
-                    year=need.year,
-                    subject=need.subject,
-                    covered=cov.covered,
-                    count=need.count,
-                    priority=need.priority,
-                    share=_t(lang, "counted" if counted else "surplus"),
-                )
-            )
+        out.serves.extend(_quotas_served(scenario, report, person, ex, lang))
+        out.serves.extend(_needs_served(report, out.staff_id, ex, lang))
     out.years_served.sort()
     locked = [e for e in out.exchanges if e in scenario.commitments]
     if locked:
@@ -254,6 +217,59 @@ def _explain_placed(
         )
     else:
         out.sentences.append(_t(lang, "required", who=who, status=result.status.value))
+
+
+def _quotas_served(
+    scenario: Scenario, report: AuditReport, person: Staff, ex: Exchange, lang: str
+) -> list[str]:
+    """The quota instances of ``ex``'s start year that the exchange counts for."""
+    group = scenario.group_of_staff(person)
+    out = []
+    for check in report.checks:
+        if check.group_id != group.group_id or check.year != ex.start_year:
+            continue
+        if check.rule == Rule.TEACHER_QUOTA or (check.rule == Rule.CADRE_QUOTA and person.is_cadre):
+            tight = check.achieved is not None and check.required is not None
+            tight = tight and check.achieved <= check.required  # type: ignore[operator]
+            out.append(
+                _t(
+                    lang,
+                    "quota",
+                    rule=_rule(lang, check.rule),
+                    group=group.name,
+                    year=check.year,
+                    achieved=check.achieved,
+                    required=check.required,
+                    tight=_t(lang, "tight") if tight else "",
+                )
+            )
+    return out
+
+
+def _needs_served(report: AuditReport, staff_id: str, ex: Exchange, lang: str) -> list[str]:
+    """The needs ``ex`` serves at its school, in the years it runs."""
+    out = []
+    for cov in report.coverage:
+        need = cov.need
+        if staff_id not in cov.serving or need.school_id != ex.school_id:
+            continue
+        if not ex.covers(need.year):
+            continue  # another exchange of theirs serves it
+        counted = len(cov.serving) <= need.count
+        out.append(
+            _t(
+                lang,
+                "cover",
+                school=need.school_id,
+                year=need.year,
+                subject=need.subject,
+                covered=cov.covered,
+                count=need.count,
+                priority=need.priority,
+                share=_t(lang, "counted" if counted else "surplus"),
+            )
+        )
+    return out
 
 
 def limits_against(scenario: Scenario, person: Staff, year: int, lang: str) -> list[str]:

@@ -7,13 +7,15 @@ checks; :mod:`planner.io.mutual_checks` holds those of the ``mutual`` sheet.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from planner.data import Group, Scenario, School
 from planner.problems import Problem
 
-__all__ = ["FIRST", "Checks", "Finding", "Unparsed", "member", "span"]
+__all__ = ["FIRST", "Checks", "Finding", "Unparsed", "member", "name_key", "span"]
 
 # In Finding.expected, replaced by where the first occurrence is.
 FIRST = "{first}"
@@ -106,8 +108,25 @@ def span(first: int, horizon: int) -> str:
     return f"{first}..{first + horizon - 1}"
 
 
-def _span(first: int, horizon: int) -> str:
-    return f"{first}..{first + horizon - 1}"
+def name_key(text: object) -> str:
+    """A name as compared with a typed value: NFKC, without blanks, case-folded."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).casefold()
+
+
+def _by_name(items: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """name key -> the (id, name) pairs of that name (ids once each)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for item_id, name in items:
+        if name and name.strip():
+            pairs = out.setdefault(name_key(name), [])
+            if all(i != item_id for i, _ in pairs):
+                pairs.append((item_id, name.strip()))
+    return out
+
+
+# The name of a school, group or staff member typed where its id belongs.
+_TYPED_NAME = "是否应为 {0} {1}？（此处填的是名称，请改填编号 {0}）"
+_TYPED_NAME_MANY = "“{0}”是 {1} 的名称（同名），请改填其中一个编号"
 
 
 @dataclass
@@ -129,6 +148,50 @@ class Checks:
         for sc in self.s.schools:
             self.schools.setdefault(sc.school_id, sc)
         self.staff_ids = {st.staff_id for st in self.s.staff}
+        self.names: dict[str, dict[str, list[tuple[str, str]]]] = {
+            "groups": _by_name((g.group_id, g.name) for g in self.s.groups),
+            "schools": _by_name((sc.school_id, sc.name) for sc in self.s.schools),
+            "staff": _by_name((st.staff_id, st.name) for st in self.s.staff),
+        }
+
+    def did_you_mean(self, sheet: str, value: str) -> str:
+        """For an unknown id of ``sheet`` (groups, schools, staff) that is exactly
+        the name of one of its items: "是否应为 102 满庄中学？…" (several: the
+        ids to choose from); else nothing. Never a guess: the value stays refused."""
+        found = self.names[sheet].get(name_key(value), [])
+        if len(found) == 1:
+            return _TYPED_NAME.format(*found[0])
+        if found:
+            return _TYPED_NAME_MANY.format(value, "、".join(i for i, _ in found))
+        return ""
+
+    def known(self, target: str, value: str) -> bool:
+        """Whether ``value`` is an id of sheet ``target`` (built or not)."""
+        if target == "groups":
+            return value in self.groups or self.u.group_exists(value)
+        if target == "schools":
+            return value in self.schools or self.u.school_exists(value)
+        return value in self.staff_ids or self.u.staff_exists(value)
+
+    def reference(
+        self,
+        where: tuple[str, int, str],
+        value: str,
+        target: str,
+        message: str,
+        names_only: bool = False,
+    ) -> bool:
+        """Check that ``value`` in (sheet, index, column) ``where`` is an id of
+        ``target``; if not, add ``message`` with :meth:`did_you_mean`. With
+        ``names_only`` (past exchanges may name ids no longer in the scenario),
+        only a name typed for an id is reported. Returns whether it is known."""
+        if self.known(target, value):
+            return True
+        hint = self.did_you_mean(target, value)
+        if hint or not names_only:
+            sheet, index, column = where
+            self.add(sheet, index, column, value, f"{message} {hint}" if hint else message)
+        return False
 
     def add(
         self,

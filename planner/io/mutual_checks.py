@@ -49,22 +49,18 @@ def _mutual_schools(ctx: Checks, i: int, move: MutualMove, label: str) -> None:
     """from_school a member of to_school's group in every year; to_school its core."""
     source = ctx.schools.get(move.from_school)
     target = ctx.schools.get(move.to_school)
-    if source is None and not ctx.u.school_exists(move.from_school):
-        ctx.add(
-            "mutual",
-            i,
-            "from_school",
-            move.from_school,
-            f"{label}：派出学校 {move.from_school} 不在学校表中；请填写学校表中成员校的学校编号",
-        )
-    if target is None and not ctx.u.school_exists(move.to_school):
-        ctx.add(
-            "mutual",
-            i,
-            "to_school",
-            move.to_school,
-            f"{label}：接收学校 {move.to_school} 不在学校表中；请填写本集团核心校的学校编号",
-        )
+    ctx.reference(
+        ("mutual", i, "from_school"),
+        move.from_school,
+        "schools",
+        f"{label}：派出学校 {move.from_school} 不在学校表中；请填写学校表中成员校的学校编号。",
+    )
+    ctx.reference(
+        ("mutual", i, "to_school"),
+        move.to_school,
+        "schools",
+        f"{label}：接收学校 {move.to_school} 不在学校表中；请填写本集团核心校的学校编号。",
+    )
     if source is None:
         return
     if source.role is Role.CORE:

@@ -64,8 +64,10 @@ from planner.io.schema import (
     code_expected,
 )
 from planner.io.sheets import Row, Table, read_tables
+from planner.io.subjects import NOTE as SUBJECT_NOTE
+from planner.io.subjects import SubjectVocabulary
 from planner.io.validation import Unparsed, duplicate_expected, scenario_findings
-from planner.policy import PARAMETERS, Policy
+from planner.policy import Policy, policy_key
 from planner.problems import Problem, ScenarioError
 
 __all__ = ["read_scenario"]
@@ -80,6 +82,7 @@ def read_scenario(path: str | Path, policy_file: str | Path | None = None) -> Sc
     """
     r = _Reading(Path(path))
     r.tables = read_tables(r.path, r.problems)
+    r.subjects = _taught_subjects(r)
     name, first_year, horizon = _read_settings(r)
     policy = _read_policy(r, policy_file)
     settings_ok = name is not None and first_year is not None and horizon is not None
@@ -92,13 +95,13 @@ def read_scenario(path: str | Path, policy_file: str | Path | None = None) -> Sc
         groups=_read_items(r, "groups", Group),
         schools=_read_items(r, "schools", School, _check_school),
         staff=_read_items(r, "staff", Staff, _check_staff),
-        needs=_read_items(r, "needs", Need),
-        core_keep=_read_items(r, "core_keep", CoreKeep),
+        needs=_read_items(r, "needs", Need, _subject_check(r)),
+        core_keep=_read_items(r, "core_keep", CoreKeep, _subject_check(r)),
         commitments=_read_items(r, "commitments", Commitment),
         budget=_read_items(r, "budget", BudgetRow),
         history=_read_items(r, "history", Exchange),
         documents=r.documents,
-        mutual=tuple(_read_items(r, "mutual", MutualMove, _check_mutual)),
+        mutual=tuple(_read_items(r, "mutual", MutualMove, _both(_check_mutual, _subject_check(r)))),
         bans=tuple(_read_items(r, "bans", Ban)),
     )
     _duplicates_of_unbuilt_rows(r)
@@ -132,6 +135,8 @@ class _Reading:
     id_rows: dict[str, list[tuple[int, str, bool]]] = field(default_factory=dict)
     # The optional settings of the official documents (planner notices).
     documents: DocumentSettings = field(default_factory=DocumentSettings)
+    # The subjects known (None: the staff sheet's subjects cannot be read).
+    subjects: SubjectVocabulary | None = None
 
     def table_rows(self, sheet: str) -> Iterable[Row]:
         """The rows of a sheet that can be parsed (all required columns present).
@@ -270,6 +275,52 @@ def _check_mutual(row: Row, values: dict[str, Any]) -> None:
         )
 
 
+_Check = Callable[[Row, dict[str, Any]], None]
+
+
+def _both(first: _Check, second: _Check) -> _Check:
+    def check(row: Row, values: dict[str, Any]) -> None:
+        first(row, values)
+        second(row, values)
+
+    return check
+
+
+def _taught_subjects(r: _Reading) -> SubjectVocabulary | None:
+    """The subjects of every row of the staff sheet, as written (rows that fail
+    to parse included); None without a staff sheet or subject column."""
+    table = r.tables.get("staff")
+    if table is None or "subject" not in table.index or "staff" in r.unparsed.sheets:
+        return None
+    scratch: list[Problem] = []
+    cells = (Row(table, n, values, scratch).raw("subject") for n, values in table.rows)
+    return SubjectVocabulary.of(parse_text(c) for c in cells if c is not None)
+
+
+def _subject_check(r: _Reading) -> _Check:
+    """Read a row's subject by the vocabulary: as the staff sheet writes it
+    (with a note), or refused with a did-you-mean."""
+
+    def check(row: Row, values: dict[str, Any]) -> None:
+        subject = values.get("subject")
+        if not isinstance(subject, str) or r.subjects is None:
+            return
+        form, why = r.subjects.resolve(subject)
+        if form is None:
+            row.fail("subject", row.raw("subject"), why)
+            return
+        if why:
+            table = row.table
+            r.notes.append(
+                SUBJECT_NOTE.format(
+                    table.title, row.row, table.label("subject"), subject, form, why
+                )
+            )
+        values["subject"] = form
+
+    return check
+
+
 # ---------------------------------------------------------------------------
 # The key/value sheets: settings and policy
 # ---------------------------------------------------------------------------
@@ -289,8 +340,8 @@ def _key_values(r: _Reading, sheet: str) -> tuple[dict[str, Any], dict[str, int]
         key = str(key_cell).strip()
         if sheet == "settings":
             key = SETTINGS_BY_NAME.get(norm(key), key)
-        elif norm(key) in PARAMETERS:
-            key = norm(key)  # policy keys match as headers do ("Term Min")
+        else:
+            key = policy_key(key) or key  # as headers match: "Term Min", 最长任期
         if key in rows:
             row.fail(
                 "key",

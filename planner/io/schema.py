@@ -49,7 +49,12 @@ __all__ = [
     "DOCUMENT_KEYS",
     "FIELDS",
     "GENERIC_ID_ALIASES",
+    "GOAL_ALIASES",
     "ID_COLUMNS",
+    "LIST_SEPARATORS",
+    "POLICY_BY_NAME",
+    "POLICY_KEY_ALIASES",
+    "RATIO_BASE_ALIASES",
     "REQUIRED",
     "REQUIRED_COLUMNS",
     "REQUIRED_SHEETS",
@@ -226,6 +231,44 @@ SETTINGS_KEY_ALIASES: dict[str, tuple[str, ...]] = {
     "cc": ("抄送",),
 }
 
+# Policy keys (planner.policy.PARAMETERS): the first alias is the Chinese name
+# the template shows (drop-down, 填写说明).
+POLICY_KEY_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("政策名称",),
+    "term_min": ("最短任期", "最短交流年限"),
+    "term_max": ("最长任期", "最长交流年限"),
+    "ratio_first_year": ("首年交流比例", "第一年交流比例"),
+    "ratio_later_years": ("以后每年交流比例", "以后各年交流比例"),
+    "cadre_min_first_year": ("首年中层以上干部人数", "首年干部人数"),
+    "cadre_min_later_years": ("以后每年干部人数", "以后每年中层以上干部人数"),
+    "max_age": ("年龄上限", "最大年龄"),
+    "min_honor": ("最低荣誉", "荣誉要求"),
+    "require_level": ("须具较高水平", "要求较高水平"),
+    "receiving_roles": ("接收学校类型", "接收成员校类型"),
+    "cost_teacher": ("教师年经费", "教师每年经费"),
+    "cost_cadre": ("干部年经费", "干部每年经费"),
+    "objective_order": ("目标顺序", "优化顺序"),
+    "prefer_volunteer": ("非自愿扣分",),
+    "prefer_preferred_school": ("非意向学校扣分",),
+    "prefer_needs_experience": ("无需交流经历扣分",),
+    "repeat_gap_years": ("再次交流间隔年数", "再次交流间隔"),
+    "ratio_base": ("比例基数",),
+    "backbone_min_share": ("骨干教师最低比例", "骨干比例"),
+    "tenure_years": ("任职年限",),
+}
+# The soft goals of objective_order in Chinese (docs/rules.zh.md).
+GOAL_ALIASES: dict[str, str] = {
+    "覆盖": "COVER", "均衡": "FAIR", "公平": "FAIR", "意愿": "PREFER", "偏好": "PREFER",
+    "经费": "COST", "稳定": "STABLE",
+}  # fmt: skip
+# ratio_base's values in Chinese.
+RATIO_BASE_ALIASES: dict[str, str] = {
+    "全体人数": "headcount", "全体": "headcount", "符合条件人数": "eligible",
+    "符合条件": "eligible",
+}  # fmt: skip
+# What separates the items of a list value (receiving_roles, objective_order).
+LIST_SEPARATORS = r"[,，、;；\s]+"
+
 # Coded values: Chinese (and spelling) aliases of each enum's values.
 CODE_ALIASES: dict[type[Enum], dict[str, str]] = {
     Role: {"核心校": "core", "核心": "core", "融合型": "fusion", "融合": "fusion",
@@ -266,6 +309,9 @@ SHEETS_BY_NAME = _sheet_lookup()
 COLUMNS_BY_NAME = {sheet: _column_lookup(sheet) for sheet in SHEET_COLUMNS}
 SETTINGS_BY_NAME = {
     norm(alias): key for key, aliases in SETTINGS_KEY_ALIASES.items() for alias in (key, *aliases)
+}
+POLICY_BY_NAME = {
+    norm(alias): key for key, aliases in POLICY_KEY_ALIASES.items() for alias in (key, *aliases)
 }
 
 

@@ -42,6 +42,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.data import Scenario
 from planner.io.cells import HORIZON_MAX, YEAR_MAX, YEAR_MIN
+from planner.io.policy_text import (
+    POLICY_FORMATS,
+    POLICY_HELP,
+    policy_default,
+    policy_key_label,
+    policy_value_label,
+)
 from planner.io.schema import (
     DOCUMENT_KEYS,
     REQUIRED_COLUMNS,
@@ -49,21 +56,18 @@ from planner.io.schema import (
     SETTINGS_KEYS,
     SHEET_COLUMNS,
 )
+from planner.io.template_kinds import DATE_FORMAT, KINDS, Kind, column_kind
 from planner.io.template_text import (
     CODE_HELP,
     CODE_LISTS,
-    DATE_FORMAT,
     EXAMPLES,
-    KINDS,
     LABELS,
     SETTINGS_EXAMPLES,
     SETTINGS_HELP,
     SHEET_HELP,
     YES_NO,
-    Kind,
     code_label,
     column_help,
-    column_kind,
     column_label,
     data_sheet_name,
     pick,
@@ -130,7 +134,18 @@ def _translate(sheet: str, column: str, value: object, lang: str) -> object:
         return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     if sheet == "settings" and column == "key" and value in (*SETTINGS_KEYS, *DOCUMENT_KEYS):
         return settings_key_label(str(value), lang)
+    if sheet == "policy" and column == "key" and value in PARAMETERS:
+        return policy_key_label(str(value), lang)
     return value
+
+
+def _translate_row(sheet: str, values: Sequence[object], lang: str) -> list[object]:
+    """A canonical row as written in ``lang`` (a policy value by its key)."""
+    columns = SHEET_COLUMNS[sheet]
+    out = [_translate(sheet, c, v, lang) for c, v in zip(columns, values, strict=True)]
+    if sheet == "policy" and values[0] in PARAMETERS:
+        out[1] = policy_value_label(str(values[0]), values[1], lang)
+    return out
 
 
 def _put(ws: Worksheet, row: int, col: int, value: object, kind: Kind) -> None:
@@ -159,7 +174,7 @@ def _lists_sheet(wb: Workbook, lang: str) -> dict[str, int]:
     lists["list_settings_key"] = [
         settings_key_label(k, lang) for k in (*SETTINGS_KEYS, *DOCUMENT_KEYS)
     ]
-    lists["list_policy_key"] = list(PARAMETERS)
+    lists["list_policy_key"] = [policy_key_label(k, lang) for k in PARAMETERS]
     sizes: dict[str, int] = {}
     for col, (name, values) in enumerate(lists.items(), start=1):
         write_cell(ws, 1, col, name)
@@ -232,8 +247,8 @@ def _data_sheet(
     for col, column in enumerate(columns, start=1):
         write_cell(ws, 1, col, column_label(sheet, column, lang))
     for r, values in enumerate(rows, start=2):
-        for c, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
-            _put(ws, r, c, _translate(sheet, column, value, lang), kinds[c - 1])
+        for c, value in enumerate(_translate_row(sheet, values, lang), start=1):
+            _put(ws, r, c, value, kinds[c - 1])
     style_header(ws, len(columns))
     fit_columns(ws)
     for col, (column, kind) in enumerate(zip(columns, kinds, strict=True), start=1):
@@ -288,7 +303,13 @@ def _instructions(wb: Workbook, lang: str) -> Worksheet:
     for col in (4, 5):
         for r in range(2, row):
             ws.cell(r, col).alignment = wrap
+    heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height}
     ws.insert_rows(1, 2)
+    # insert_rows moves the cells, not the row heights that fit_columns set
+    for r in heights:
+        ws.row_dimensions[r].height = None
+    for r, height in heights.items():
+        ws.row_dimensions[r + 2].height = height
     write_cell(ws, 1, 1, pick(LABELS["title"], lang))
     ws.cell(1, 1).font = Font(bold=True, size=14)
     write_cell(ws, 2, 1, pick(LABELS["intro"], lang))
@@ -350,7 +371,37 @@ def _sheet_instructions(ws: Worksheet, row: int, sheet: str, lang: str) -> int:
             value = value.isoformat()
         write_cell(ws, row, 6, value, text=True)
         row += 1
+    if sheet == "policy":
+        row = _policy_instructions(ws, row, name, lang)
     return row
+
+
+def _policy_instructions(ws: Worksheet, row: int, name: str, lang: str) -> int:
+    """One row per policy key: its name, meaning and source clause, values, default."""
+    no = pick(LABELS["no"], lang)
+    for key, (parse_expected, meaning) in _policy_rows(lang):
+        write_cell(ws, row, 1, name)
+        label = policy_key_label(key, lang)
+        write_cell(ws, row, 2, f"{label}（{key}）" if lang == "zh" else key)
+        write_cell(ws, row, 3, no)
+        write_cell(ws, row, 4, meaning)
+        write_cell(ws, row, 5, parse_expected)
+        write_cell(ws, row, 6, policy_default(key, lang), text=True)
+        row += 1
+    return row
+
+
+def _policy_rows(lang: str) -> list[tuple[str, tuple[str, str]]]:
+    """(key, (values and default, meaning with its source clause)) of every policy key."""
+    out = []
+    for key, (expected_en, expected_zh) in POLICY_FORMATS.items():
+        en, zh, clause = POLICY_HELP[key]
+        default = policy_default(key, lang)
+        if lang == "zh":
+            out.append((key, (f"{expected_zh}；默认：{default}", f"{zh}。依据：{clause}")))
+        else:
+            out.append((key, (f"{expected_en}; default: {default}", f"{en}. Source: {clause}")))
+    return out
 
 
 def _code_instructions(ws: Worksheet, row: int, lang: str) -> int:

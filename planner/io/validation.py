@@ -114,15 +114,13 @@ def _duplicates(ctx: Checks) -> None:
 
 def _schools(ctx: Checks) -> None:
     for i, sc in enumerate(ctx.s.schools):
-        if sc.group_id not in ctx.groups and not ctx.u.group_exists(sc.group_id):
-            ctx.add(
-                "schools",
-                i,
-                "group_id",
-                sc.group_id,
-                f"school {sc.school_id}: group '{sc.group_id}' is not in sheet groups; "
-                "use a group_id of the groups sheet",
-            )
+        ctx.reference(
+            ("schools", i, "group_id"),
+            sc.group_id,
+            "groups",
+            f"school {sc.school_id}: group '{sc.group_id}' is not in sheet groups; "
+            "use a group_id of the groups sheet",
+        )
 
 
 def _core_schools(ctx: Checks) -> None:
@@ -166,15 +164,13 @@ def _staff(ctx: Checks) -> None:
     for i, st in enumerate(ctx.s.staff):
         school = ctx.schools.get(st.school_id)
         if school is None:
-            if not ctx.u.school_exists(st.school_id):
-                ctx.add(
-                    "staff",
-                    i,
-                    "school_id",
-                    st.school_id,
-                    f"staff {st.staff_id}: school '{st.school_id}' is not in sheet "
-                    "schools; use the school_id of the staff member's core school",
-                )
+            ctx.reference(
+                ("staff", i, "school_id"),
+                st.school_id,
+                "schools",
+                f"staff {st.staff_id}: school '{st.school_id}' is not in sheet "
+                "schools; use the school_id of the staff member's core school",
+            )
         elif school.role is not Role.CORE:
             ctx.add(
                 "staff",
@@ -198,12 +194,11 @@ def _staff(ctx: Checks) -> None:
                 ),
             )
         pref = st.preferred_school
-        if pref is not None and pref not in ctx.schools and not ctx.u.school_exists(pref):
-            ctx.add(
-                "staff",
-                i,
-                "preferred_school",
+        if pref is not None:
+            ctx.reference(
+                ("staff", i, "preferred_school"),
                 pref,
+                "schools",
                 f"staff {st.staff_id}: preferred school '{pref}' is not in sheet "
                 "schools; use a school_id of the schools sheet or leave it blank",
             )
@@ -231,15 +226,13 @@ def _needs(ctx: Checks) -> None:
             )
         school = ctx.schools.get(need.school_id)
         if school is None:
-            if not ctx.u.school_exists(need.school_id):
-                ctx.add(
-                    "needs",
-                    i,
-                    "school_id",
-                    need.school_id,
-                    f"{label}: school '{need.school_id}' is not in sheet schools; "
-                    "use a school_id of the schools sheet",
-                )
+            ctx.reference(
+                ("needs", i, "school_id"),
+                need.school_id,
+                "schools",
+                f"{label}: school '{need.school_id}' is not in sheet schools; "
+                "use a school_id of the schools sheet",
+            )
             continue
         _need_member_school(ctx, i, need, school, label)
         _need_stage(ctx, i, need, school, label)
@@ -302,15 +295,13 @@ def _core_keep(ctx: Checks) -> None:
         school = ctx.schools.get(keep.school_id)
         label = f"core_keep {keep.school_id} {keep.subject}"
         if school is None:
-            if not ctx.u.school_exists(keep.school_id):
-                ctx.add(
-                    "core_keep",
-                    i,
-                    "school_id",
-                    keep.school_id,
-                    f"{label}: school '{keep.school_id}' is not in sheet schools; use "
-                    "the school_id of a core school",
-                )
+            ctx.reference(
+                ("core_keep", i, "school_id"),
+                keep.school_id,
+                "schools",
+                f"{label}: school '{keep.school_id}' is not in sheet schools; use "
+                "the school_id of a core school",
+            )
         elif school.role is not Role.CORE:
             ctx.add(
                 "core_keep",
@@ -325,24 +316,20 @@ def _core_keep(ctx: Checks) -> None:
 def _commitments(ctx: Checks) -> None:
     for i, c in enumerate(ctx.s.commitments):
         label = f"commitment of {c.staff_id} at {c.school_id}"
-        if c.staff_id not in ctx.staff_ids and not ctx.u.staff_exists(c.staff_id):
-            ctx.add(
-                "commitments",
-                i,
-                "staff_id",
-                c.staff_id,
-                f"{label}: staff '{c.staff_id}' is not in sheet staff; use a staff_id "
-                "of the staff sheet",
-            )
-        if c.school_id not in ctx.schools and not ctx.u.school_exists(c.school_id):
-            ctx.add(
-                "commitments",
-                i,
-                "school_id",
-                c.school_id,
-                f"{label}: school '{c.school_id}' is not in sheet schools; use a "
-                "school_id of the schools sheet",
-            )
+        ctx.reference(
+            ("commitments", i, "staff_id"),
+            c.staff_id,
+            "staff",
+            f"{label}: staff '{c.staff_id}' is not in sheet staff; use a staff_id "
+            "of the staff sheet",
+        )
+        ctx.reference(
+            ("commitments", i, "school_id"),
+            c.school_id,
+            "schools",
+            f"{label}: school '{c.school_id}' is not in sheet schools; use a "
+            "school_id of the schools sheet",
+        )
         if c.start_year > c.end_year:
             ctx.add(
                 "commitments",
@@ -358,6 +345,17 @@ def _history(ctx: Checks) -> None:
     """Past exchanges: only their years are checked; staff who have left
     and schools no longer in the scenario may appear."""
     for i, h in enumerate(ctx.s.history):
+        for column, value, target in (
+            ("staff_id", h.staff_id, "staff"),
+            ("school_id", h.school_id, "schools"),
+        ):
+            ctx.reference(
+                ("history", i, column),
+                value,
+                target,
+                _HISTORY_NAME.format(h.staff_id, value),
+                names_only=True,
+            )
         if h.start_year > h.end_year:
             ctx.add(
                 "history",
@@ -369,27 +367,23 @@ def _history(ctx: Checks) -> None:
             )
 
 
+_HISTORY_NAME = "交流记录：{0} 的“{1}”不是编号。"
+
+
 def _bans(ctx: Checks) -> None:
     """BAN rows name a staff member and (or blank) a school of the scenario."""
     for i, b in enumerate(ctx.s.bans):
-        if b.staff_id not in ctx.staff_ids and not ctx.u.staff_exists(b.staff_id):
-            ctx.add(
-                "bans",
-                i,
-                "staff_id",
-                b.staff_id,
-                f"禁派：工号 '{b.staff_id}' 不在 staff（教职工）表中；请填写教职工表中的工号。",
-            )
-        if (
-            b.school_id is not None
-            and b.school_id not in ctx.schools
-            and not ctx.u.school_exists(b.school_id)
-        ):
-            ctx.add(
-                "bans",
-                i,
-                "school_id",
+        ctx.reference(
+            ("bans", i, "staff_id"),
+            b.staff_id,
+            "staff",
+            f"禁派：工号 '{b.staff_id}' 不在 staff（教职工）表中；请填写教职工表中的工号。",
+        )
+        if b.school_id is not None:
+            ctx.reference(
+                ("bans", i, "school_id"),
                 b.school_id,
+                "schools",
                 f"禁派：学校 '{b.school_id}' 不在 schools（学校）表中；请填写学校表中的学校编号，"
                 "或留空表示此人不得派出。",
             )

@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.data import Plan, Scenario
 from planner.io.xlsx import HEADER_FILL, save_atomic, write_cell
+from planner.report.labels import CODES_ZH
 from planner.report.notices.layout import (
     BODY_PT,
     COLUMNS,
@@ -32,7 +33,7 @@ from planner.report.notices.layout import (
     setup_page,
 )
 from planner.report.notices.texts import BLANK, text
-from planner.report.roster import CODES_ZH, notice_blocks
+from planner.report.roster import notice_blocks
 from planner.report.tables import RosterRow, roster_rows
 
 __all__ = ["DocumentValues", "SchoolNotice", "document_values", "school_notices", "write_notices"]
