@@ -394,6 +394,18 @@ class Scenario:
             out.setdefault(person.school_id, []).append(person)
         return out
 
+    def earlier_and_committed(self, staff_id: str) -> tuple[Exchange, ...]:
+        """The person's exchanges in the history and the commitments (what
+        REPEAT-GAP keeps a distance from)."""
+        return self._earlier_and_committed.get(staff_id, ())
+
+    @cached_property
+    def _earlier_and_committed(self) -> dict[str, tuple[Exchange, ...]]:
+        out: dict[str, list[Exchange]] = {}
+        for e in (*self.history, *self.commitments):
+            out.setdefault(e.staff_id, []).append(e)
+        return {k: tuple(v) for k, v in out.items()}
+
     @cached_property
     def _history_years(self) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -17,6 +17,7 @@ from planner.model.diagnose import explain_infeasible, precheck
 from planner.model.solve import SolveParams, build_model, solve
 from planner.policy import Policy
 from planner.results import SolveStatus
+from planner.rules import Rule
 
 NO_CADRES = Policy(cadre_min_first_year=0)
 
@@ -196,3 +197,25 @@ def test_window_counts_repeat_gap_years() -> None:
     assert "REPEAT-GAP" in conflict.rules
     assert (conflict.year, conflict.required, conflict.possible) == (2022, 3, 2)
     assert precheck(replace(s, policy=replace(s.policy, repeat_gap_years=0))) == []
+
+
+def test_repeat_gap_excludes_only_the_person_whose_exchange_it_follows() -> None:
+    # S1's history exchange 2020-2021 keeps S1 home in 2022 (a year at home,
+    # REPEAT-GAP 1), not in 2023; S2's own committed 2022-2023 exchange
+    # makes S2 busy (ONE-PLACE) in 2022-2023 and gap-blocked in 2024.
+    from planner.model.quantities import gap_blocked, starters
+
+    s = make_scenario(
+        staff=[staff("S1"), staff("S2"), staff("S3")],
+        history=[Exchange("S1", "M1", 2020, 2021)],
+        commitments=[Exchange("S2", "M1", 2022, 2023)],
+    )
+    s1, s2, s3 = s.staff
+    assert s.earlier_and_committed("S1") == (Exchange("S1", "M1", 2020, 2021),)
+    assert s.earlier_and_committed("S3") == ()
+    assert [gap_blocked(s, p, 2022) for p in (s1, s2, s3)] == [True, False, False]
+    assert [gap_blocked(s, p, 2023) for p in (s1, s2, s3)] == [False, False, False]
+    assert [gap_blocked(s, p, 2024) for p in (s1, s2, s3)] == [False, True, False]
+    pool, excluded = starters(s, "G1", 2022, cadres=False)
+    assert [p.staff_id for p in pool] == ["S3"]
+    assert excluded == {Rule.REPEAT_GAP: 1, Rule.ONE_PLACE: 1}

@@ -26,6 +26,7 @@ from planner import api
 from planner.i18n import _, current_language
 from planner.io.outputs import OutputPathError, check_outputs
 from planner.io.policy_file import DEFAULT_POLICY_FILE
+from planner.model.cluster import SchedulerError, check_scheduler
 from planner.model.solve import SolveParams
 from planner.problems import ScenarioError
 from planner.results import SolveStatus
@@ -42,6 +43,7 @@ __all__ = [
     "EXIT_VIOLATIONS",
     "InputError",
     "check_output_paths",
+    "check_scheduler_option",
     "exit_for",
     "exit_on_sigterm",
     "fail_input",
@@ -54,6 +56,7 @@ __all__ = [
     "processes_option",
     "quiet_option",
     "scenario_argument",
+    "scheduler_option",
     "seed_option",
     "stderr",
     "time_limit_option",
@@ -224,6 +227,28 @@ def processes_option() -> Callable[[F], F]:
             "The plan does not depend on it."
         ),
     )
+
+
+def scheduler_option() -> Callable[[F], F]:
+    """``--scheduler ADDRESS``: solve the independent groups on a Dask cluster."""
+    return click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="Solve the groups on this Dask scheduler (tcp://HOST:PORT) instead of local "
+        "processes; the same plan. Needs the [dask] extra.",
+    )
+
+
+def check_scheduler_option(address: str | None, lang: str) -> None:
+    """Before any work: the ``--scheduler`` answers and has workers; else
+    exit 2 with a one-line message."""
+    if address is None:
+        return
+    try:
+        check_scheduler(address)
+    except SchedulerError as exc:
+        raise InputError(exc.message(lang)) from None
 
 
 def gap_option() -> Callable[[F], F]:

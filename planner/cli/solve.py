@@ -20,6 +20,7 @@ from planner.cli.archive import db_option, previous_from_archive, record_draft, 
 from planner.cli.common import (
     InputError,
     check_output_paths,
+    check_scheduler_option,
     exit_for,
     fail_input,
     gap_option,
@@ -30,6 +31,7 @@ from planner.cli.common import (
     processes_option,
     quiet_option,
     scenario_argument,
+    scheduler_option,
     seed_option,
     stderr,
     time_limit_option,
@@ -38,6 +40,7 @@ from planner.cli.common import (
 )
 from planner.cli.language import command_language
 from planner.i18n import _, current_language, goal_label, pgettext, rule_label
+from planner.model.cluster import SchedulerError
 from planner.model.solve import SolveParams
 from planner.problems import ScenarioError
 from planner.report.tables.headline import headline
@@ -57,6 +60,7 @@ __all__ = ["replan", "solve"]
 @seed_option()
 @workers_option()
 @processes_option()
+@scheduler_option()
 @gap_option()
 @work_limit_option()
 @lang_option()
@@ -93,6 +97,7 @@ def solve(
     seed: int,
     workers: int,
     processes: int | None,
+    scheduler: str | None,
     gap: float,
     work_limit: float | None,
     lang: str,
@@ -108,6 +113,7 @@ def solve(
     check_output_paths(
         outputs, scenario=scenario, policy_file=policy_file, others=[("--keep", keep)], lang=lang
     )
+    check_scheduler_option(scheduler, lang)
     try:
         loaded = api.load_scenario(scenario, policy_file)
         if keep is not None:
@@ -122,13 +128,17 @@ def solve(
         )
         for note in loaded.notes:
             stderr(_("note: {note}").format(note=note))
-    params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet, relaxed)
+    params = _solve_params(
+        time_limit, seed, workers, processes, scheduler, gap, work_limit, quiet, relaxed
+    )
     if roster is None and json_path is None:
         roster, json_path = api.default_outputs(scenario)
     try:
         outcome = api.solve_scenario(loaded, params)
     except ScenarioError as exc:  # numbers beyond what the solver holds exactly
         fail_input(exc)
+    except SchedulerError as exc:  # the scheduler went away after the check
+        raise InputError(exc.message(lang)) from None
     written = api.write_outputs(
         outcome,
         roster=roster,
@@ -164,6 +174,7 @@ def solve(
 @seed_option()
 @workers_option()
 @processes_option()
+@scheduler_option()
 @gap_option()
 @work_limit_option()
 @lang_option()
@@ -184,6 +195,7 @@ def replan(
     seed: int,
     workers: int,
     processes: int | None,
+    scheduler: str | None,
     gap: float,
     work_limit: float | None,
     lang: str,
@@ -208,6 +220,7 @@ def replan(
         others=[("--previous", previous)],
         lang=lang,
     )
+    check_scheduler_option(scheduler, lang)
     published = previous_from_archive(db, from_year, lang) if previous is None else None
     try:
         loaded = api.load_scenario(scenario, policy_file)
@@ -218,9 +231,11 @@ def replan(
         previous_plan = api.read_plan(previous) if previous is not None else published.plan  # type: ignore[union-attr]
     except ScenarioError as exc:
         fail_input(exc)
-    params = _solve_params(time_limit, seed, workers, processes, gap, work_limit, quiet)
+    params = _solve_params(time_limit, seed, workers, processes, scheduler, gap, work_limit, quiet)
     try:
         done = api.replan_scenario(loaded, previous_plan, from_year, params, lang)
+    except SchedulerError as exc:  # the scheduler went away after the check
+        raise InputError(exc.message(lang)) from None
     except (ScenarioError, ValueError) as exc:
         fail_input(exc)
     for message in done.prepared.messages:
@@ -239,17 +254,30 @@ def replan(
     for change in done.changes:
         click.echo(f"  {change}")
     if db is not None or published is not None:
-        document = {
-            **api.plan_document(outcome),
-            "changes": [api.change_document(c) for c in done.changes],
-        }
-        settings = solve_settings(params, from_year=from_year)
         based_on = published.head if published is not None else None
-        draft = record_draft(
-            db, scenario, document, settings, from_year=from_year, based_on=based_on, lang=lang
-        )
-        _print_draft(draft, lang)
+        _archive_replan(db, scenario, done, params, from_year, based_on, lang)
     exit_for(outcome)
+
+
+def _archive_replan(
+    db: str | None,
+    scenario: Path,
+    done: api.ReplanOutcome,
+    params: SolveParams,
+    from_year: int,
+    based_on: int | None,
+    lang: str,
+) -> None:
+    """Store a replan's plan and its changes in the archive as a draft."""
+    document = {
+        **api.plan_document(done.outcome),
+        "changes": [api.change_document(c) for c in done.changes],
+    }
+    settings = solve_settings(params, from_year=from_year)
+    draft = record_draft(
+        db, scenario, document, settings, from_year=from_year, based_on=based_on, lang=lang
+    )
+    _print_draft(draft, lang)
 
 
 def _print_draft(draft: int | None, lang: str) -> None:
@@ -302,6 +330,7 @@ def _solve_params(
     seed: int,
     workers: int,
     processes: int | None,
+    scheduler: str | None,
     gap: float,
     work_limit: float | None,
     quiet: bool,
@@ -313,6 +342,7 @@ def _solve_params(
         seed=seed,
         workers=workers,
         processes=processes,
+        scheduler=scheduler,
         gap=gap,
         work_limit=work_limit,
         relax=relax,

@@ -215,14 +215,13 @@ def _window_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
             if gap > 0
             else ""
         )
+        pools = {y: {p.staff_id for p in starters(scenario, gid, y, cadres)[0]} for y in years}
         for i in range(len(years)):
             window = years[i : i + min(spacing, len(years) - i)]
             if len(window) < 2:
                 continue
             required = sum(quota_required(scenario, gid, y, cadres) for y in window)
-            people: set[str] = set()
-            for year in window:
-                people |= {p.staff_id for p in starters(scenario, gid, year, cadres)[0]}
+            people: set[str] = set().union(*(pools[year] for year in window))
             locked = sum(
                 1
                 for c in scenario.commitments
@@ -231,9 +230,7 @@ def _window_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
                 == scenario.core_school(gid).school_id
             )
             single_ok = all(
-                len(starters(scenario, gid, y, cadres)[0])
-                >= quota_required(scenario, gid, y, cadres)
-                for y in window
+                len(pools[y]) >= quota_required(scenario, gid, y, cadres) for y in window
             )
             if single_ok and len(people) + locked < required:
                 out.append(

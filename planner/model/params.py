@@ -38,6 +38,9 @@ class SolveParams:
     interleave: bool = True
     decompose: bool = True
     processes: int | None = None  # for independent parts; None: one per core
+    # A Dask scheduler's address (tcp://HOST:PORT): the parts are solved on
+    # its cluster instead of local processes, with the same plan.
+    scheduler: str | None = None
     linearization_level: int = 2
     presolve: bool = False
     gap: float = 0.0  # stop a level within this relative gap of its bound (0: prove it)

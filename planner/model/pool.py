@@ -1,4 +1,5 @@
-"""Runs a stage's tasks: in this process, or in a pool of processes.
+"""Runs a stage's tasks: in this process, in a pool of processes or on a
+Dask cluster (:mod:`planner.model.cluster`).
 
 Results never depend on which: every task is solved on its own
 (:func:`planner.model.levels.run_task`). Processes that fail to start or die
@@ -23,8 +24,10 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
+from typing import Any
 
 from planner.i18n import _, current_language, set_language
+from planner.model import cluster
 from planner.model.levels import Constrain, Outcome, Task, run_task
 from planner.model.params import Logger
 from planner.model.quantities import part_size
@@ -36,19 +39,34 @@ def _in_process(task: Task) -> Outcome:
 
 
 class Runner:
-    """Runs a stage's tasks: in this process, or in a pool of processes.
+    """Runs a stage's tasks: in this process, in a pool of processes or, with
+    ``scheduler`` (a Dask address), on that cluster.
 
-    Results never depend on which: every task is solved on its own.
+    Results never depend on which: every task is solved on its own. On a
+    cluster, ``processes`` becomes its worker threads (at most ``parts``).
     """
 
-    def __init__(self, processes: int, log: Logger | None, constrain: Constrain | None) -> None:
+    def __init__(
+        self,
+        processes: int,
+        log: Logger | None,
+        constrain: Constrain | None,
+        scheduler: str | None = None,
+        parts: int = 1,
+    ) -> None:
         self.processes = processes
         self.log = log
         self.constrain = constrain
+        self.scheduler = scheduler if constrain is None else None  # constrain: not picklable
+        self.parts = parts
         self.pool: ProcessPoolExecutor | None = None
+        self.client: Any = None  # a dask.distributed.Client
 
     def __enter__(self) -> Runner:
-        if self.processes > 1:
+        if self.scheduler is not None:
+            self.client, slots = cluster.connect(self.scheduler)
+            self.processes = max(1, min(slots, self.parts))
+        elif self.processes > 1:
             self.pool = ProcessPoolExecutor(
                 max_workers=self.processes,
                 mp_context=_process_context(),
@@ -58,6 +76,8 @@ class Runner:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self.client is not None:
+            self.client.close()
         if self.pool is not None:
             if exc[0] is not None:  # interrupted: do not wait for solves nobody reads
                 for process in list(getattr(self.pool, "_processes", {}).values()):
@@ -65,7 +85,7 @@ class Runner:
             self.pool.shutdown(wait=exc[0] is None, cancel_futures=True)
 
     def run(self, tasks: list[Task]) -> list[Outcome]:
-        if self.pool is None:
+        if self.pool is None and self.client is None:
             sizes = [part_size(t.scenario) for t in tasks]
             return [
                 run_task(
@@ -80,6 +100,10 @@ class Runner:
             replace(t, rescue_share=min(1.0, self.processes * sizes[k] / sum(sizes[k:])))
             for k, t in enumerate(ordered)
         ]
+        if self.client is not None:
+            by_index = cluster.run_on_cluster(self.client, ordered, self.log)
+            return self._logged([by_index[t.index] for t in tasks])
+        assert self.pool is not None
         try:
             futures = {t.index: self.pool.submit(_in_process, t) for t in ordered}
             outcomes = [futures[t.index].result() for t in tasks]
@@ -92,6 +116,10 @@ class Runner:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
             return self.run(tasks)
+        return self._logged(outcomes)
+
+    def _logged(self, outcomes: list[Outcome]) -> list[Outcome]:
+        """The outcomes, their solver logs written to this process's logger."""
         if self.log is not None:
             for outcome in outcomes:
                 for line in outcome.log:

@@ -175,11 +175,8 @@ def gap_blocked(scenario: Scenario, person: Staff, year: int) -> bool:
         return False
     last = year + scenario.policy.term_min - 1
     return any(
-        e.staff_id == person.staff_id
-        and not e.covers(year)
-        and year <= e.end_year + gap
-        and e.start_year <= last + gap
-        for e in (*scenario.history, *scenario.commitments)
+        not e.covers(year) and year <= e.end_year + gap and e.start_year <= last + gap
+        for e in scenario.earlier_and_committed(person.staff_id)
     )
 
 

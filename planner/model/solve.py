@@ -7,7 +7,8 @@ next with the previous plan as a hint, and so on. Each level is reported.
 Groups that share nothing are independent parts, each its own model
 (:mod:`planner.model.decompose`), solved in stages, each stage a task per
 part that may run in its own process (``SolveParams.processes``,
-:mod:`planner.model.pool`):
+:mod:`planner.model.pool`) or on a Dask cluster (``SolveParams.scheduler``,
+:mod:`planner.model.cluster`):
 
 1. the levels before FAIR, every part on its own;
 2. FAIR in two waves: first the part whose coverage leaves it the lowest
@@ -19,7 +20,8 @@ part that may run in its own process (``SolveParams.processes``,
 A task (:mod:`planner.model.levels`) rebuilds its part's model, fixes the
 levels reached so far and starts from the last plan as a complete hint. The
 stages, waves and hints do not depend on how many processes run them, so the
-plan does not either: same scenario, seed and workers, same plan.
+plan does not either: same scenario, seed and workers, same plan, locally
+or on a cluster.
 """
 
 from __future__ import annotations
@@ -111,15 +113,17 @@ def solve(
     units = len(coupled) if coupled else len(pieces)
     processes = 1 if constrain is not None else params.processes or default_processes(units)
     processes = max(1, min(processes, units))
-    stages = Stages(pieces, params, processes)
-    if log is not None:
-        parts = ngettext(
-            "solving {n} independent part", "solving {n} independent parts", len(pieces)
-        ).format(n=len(pieces))
-        if processes > 1:
-            parts += _(" in {processes} processes").format(processes=processes)
-        log(parts)
-    with Runner(processes, log, constrain) as runner:
+    with Runner(processes, log, constrain, params.scheduler, units) as runner:
+        stages = Stages(pieces, params, runner.processes)
+        if log is not None:
+            parts = ngettext(
+                "solving {n} independent part", "solving {n} independent parts", len(pieces)
+            ).format(n=len(pieces))
+            if runner.processes > 1:
+                parts += _(" in {processes} processes").format(processes=runner.processes)
+            if runner.client is not None:
+                parts += _(" on Dask {scheduler}").format(scheduler=params.scheduler)
+            log(parts)
         hint: tuple[Exchange, ...] = ()
         if coupled:
             hint = fund_hint(stages, scenario, coupled, runner)
