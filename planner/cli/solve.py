@@ -18,6 +18,7 @@ import click
 from planner import api
 from planner.cli.archive import db_option, previous_from_archive, record_draft, solve_settings
 from planner.cli.common import (
+    F,
     InputError,
     check_output_paths,
     check_scheduler_option,
@@ -51,19 +52,30 @@ from planner.rules import RELAXABLE
 __all__ = ["replan", "solve"]
 
 
+def plan_options(f: F) -> F:
+    """The options solve and replan share: policy, outputs, solver, language."""
+    for option in reversed(
+        (
+            policy_option(),
+            out_option(),
+            json_option(),
+            time_limit_option(),
+            seed_option(),
+            workers_option(),
+            processes_option(),
+            scheduler_option(),
+            gap_option(),
+            work_limit_option(),
+            lang_option(),
+        )
+    ):
+        f = option(f)
+    return f
+
+
 @click.command()
 @scenario_argument
-@policy_option()
-@out_option()
-@json_option()
-@time_limit_option()
-@seed_option()
-@workers_option()
-@processes_option()
-@scheduler_option()
-@gap_option()
-@work_limit_option()
-@lang_option()
+@plan_options
 @click.option(
     "--allow-shortfall",
     "relax",
@@ -167,17 +179,7 @@ def solve(
     ),
 )
 @click.option("--from-year", required=True, type=int, help=_("First school year not yet started."))
-@policy_option()
-@out_option()
-@json_option()
-@time_limit_option()
-@seed_option()
-@workers_option()
-@processes_option()
-@scheduler_option()
-@gap_option()
-@work_limit_option()
-@lang_option()
+@plan_options
 @click.option(
     "--order",
     help=_("Goal order, e.g. COVER,FAIR,PREFER,STABLE,COST (default: STABLE right after COVER)."),
