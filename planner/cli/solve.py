@@ -73,7 +73,9 @@ def plan_options(f: F) -> F:
     return f
 
 
-@click.command()
+@click.command(
+    help=_("Solve SCENARIO (default: the built-in Taishan scenario) and write the plan.")
+)
 @scenario_argument
 @plan_options
 @click.option(
@@ -118,7 +120,6 @@ def solve(
     db: str | None,
     quiet: bool,
 ) -> None:
-    """Solve SCENARIO (default: the built-in Taishan scenario) and write the plan."""
     lang = command_language(lang)
     relaxed = _relaxed_rules(relax)
     outputs = [("--out", roster), ("--json", json_path)]
@@ -168,7 +169,17 @@ def solve(
     exit_for(outcome)
 
 
-@click.command()
+@click.command(
+    help=_(
+        "Replan SCENARIO from --from-year, keeping the --previous plan where possible.\n\n"
+        "Exchanges that started before the year are fixed (LOCKED); those of the "
+        "previous plan starting in it or later are the published plan, changed "
+        "only where coverage or the rules require (STABLE). Prints every change "
+        "with its reason. Without --previous, the plan published in the archive "
+        "(--db) for --from-year is the previous plan, and the new plan is stored "
+        "there as a draft."
+    )
+)
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--previous",
@@ -205,15 +216,6 @@ def replan(
     db: str | None,
     quiet: bool,
 ) -> None:
-    """Replan SCENARIO from --from-year, keeping the --previous plan where possible.
-
-    Exchanges that started before the year are fixed (LOCKED); those of the
-    previous plan starting in it or later are the published plan, changed
-    only where coverage or the rules require (STABLE). Prints every change
-    with its reason. Without --previous, the plan published in the archive
-    (--db) for --from-year is the previous plan, and the new plan is stored
-    there as a draft.
-    """
     lang = command_language(lang)
     check_output_paths(
         [("--out", roster), ("--json", json_path)],

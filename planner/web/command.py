@@ -10,7 +10,10 @@ from planner.cli.language import command_language
 from planner.i18n import _
 
 
-@click.command("serve")
+@click.command(
+    "serve",
+    help=_("Start the planner's workbench in the browser (集团化办学教师交流规划工作台)."),
+)
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -31,7 +34,6 @@ from planner.i18n import _
 @lang_option(_("Language of the page and messages (the page has a switch)."))
 @click.option("--max-upload-mb", default=20.0, show_default=True, type=click.FloatRange(0.1, 500))
 def serve(host: str, port: int, db: str | None, lang: str | None, max_upload_mb: float) -> None:
-    """Start the planner's workbench in the browser (集团化办学教师交流规划工作台)."""
     lang = command_language(lang)
     import uvicorn
 
