@@ -214,3 +214,10 @@ def test_builtin_scenario_defaults_to_the_current_folder(
         api.default_outputs(None, dt.date(2022, 8, 1))[1].name
         == "taishan-2022-方案-20220801-2.json"
     )
+
+
+def test_the_masthead_says_文件_and_the_signature_only_the_bureau() -> None:
+    from planner.report.notices.texts import text
+
+    assert text("masthead", "zh", bureau="泰山区教育和体育局") == "泰山区教育和体育局文件"
+    assert text("signature", "zh", bureau="泰山区教育和体育局") == "泰山区教育和体育局"
