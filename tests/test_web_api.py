@@ -280,6 +280,10 @@ def test_plan_check_view_and_downloads(client: TestClient, story: dict, tmp_path
     assert {r["rule"] for r in view["rules"]} >= {"TEACHER-QUOTA", "CADRE-QUOTA", "AGE"}
     assert len(view["roster"]) == len(doc["exchanges"])
     scenario = api.load_scenario(support.STORY[2022])
+    # Groups by name, as a planner reads them; the id stays beside it.
+    names = {g.group_id: g.name for g in scenario.groups}
+    quota = [r for r in view["rules"] if r["rule"] == "TEACHER-QUOTA"]
+    assert quota and all(r["group"] == names[r["group_id"]] for r in quota)
     for lang in ("zh", "en"):
         r = client.get(f"/api/plans/{pid}/roster.xlsx?lang={lang}")
         assert r.status_code == 200 and r.content[:2] == b"PK"

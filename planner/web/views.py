@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from html import escape
 from pathlib import Path
@@ -146,9 +146,13 @@ def _heat(share: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def rule_checks(report: Any, lang: str = "zh") -> list[dict[str, Any]]:
+def rule_checks(
+    report: Any, lang: str = "zh", groups: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
     """Count rules per group and year (required against achieved); rules
-    checked per exchange summed up as instances checked and broken."""
+    checked per exchange summed up as instances checked and broken. ``groups``
+    names each group id, so the page shows 泰安六中教育集团, not G-LZ."""
+    names = groups or {}
     per_exchange: dict[str, list[int]] = {}
     rows: list[dict[str, Any]] = []
     for c in report.checks:
@@ -162,6 +166,7 @@ def rule_checks(report: Any, lang: str = "zh") -> list[dict[str, Any]]:
                 "rule": c.rule,
                 "name": rule_name(c.rule, lang),
                 "group_id": c.group_id,
+                "group": names.get(c.group_id or "", c.group_id),
                 "year": c.year,
                 "scope": c.scope,
                 "required": num(c.required),
@@ -179,6 +184,7 @@ def rule_checks(report: Any, lang: str = "zh") -> list[dict[str, Any]]:
                 "rule": rule,
                 "name": rule_name(rule, lang),
                 "group_id": None,
+                "group": None,
                 "year": None,
                 "scope": scope,
                 "required": checked,

@@ -94,7 +94,9 @@ def _view(wb: Workbench, pid: int, lang: str) -> dict[str, Any]:
             "coverage_total": c["report"].total_coverage,
             "coverage": table,
             "chart": views.coverage_svg(table, lang),
-            "rules": views.rule_checks(c["report"], lang),
+            "rules": views.rule_checks(
+                c["report"], lang, {g.group_id: g.name for g in c["scenario"].groups}
+            ),
             "roster": views.roster_rows(c["scenario"], c["plan"], lang),
             "changes": c["document"].get("changes"),
             "settings": c["settings"],

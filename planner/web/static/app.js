@@ -188,7 +188,7 @@
       ` · <span class="${v.valid ? "ok-text" : "bad-text"}">${esc(v.valid ? L.audit_ok : L.audit_bad + " (" + v.violations + ")")}</span>`;
     $("#chart").innerHTML = v.chart;
     $("#rules tbody").innerHTML = v.rules.map((r) =>
-      `<tr class="${r.status === "ok" ? "" : "bad"}"><td>${esc(r.name)}</td><td>${esc(r.group_id)}</td><td>${esc(r.year)}</td><td>${esc(r.scope)}</td>` +
+      `<tr class="${r.status === "ok" ? "" : "bad"}"><td>${esc(r.name)}</td><td>${esc(r.group ?? r.group_id)}</td><td>${esc(r.year)}</td><td>${esc(r.scope)}</td>` +
       `<td class="num">${esc(fmt(r.required))}</td><td class="num">${esc(fmt(r.achieved))}</td><td title="${esc(r.note)}">${esc(L[r.status] || r.status)}</td></tr>`).join("");
     renderRoster();
   }
