@@ -486,25 +486,12 @@ def _roster_early(
     problems: list[Problem],
 ) -> Exchange:
     """``ex`` marked ended early where the roster's 提前结束 cell says yes."""
-    raw = cells.get("ended_early")
-    if blank(raw):
-        return ex
-    try:
-        early = parse_bool(raw)
-    except ValueError:
-        problems.append(
-            Problem(
-                sheet,
-                row,
-                names["ended_early"],
-                raw,
-                _("expected {expected}").format(expected=expect(EXPECT_BOOL)),
-            )
-        )
+    expected = _("expected {expected}").format(expected=expect(EXPECT_BOOL))
+    if not _roster_yes(cells, "ended_early", sheet, row, names, problems, expected):
         return ex
     reason = cells.get("reason")
     text = "" if blank(reason) else str(reason).strip()
-    return replace(ex, ended_early=True, reason=text) if early else ex
+    return replace(ex, ended_early=True, reason=text)
 
 
 def _locked_mark(
@@ -515,8 +502,28 @@ def _locked_mark(
     problems: list[Problem],
 ) -> bool:
     """The row's locked mark: 是/yes keeps it, 否/no or blank does not."""
-    raw = cells.get("locked")
+    expected = _("是 (keep this exchange) or 否 (re-plan it)")
+    return _roster_yes(cells, "locked", sheet, row, names, problems, expected)
+
+
+def _roster_yes(
+    cells: Mapping[str, object],
+    column: str,
+    sheet: str,
+    row: int,
+    names: Mapping[str, str],
+    problems: list[Problem],
+    expected: str,
+) -> bool:
+    """A yes/no cell of a roster row: blank is no; anything else unreadable
+    is a problem naming the cell (and counts as no)."""
+    raw = cells.get(column)
     if blank(raw):
+        return False
+    try:
+        return parse_bool(raw)
+    except ValueError:
+        problems.append(Problem(sheet, row, names[column], raw, expected))
         return False
     try:
         return parse_bool(raw)
