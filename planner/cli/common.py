@@ -235,8 +235,10 @@ def scheduler_option() -> Callable[[F], F]:
         "--scheduler",
         metavar="ADDRESS",
         default=None,
-        help="Solve the groups on this Dask scheduler (tcp://HOST:PORT) instead of local "
-        "processes; the same plan. Needs the [dask] extra.",
+        help=_(
+            "Solve the groups on this Dask scheduler (tcp://HOST:PORT) instead of local "
+            "processes; the same plan. Needs the [dask] extra."
+        ),
     )
 
 
@@ -283,11 +285,12 @@ def lang_option(help: str | None = None) -> Callable[[F], F]:
     ``help`` says it sets); not given, the environment's language, else
     Chinese (:func:`planner.cli.language.command_language`)."""
     default = _("[default: the environment's language (LANG), else zh]")
+    text = help or _("Language of messages and of the roster.")
     return click.option(
         "--lang",
         type=click.Choice(["zh", "en"]),
         default=None,
-        help=f"{help or _('Language of messages and of the roster.')}  {default}",
+        help=f"{text}  {default}",
     )
 
 

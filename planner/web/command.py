@@ -20,7 +20,13 @@ from planner.i18n import _
     show_default=True,
     help=_("Address to bind; another than 127.0.0.1 must be asked for."),
 )
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help=_("Port to listen on."),
+)
 @click.option(
     "--db",
     "db",
@@ -32,7 +38,13 @@ from planner.i18n import _
     ),
 )
 @lang_option(_("Language of the page and messages (the page has a switch)."))
-@click.option("--max-upload-mb", default=20.0, show_default=True, type=click.FloatRange(0.1, 500))
+@click.option(
+    "--max-upload-mb",
+    default=20.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 500),
+    help=_("Largest scenario workbook the page accepts, in MB."),
+)
 def serve(host: str, port: int, db: str | None, lang: str | None, max_upload_mb: float) -> None:
     lang = command_language(lang)
     import uvicorn
