@@ -37,6 +37,7 @@ from pathlib import Path
 from planner.rules import Rule
 
 __all__ = [
+    "CLICK_DOMAIN",
     "DOMAIN",
     "LANGS",
     "LOCALE_DIR",
@@ -55,6 +56,9 @@ __all__ = [
 ]
 
 DOMAIN = "planner"
+# click's own messages (usage, option errors, --help headings), translated in
+# a catalog of their own: ``click.po`` beside ``planner.po``.
+CLICK_DOMAIN = "click"
 LANGS = ("zh", "en")
 LOCALE_DIR = Path(__file__).parent / "locale"
 # The catalog's locale for each language the planner speaks (English: the msgids).
@@ -102,12 +106,13 @@ def use_language(lang: str | None) -> Iterator[str]:
 
 
 @cache
-def translations(lang: str) -> _gettext.NullTranslations:
-    """The catalog of ``lang`` (English: the msgids themselves)."""
+def translations(lang: str, domain: str = DOMAIN) -> _gettext.NullTranslations:
+    """The catalog of ``lang`` (English: the msgids themselves); ``domain``
+    :data:`CLICK_DOMAIN` is the command-line library's own messages."""
     locale = _LOCALES.get(normalize(lang))
     if locale is None:
         return _gettext.NullTranslations()
-    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[locale], fallback=True)
+    return _gettext.translation(domain, LOCALE_DIR, languages=[locale], fallback=True)
 
 
 def gettext(message: str) -> str:

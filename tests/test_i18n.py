@@ -15,13 +15,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_python
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from planner import i18n
 from planner.cli import main
+from planner.cli.click_text import CLICK_MODULES
 from planner.i18n import _, env_language, ngettext, pgettext, rule_label, use_language
 from planner.report.notices.texts import text
 from planner.rules import Rule
@@ -29,10 +30,11 @@ from planner.rules import Rule
 ROOT = Path(__file__).resolve().parent.parent
 LC = ROOT / "planner" / "locale" / "zh_CN" / "LC_MESSAGES"
 PO, MO = LC / "planner.po", LC / "planner.mo"
+CLICK_PO, CLICK_MO = LC / "click.po", LC / "click.mo"
 
 
-def _catalog():  # type: ignore[no-untyped-def]
-    with PO.open("rb") as handle:
+def _catalog(po: Path = PO):  # type: ignore[no-untyped-def]
+    with po.open("rb") as handle:
         return read_po(handle, locale="zh_CN")
 
 
@@ -64,19 +66,21 @@ def test_every_message_has_a_chinese_entry() -> None:
     )
 
 
-def test_the_committed_mo_is_the_compiled_po() -> None:
+@pytest.mark.parametrize(("po", "mo"), [(PO, MO), (CLICK_PO, CLICK_MO)], ids=["planner", "click"])
+def test_the_committed_mo_is_the_compiled_po(po: Path, mo: Path) -> None:
     compiled = io.BytesIO()
-    write_mo(compiled, _catalog())
-    assert MO.read_bytes() == compiled.getvalue(), "run pybabel compile (docs/translating.md)"
+    write_mo(compiled, _catalog(po))
+    assert mo.read_bytes() == compiled.getvalue(), "run pybabel compile (docs/translating.md)"
 
 
 def _fields(text: str) -> set[str]:
     return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
 
 
-def test_placeholders_survive_translation() -> None:
+@pytest.mark.parametrize("po", [PO, CLICK_PO], ids=["planner", "click"])
+def test_placeholders_survive_translation(po: Path) -> None:
     wrong = []
-    for entry in _catalog():
+    for entry in _catalog(po):
         if not entry.id:
             continue
         ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
@@ -174,6 +178,7 @@ def test_tests_run_in_english() -> None:
 _HELP_DUMP = """
 import json, click
 from planner.cli import main
+from planner.cli.click_text import CLICK_MODULES
 def walk(group, prefix=""):
     for name, command in sorted(group.commands.items()):
         yield prefix + name, command
@@ -211,3 +216,64 @@ def test_every_command_and_option_has_chinese_help() -> None:
     ]
     assert not missing, f"no help text: {missing}"
     assert not english, f"English left in the Chinese help: {english}"
+
+
+def test_every_click_message_has_a_chinese_entry() -> None:
+    """click's own messages, as extracted from the installed click's modules
+    that the planner hands its lookups (a newer click with new words fails
+    here until they are translated)."""
+    import click
+
+    catalog = _catalog(CLICK_PO)
+    folder = Path(click.__file__).parent
+    missing = []
+    for name in CLICK_MODULES:
+        path = folder / f"{name.split('.')[1]}.py"
+        with path.open("rb") as handle:
+            for _line, _funcname, message, _comments in extract_python(
+                handle, ["_", "ngettext"], [], {}
+            ):
+                msgid = message[0] if isinstance(message, tuple) else message
+                if msgid is None:  # _(a variable): not a message of its own
+                    continue
+                entry = catalog.get(msgid)
+                strings = entry.string if entry and isinstance(entry.string, tuple) else ()
+                if entry is None or entry.fuzzy or not (strings or entry.string):
+                    missing.append(f"{path.name}: {msgid!r}")
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("args", "environ", "expected", "absent"),
+    [
+        (
+            ["solve", "--time-limit", "0"],
+            {},
+            ["错误：", "'--time-limit' 的取值无效", "不在范围"],
+            "Invalid",
+        ),
+        (
+            ["solve", "--bogus"],
+            {},
+            ["错误：没有选项 '--bogus'", "运行“planner solve --help”查看帮助"],
+            "No such",
+        ),
+        (["--help"], {}, ["用法：", "选项", "显示此帮助并退出"], "Usage"),
+        (
+            ["solve", "--time-limit", "0"],
+            {"PLANNER_LANG": "en"},
+            ["Error: Invalid value for '--time-limit'", "is not in the range"],
+            "错误",
+        ),
+    ],
+)
+def test_click_speaks_the_planners_language(
+    args: list[str], environ: dict[str, str], expected: list[str], absent: str
+) -> None:
+    """Usage lines, headings and option errors, which click writes, follow
+    the planner's language: Chinese unless the environment says English."""
+    with use_language(None):
+        result = CliRunner().invoke(main, args, env={**_CLEAN_ENV, **environ}, prog_name="planner")
+    for words in expected:
+        assert words in result.output
+    assert absent not in result.output

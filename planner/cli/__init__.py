@@ -19,6 +19,7 @@ import click
 
 from planner.cli.archive import archive, ledger, plans, publish
 from planner.cli.check import check, diff, explain, validate
+from planner.cli.click_text import translate_click
 from planner.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
@@ -37,6 +38,9 @@ from planner.cli.sweep import sweep
 from planner.cli.template import template
 from planner.i18n import _, env_language, use_language
 from planner.web.command import serve
+
+# click's usage lines, headings and option errors in the planner's language.
+translate_click()
 
 __all__ = [
     "EXIT_BAD_INPUT",

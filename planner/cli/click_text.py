@@ -1,0 +1,49 @@
+"""click's own words in the planner's language.
+
+click writes its usage lines, ``--help`` headings and option errors
+("Usage:", "Error: Invalid value for '--time-limit': ...") through the
+standard ``gettext`` functions, which follow only the ``LANGUAGE``/``LANG``
+environment, not the planner's order (``--lang``, ``PLANNER_LANG``, ...,
+else Chinese). :func:`translate_click` gives each click module that imported
+them the planner's lookups instead, over the ``click`` catalog
+(``planner/locale/zh_CN/LC_MESSAGES/click.po``). An error in parsing the
+command line comes before ``--lang`` is read, so it follows the environment.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from planner.i18n import CLICK_DOMAIN, current_language, translations
+
+# click's modules that bind ``_ = gettext.gettext`` and ``ngettext`` at import.
+CLICK_MODULES = (
+    "click.core",
+    "click.decorators",
+    "click.exceptions",
+    "click.formatting",
+    "click.parser",
+    "click.termui",
+    "click.types",
+    "click.utils",
+)
+
+
+def click_gettext(message: str) -> str:
+    """One of click's messages in the current language."""
+    return translations(current_language(), CLICK_DOMAIN).gettext(message)
+
+
+def click_ngettext(singular: str, plural: str, n: int) -> str:
+    """One of click's messages with a count, in the current language."""
+    return translations(current_language(), CLICK_DOMAIN).ngettext(singular, plural, n)
+
+
+def translate_click() -> None:
+    """Make click's modules look their messages up in the planner's catalogs."""
+    for name in CLICK_MODULES:
+        module = importlib.import_module(name)
+        if hasattr(module, "_"):
+            module._ = click_gettext  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = click_ngettext  # type: ignore[attr-defined]
