@@ -20,6 +20,7 @@ from typing import Any
 from planner import api
 from planner.archive.errors import BadInput
 from planner.data import Exchange, Plan
+from planner.i18n import _
 
 __all__ = [
     "WorkbookFacts",
@@ -50,30 +51,35 @@ def json_safe(value: Any) -> Any:
 def exchange_list(document: Any) -> list[Exchange]:
     """The exchanges of a contract plan document, checked; BadInput otherwise."""
     if not isinstance(document, Mapping):
-        raise BadInput("bad_document", detail=f"a {type(document).__name__}, not an object")
+        raise BadInput(
+            "bad_document", detail=_("a {kind}, not an object").format(kind=type(document).__name__)
+        )
     items = document.get("exchanges")
     if not isinstance(items, list):
-        raise BadInput("bad_document", detail="'exchanges' is missing or not a list")
+        raise BadInput("bad_document", detail=_("'exchanges' is missing or not a list"))
     status = document.get("status")
     if not isinstance(status, str):
-        raise BadInput("bad_document", detail="'status' is missing or not text")
+        raise BadInput("bad_document", detail=_("'status' is missing or not text"))
     return [_exchange(i, item) for i, item in enumerate(items)]
 
 
 def _exchange(i: int, item: Any) -> Exchange:
     """``exchanges[i]`` of a plan document, checked; BadInput otherwise."""
     if not isinstance(item, Mapping):
-        raise BadInput("bad_document", detail=f"exchanges[{i}] is not an object")
+        raise BadInput("bad_document", detail=_("exchanges[{i}] is not an object").format(i=i))
     try:
         staff_id, school_id = item["staff_id"], item["school_id"]
         start, end = item["start_year"], item["end_year"]
     except KeyError as exc:
-        raise BadInput("bad_document", detail=f"exchanges[{i}] has no {exc.args[0]}") from None
+        raise BadInput(
+            "bad_document", detail=_("exchanges[{i}] has no {key}").format(i=i, key=exc.args[0])
+        ) from None
     if not (isinstance(staff_id, str) and staff_id and isinstance(school_id, str)):
-        raise BadInput("bad_document", detail=f"exchanges[{i}]: ids must be text")
+        raise BadInput("bad_document", detail=_("exchanges[{i}]: ids must be text").format(i=i))
     if not (type(start) is int and type(end) is int and start <= end):
         raise BadInput(
-            "bad_document", detail=f"exchanges[{i}]: years must be whole numbers, start <= end"
+            "bad_document",
+            detail=_("exchanges[{i}]: years must be whole numbers, start <= end").format(i=i),
         )
     early = item.get("ended_early", False) is True
     reason = item.get("reason", "") if early else ""

@@ -40,6 +40,7 @@ from planner.archive.records import (
     scenario_row,
     utc,
 )
+from planner.i18n import _
 
 __all__ = ["EXPORT_FORMAT", "EXPORT_FORMAT_VERSION", "export_archive", "import_archive"]
 
@@ -278,16 +279,21 @@ def _read_manifest(source: Path) -> dict[str, Any]:
     except (OSError, ValueError) as exc:
         raise BadExport(dir=source, detail=f"manifest.json: {exc}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != EXPORT_FORMAT:
-        raise BadExport(dir=source, detail=f"manifest.json is not a {EXPORT_FORMAT}")
+        raise BadExport(
+            dir=source, detail=_("manifest.json is not a {format}").format(format=EXPORT_FORMAT)
+        )
     if manifest.get("format_version") != EXPORT_FORMAT_VERSION:
         raise BadExport(
             dir=source,
-            detail=f"format_version {manifest.get('format_version')!r}, "
-            f"this planner reads {EXPORT_FORMAT_VERSION}",
+            detail=_("format_version {found!r}; this planner reads {version}").format(
+                found=manifest.get("format_version"), version=EXPORT_FORMAT_VERSION
+            ),
         )
     for key in ("scenarios", "plans", "publications"):
         if not isinstance(manifest.get(key), list):
-            raise BadExport(dir=source, detail=f"manifest.json has no list '{key}'")
+            raise BadExport(
+                dir=source, detail=_("manifest.json has no list '{key}'").format(key=key)
+            )
     return manifest
 
 
@@ -295,11 +301,13 @@ def _export_file(source: Path, item: Mapping[str, Any]) -> bytes:
     """A file the manifest names, read and checked against its SHA-256."""
     name = str(item.get("file", ""))
     if not re.fullmatch(r"(scenarios|plans)/[\w.-]+", name):
-        raise BadExport(dir=source, detail=f"file name {name!r}")
+        raise BadExport(dir=source, detail=_("file name {name!r}").format(name=name))
     try:
         data = (source / name).read_bytes()
     except OSError as exc:
         raise BadExport(dir=source, detail=f"{name}: {exc.strerror}") from None
     if hashlib.sha256(data).hexdigest() != item.get("sha256"):
-        raise BadExport(dir=source, detail=f"{name}: SHA-256 differs from the manifest")
+        raise BadExport(
+            dir=source, detail=_("{name}: SHA-256 differs from the manifest").format(name=name)
+        )
     return data

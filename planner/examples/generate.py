@@ -57,6 +57,7 @@ from planner.examples.groups import (
 from planner.examples.naming import Namer
 from planner.examples.presets import PRESETS, Preset
 from planner.examples.rosters import core_keep_of, needs_of_member
+from planner.i18n import _
 from planner.io.policy_file import load_policy
 from planner.io.writer import write_scenario
 from planner.policy import Policy
@@ -104,16 +105,22 @@ def generate_scenario(
     fund that binds.
     """
     if preset not in PRESETS:
-        raise ValueError(f"unknown preset {preset!r}; use one of {', '.join(PRESETS)}")
+        raise ValueError(
+            _("unknown preset {preset!r}; use one of {presets}").format(
+                preset=preset, presets=", ".join(PRESETS)
+            )
+        )
     shape = PRESETS[preset]
     count = shape.default_groups if groups is None else groups
     if count < 1:
-        raise ValueError(f"groups must be at least 1, got {count}")
+        raise ValueError(_("groups must be at least 1, got {count}").format(count=count))
     low, high = staff_per_core or shape.staff_per_core
     if not 1 <= low <= high:
-        raise ValueError(f"staff per core school: bad range {low}..{high}")
+        raise ValueError(
+            _("staff per core school: bad range {low}..{high}").format(low=low, high=high)
+        )
     if horizon < 1:
-        raise ValueError(f"horizon must be at least 1, got {horizon}")
+        raise ValueError(_("horizon must be at least 1, got {horizon}").format(horizon=horizon))
     rng = random.Random(seed)
     policy = load_policy()
     if budget:
