@@ -162,3 +162,27 @@ def test_history_sheet_round_trips(tmp_path: Path) -> None:
     path = tmp_path / "h.xlsx"
     write_scenario(s, path)
     assert read_scenario(path).history == [Exchange("S1", "M1", 2019, 2020)]
+
+
+@pytest.mark.parametrize("everywhere", [False, True])
+def test_a_new_ban_is_named_as_the_reason(plan_2022: Plan, everywhere: bool) -> None:
+    """A ban added after publication (BAN) forces the published exchange
+    out, and the change says so, with the ban's note; the new plan keeps
+    the ban and passes the audit."""
+    from planner.data import Ban
+
+    ex = next(e for e in plan_2022.exchanges if e.start_year >= 2023)
+    base = STORY[2022]()
+    ban = Ban(ex.staff_id, None if everywhere else ex.school_id, "家庭原因")
+    banned = replace(base, bans=(*base.bans, ban))
+    done = api.replan_scenario(banned, plan_2022, 2023, PARAMS, lang="en")
+    where = "any school" if everywhere else ex.school_id
+    expected = f"{ex.staff_id} may not be sent to {where} (BAN): 家庭原因"
+    removed = [c for c in done.changes if c.before == ex]
+    assert len(removed) == 1 and removed[0].reason == expected
+    assert not any(
+        e.staff_id == ex.staff_id and (everywhere or e.school_id == ex.school_id)
+        for e in done.outcome.result.plan.exchanges
+        if e.start_year >= 2023
+    )
+    assert audit(banned, done.outcome.result.plan).valid

@@ -124,6 +124,8 @@ def _texts(lang: str) -> dict[str, str]:
             "left_group": _("{school} leaves its group in {year}"),
             "not_receiving": _("{school} does not receive staff from {home}"),
             "ineligible": _("{staff} is no longer eligible to start in {year} ({rule})"),
+            "banned": _("{staff} may not be sent to {school} ({rule}){note}"),
+            "banned_all": _("{staff} may not be sent to any school ({rule}){note}"),
             "term": _("{term} years is outside {lo}..{hi} ({rule})"),
             "locked": _("{rule}: a commitment of the scenario"),
             "chosen": _("chosen by the optimiser (goals in order: {order})"),
@@ -178,11 +180,27 @@ def _why_impossible(scenario: Scenario, ex: Exchange, lang: str = "zh") -> str |
             return text(
                 lang, "ineligible", staff=ex.staff_id, year=ex.start_year, rule=_rule(lang, rule)
             )
+    if not domain.ban(scenario, person, school):
+        return _why_banned(scenario, ex, lang)
     lengths = domain.term_of(policy, ex.ended_early)
     if ex.term not in lengths:
         lo, hi = lengths.start, lengths.stop - 1
         return text(lang, "term", term=ex.term, lo=lo, hi=hi, rule=_rule(lang, Rule.TERM))
     return None
+
+
+def _why_banned(scenario: Scenario, ex: Exchange, lang: str) -> str:
+    """The ban that keeps ``ex`` from being decided, with its note."""
+    found = next(
+        b
+        for b in scenario.bans
+        if b.staff_id == ex.staff_id and b.school_id in (None, ex.school_id)
+    )
+    note = f": {found.note}" if found.note else ""
+    key = "banned_all" if found.school_id is None else "banned"
+    return text(
+        lang, key, staff=ex.staff_id, school=ex.school_id, rule=_rule(lang, Rule.BAN), note=note
+    )
 
 
 def prepare_replan(
