@@ -134,6 +134,7 @@ def _texts(lang: str) -> dict[str, str]:
             "must_change": _("published {exchange} must change: {why}"),
             "ended": _("under way {exchange} ended early, last year served {end}: {why}"),
             "list": pgettext("separator of a list", ", "),
+            "note": pgettext("a note after a reason", ": {note}"),
         }
 
 
@@ -196,7 +197,7 @@ def _why_banned(scenario: Scenario, ex: Exchange, lang: str) -> str:
         for b in scenario.bans
         if b.staff_id == ex.staff_id and b.school_id in (None, ex.school_id)
     )
-    note = f": {found.note}" if found.note else ""
+    note = text(lang, "note", note=found.note) if found.note else ""
     key = "banned_all" if found.school_id is None else "banned"
     return text(
         lang, key, staff=ex.staff_id, school=ex.school_id, rule=_rule(lang, Rule.BAN), note=note
