@@ -190,6 +190,8 @@ class MutualMove:
     end_year: int
     priority: Decimal = Decimal(1)
     needs_cover: bool = True
+    ended_early: bool = False  # ended before its agreed end: TERM's minimum does not apply
+    reason: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         _check_id("staff", self.staff_id)

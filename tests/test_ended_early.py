@@ -170,3 +170,25 @@ def test_ended_early_json_round_trip_and_errors() -> None:
         plan_from_document(doc)
     text = str(info.value)
     assert "exchanges[1].ended_early" in text and "exchanges[0].reason" in text
+
+
+def test_the_commitments_and_history_sheets_carry_the_mark(tmp_path: Path) -> None:
+    """A planner who keeps the scenario workbook marks, in the 提前结束 and 原因
+    columns of 已定交流 and 交流记录, the exchanges that ended early: they read
+    back as such, and the solve keeps the one-year commitment."""
+    from planner.io.reader import read_scenario
+
+    scenario, _ = leave_story()
+    early = Exchange("S1", "M1", 2024, 2024, ended_early=True, reason="请假")
+    past = Exchange("S3", "M1", 2019, 2019, ended_early=True, reason="调动")
+    marked = replace(scenario, commitments=[early], history=[past])
+    path = tmp_path / "marked.xlsx"
+    write_scenario(marked, path)
+    header = [c.value for c in openpyxl.load_workbook(path)["commitments"][1]]
+    assert header[-2:] == ["ended_early", "reason"]
+    read = read_scenario(path)
+    assert read.commitments == [early] and read.commitments[0].reason == "请假"
+    assert read.history == [past] and read.history[0].reason == "调动"
+    solved = api.solve_scenario(read, PARAMS)
+    assert solved.result.status.value == "optimal"
+    assert early in solved.result.plan.exchanges

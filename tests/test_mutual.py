@@ -311,7 +311,7 @@ def test_the_sheet_reads_back_from_the_template(tmp_path: Path, lang: str) -> No
         ws = openpyxl.load_workbook(path)["互派"]
         assert [c.value for c in ws[1]] == [
             "工号", "姓名", "派出学校", "接收学校", "学科", "学段", "开始学年", "结束学年",
-            "优先级", "需补位",
+            "优先级", "需补位", "提前结束", "原因",
         ]  # fmt: skip
     assert read_scenario(path).mutual == sc.mutual
 
@@ -342,8 +342,11 @@ def test_replan_cuts_a_move_whose_member_leaves() -> None:
         mutual=(move(end_year=2024), move("X2", from_school="M2", end_year=2022)),
     )
     prepared = prepare_replan(sc, Plan.of([]), 2023)
-    # X1 served 2022-2023 (M1 leaves in 2024); X2 ended before 2023: dropped.
-    assert prepared.scenario.mutual == (move(end_year=2023),)
+    # X1 served 2022-2023 (M1 leaves in 2024), marked ended early with the
+    # reason; X2 ended before 2023: dropped.
+    (served,) = prepared.scenario.mutual
+    assert served == move(end_year=2023, ended_early=True)
+    assert served.reason == "M1 2024年起退出集团"
     assert any("X1" in m and "2023" in m for m in prepared.messages)
     # The departure's need follows the years served: 2023 only (2024: none).
     assert [(n.school_id, n.year) for n in prepared.scenario.all_needs] == [("M1", 2023)]
@@ -369,3 +372,40 @@ def test_builtin_scenario_has_example_mutual_moves_and_solves_to_optimal() -> No
     # Every arrival is at a core school and subject with a CORE-KEEP row.
     kept = {(k.school_id, k.subject) for k in sc.core_keep}
     assert all((m.to_school, m.subject) in kept for m in sc.mutual)
+
+
+def _shortened(tmp_path: Path, **marks: Any) -> Path:
+    """A workbook whose 2022-2024 move was cut by the user to 2022 (one year,
+    under TERM's minimum of 2), with ``marks`` on the row."""
+    sc = make_scenario(horizon=3, mutual=(move(end_year=2022, **marks),))
+    path = tmp_path / "short.xlsx"
+    write_scenario(sc, path)
+    return path
+
+
+def test_a_move_marked_ended_early_may_be_shorter_than_the_term(tmp_path: Path) -> None:
+    path = _shortened(tmp_path, ended_early=True, reason="调回成员校")
+    (read,) = read_scenario(path).mutual  # no ScenarioError: TERM's minimum is waived
+    assert (read.term, read.ended_early, read.reason) == (1, True, "调回成员校")
+
+
+def test_a_shortened_move_without_the_mark_breaks_term_and_says_how_to_fix(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        read_scenario(_shortened(tmp_path))
+    (problem,) = caught.value.problems
+    assert (problem.sheet, problem.row, problem.column, problem.value) == (
+        "mutual",
+        2,
+        "end_year",
+        2022,
+    )
+    assert "2022-2022 is 1 school years, not within the term 2..5" in problem.expected
+    assert "mark the move as ended early" in problem.expected
+
+
+def test_ended_early_is_never_exempt_from_the_maximum(tmp_path: Path) -> None:
+    sc = make_scenario(horizon=3, mutual=(move(start_year=2022, end_year=2027, ended_early=True),))
+    found = [f.expected for f in scenario_findings(sc) if f.column == "end_year"]
+    assert any("2022-2027 is 6 school years, not within the term 1..5" in e for e in found)

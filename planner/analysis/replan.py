@@ -304,6 +304,7 @@ def _mutual_served(scenario: Scenario, from_year: int, out: ReplanInput) -> tupl
         if left is None:
             kept.append(move)
             continue
+        why = text(out.lang, "left_group", school=move.from_school, year=left)
         out.messages.append(
             _(
                 "mutual {staff} {source}->{target} {start}-{end} cut short to end in {last}: "
@@ -319,7 +320,7 @@ def _mutual_served(scenario: Scenario, from_year: int, out: ReplanInput) -> tupl
             )
         )
         if left > move.start_year:
-            kept.append(replace(move, end_year=left - 1))
+            kept.append(replace(move, end_year=left - 1, ended_early=True, reason=why))
     return tuple(kept)
 
 

@@ -184,21 +184,31 @@ def _mutual_years(ctx: Checks, i: int, move: MutualMove, label: str) -> None:
             ).format(label=label, end=move.end_year, start=move.start_year),
         )
         return
-    if not policy.term_min <= move.term <= policy.term_max:
+    # One that ended early is exempt from the minimum, never from the maximum.
+    lo = 1 if move.ended_early else policy.term_min
+    if not lo <= move.term <= policy.term_max:
+        message = (
+            _(
+                "{label}: {start}-{end} is {term} school years, not within the term "
+                "{lo}..{hi}; change the end year, or mark the move as ended early"
+            )
+            if move.term < lo
+            else _(
+                "{label}: {start}-{end} is {term} school years, not within the term "
+                "{lo}..{hi}; change the end year"
+            )
+        )
         ctx.add(
             "mutual",
             i,
             "end_year",
             move.end_year,
-            _(
-                "{label}: {start}-{end} is {term} school years, not within the term "
-                "{lo}..{hi}; change the end year"
-            ).format(
+            message.format(
                 label=label,
                 start=move.start_year,
                 end=move.end_year,
                 term=move.term,
-                lo=policy.term_min,
+                lo=lo,
                 hi=policy.term_max,
             ),
             rule=Rule.TERM,

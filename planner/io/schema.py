@@ -111,9 +111,9 @@ SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "needs": ("school_id", "year", "subject", "stage", "count", "priority"),
     "core_keep": ("school_id", "subject", "min_home"),
-    "commitments": ("staff_id", "school_id", "start_year", "end_year"),
+    "commitments": ("staff_id", "school_id", "start_year", "end_year", "ended_early", "reason"),
     "budget": ("year", "amount"),
-    "history": ("staff_id", "school_id", "start_year", "end_year"),
+    "history": ("staff_id", "school_id", "start_year", "end_year", "ended_early", "reason"),
     "mutual": (
         "staff_id",
         "name",
@@ -125,6 +125,8 @@ SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
         "end_year",
         "priority",
         "needs_cover",
+        "ended_early",
+        "reason",
     ),
     "bans": ("staff_id", "school_id", "note"),
 }
@@ -207,6 +209,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "to_school": ("接收学校", "接收学校编号"),
     "needs_cover": ("需补位", "需要补位"),
     "note": ("备注", "说明"),
+    "ended_early": ("提前结束",),
+    "reason": ("原因", "提前结束原因"),
 }
 
 SETTINGS_KEYS: tuple[str, ...] = ("name", "first_year", "horizon")
@@ -352,6 +356,13 @@ STAFF_STAGES = (Stage.PRIMARY, Stage.JUNIOR)
 _OR_BLANK = ", or blank"
 
 # Sheet -> the fields of its rows; the names are the dataclass fields.
+# An exchange (or mutual move) that ended before its planned end: TERM's
+# minimum does not apply to it (rules: "Ended early"); the reason is free text.
+_ENDED_EARLY = (
+    Field("ended_early", parse_bool, EXPECT_BOOL, False),
+    Field("reason", parse_text, EXPECT_TEXT, ""),
+)
+
 FIELDS: dict[str, tuple[Field, ...]] = {
     "groups": (
         Field("group_id", parse_id, EXPECT_ID),
@@ -406,6 +417,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("school_id", parse_id, EXPECT_ID),
         Field("start_year", parse_year, EXPECT_YEAR),
         Field("end_year", parse_year, EXPECT_YEAR),
+        *_ENDED_EARLY,
     ),
     "budget": (
         Field("year", parse_year, EXPECT_YEAR),
@@ -417,6 +429,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("school_id", parse_id, EXPECT_ID),
         Field("start_year", parse_year, EXPECT_YEAR),
         Field("end_year", parse_year, EXPECT_YEAR),
+        *_ENDED_EARLY,
     ),
     # Agreed moves of member-school staff to the core school (互派).
     "mutual": (
@@ -430,6 +443,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("end_year", parse_year, EXPECT_YEAR),
         Field("priority", parse_priority, EXPECT_PRIORITY, Decimal(1)),
         Field("needs_cover", parse_bool, EXPECT_BOOL, True),
+        *_ENDED_EARLY,
     ),
     # BAN: blank school = never sent at all in the horizon.
     "bans": (

@@ -202,6 +202,8 @@ _COLUMN_KINDS: dict[str, str] = {
     "from_school": "school_ref",
     "to_school": "school_ref",
     "needs_cover": "bool_yes",
+    "ended_early": "bool",
+    "reason": "text",
 }
 _SHEET_KINDS: dict[tuple[str, str], str] = {
     ("groups", "group_id"): "id",

@@ -261,6 +261,11 @@ COLUMN_HELP: dict[tuple[str, str], tuple[str, str]] = {
         "weight of the need left at the member school; blank = 1",
         "成员校因此新增需求的权重；空白 = 1",
     ),
+    ("*", "ended_early"): (
+        "yes if it ended before its planned end (TERM's minimum does not apply); blank = no",
+        "是：已提前结束（不受最短任期限制）；空白 = 否",
+    ),
+    ("*", "reason"): ("why it ended early (optional)", "提前结束的原因（可不填）"),
     ("*", "needs_cover"): (
         "whether the member school needs someone in their place; blank = yes",
         "成员校是否需要补位；空白 = 是",

@@ -32,6 +32,8 @@ def mutual_rows(scenario: Scenario) -> list[MutualRow]:
                 term=move.term,
                 needs_cover=move.needs_cover,
                 priority=move.priority,
+                ended_early=move.ended_early,
+                end_reason=move.reason,
             )
         )
     return rows

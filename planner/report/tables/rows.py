@@ -155,6 +155,8 @@ class MutualRow:
     term: int
     needs_cover: bool
     priority: Decimal
+    ended_early: bool = False
+    end_reason: str = ""
 
 
 @dataclass(frozen=True)
