@@ -236,6 +236,25 @@ def test_failed_solve_leaves_the_server_up(client: TestClient, story: dict) -> N
     assert client.get("/api/health").json()["ok"]
 
 
+@pytest.mark.parametrize(("lang", "chinese"), [("zh", True), ("en", False)])
+def test_a_solve_job_speaks_the_requests_language(
+    client: TestClient, story: dict, lang: str, chinese: bool
+) -> None:
+    """The job runs in its own process; its conflicts are in the language of
+    the request that started it, whatever the server's environment says."""
+    r = client.post(
+        f"/api/scenarios/{story['scenario']}/solve?lang={lang}",
+        json={"policy": {"ratio_first_year": 1}, "time_limit": 20},
+    )
+    assert r.status_code == 202
+    state = support.wait_job(client, r.json()["job"])
+    messages = " ".join(p["message"] for p in state["problems"])
+    assert messages
+    # Group names are Chinese data in both; the sentences are not.
+    assert ("must start" not in messages) is chinese, messages
+    assert ("staff are eligible" not in messages) is chinese, messages
+
+
 def test_cancel_ends_the_solver_processes(tmp_path: Path) -> None:
     app = create_app(f"sqlite:///{tmp_path / 'a.db'}", processes=2)
     with TestClient(app, raise_server_exceptions=False) as c:

@@ -123,6 +123,11 @@ def _child(spec: dict[str, Any], conn: Any) -> None:
             conn.send(message)
 
     send("started", os.getpid())
+    # The caller's language, not the server's environment: the log, the
+    # conflicts and the plan's messages are read by the person who asked.
+    from planner.i18n import set_language
+
+    set_language(spec.get("lang"))
     try:
         from planner import api
         from planner.model.solve import SolveParams

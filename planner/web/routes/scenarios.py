@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from planner.archive import Archive
 from planner.data import Scenario
+from planner.i18n import current_language
 from planner.web.errors import ApiError
 from planner.web.jobs import Busy
 from planner.web.payloads import int_id, json_body, parse_upload, plain
@@ -118,9 +119,14 @@ async def solve(scenario_id: str, request: Request, wb: Bench) -> JSONResponse:
     # not minutes later in the job.
     await run_in_threadpool(wb.scenario, sid, settings)
     try:
-        job = wb.jobs.start(
-            str(sid), {"workbook": data, "settings": settings, "previous": previous}
-        )
+        # The job's process speaks the request's language (log, conflicts).
+        spec = {
+            "workbook": data,
+            "settings": settings,
+            "previous": previous,
+            "lang": current_language(),
+        }
+        job = wb.jobs.start(str(sid), spec)
     except Busy as exc:
         raise ApiError(409, "busy", job=exc.job_id) from None
     return JSONResponse({"job": job.id}, 202)
