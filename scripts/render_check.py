@@ -29,7 +29,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -43,6 +42,7 @@ from planner.io.xlsx import PAGE_FOOTER, display_width
 from planner.model.solve import SolveParams
 from planner.report.labels import NOTICE_COLUMNS, header, sheet_name
 from planner.report.notices import school_notices, write_notices
+from planner.report.notices.pdf import convert_to_pdf
 
 TOOLS = ("soffice", "pdfinfo", "pdftotext")
 _SPACE = re.compile(r"\s+")
@@ -119,23 +119,11 @@ def split_sheets(path: Path, out_dir: Path) -> list[tuple[Path, str]]:
 
 
 def to_pdf(files: Iterable[Path], out_dir: Path) -> None:
-    """Convert ``files`` to PDF in ``out_dir`` with LibreOffice headless."""
-    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-        subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(out_dir),
-                *map(str, files),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
+    """Convert ``files`` to PDF in ``out_dir`` with LibreOffice headless, as
+    ``planner notices --pdf`` does (the documents' fonts included)."""
+    done = convert_to_pdf(list(files), out_dir)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr or done.stdout)
 
 
 def page_sizes(pdf: Path) -> list[tuple[float, float]]:

@@ -221,3 +221,32 @@ def test_the_masthead_says_文件_and_the_signature_only_the_bureau() -> None:
 
     assert text("masthead", "zh", bureau="泰山区教育和体育局") == "泰山区教育和体育局文件"
     assert text("signature", "zh", bureau="泰山区教育和体育局") == "泰山区教育和体育局"
+
+
+def test_the_documents_name_the_standards_fonts_and_print_in_serif(tmp_path: Path) -> None:
+    """The workbook names GB/T 9704's fonts (仿宋 text, 方正小标宋简体 masthead and
+    title, 宋体 page number), which a bureau's machines have; printed here,
+    where they are missing, the PDF's fonts are the CJK serif face put in
+    their place, never a sans-serif fallback."""
+    import shutil
+    import subprocess
+
+    from planner.report.notices.pdf import to_pdf
+
+    sc = make_scenario(documents=DOCS)
+    path = tmp_path / "n.xlsx"
+    write_notices(path, sc, PLAN)
+    ws = openpyxl.load_workbook(path)["接收通知-融合校"]
+    fonts = {c.value: c.font.name for row in ws.iter_rows() for c in row if c.value}
+    assert fonts["泰山区教育和体育局文件"] == "方正小标宋简体"
+    assert fonts["关于融合校接收2022年集团化办学交流教师的通知"] == "方正小标宋简体"
+    assert fonts["融合校："] == "仿宋"
+    assert ws.oddFooter.center.font == "宋体,Regular"
+    if shutil.which("soffice") is None or shutil.which("pdffonts") is None:
+        pytest.skip("needs LibreOffice and poppler-utils to print")
+    if "NotoSerifCJK" not in subprocess.run(["fc-list"], capture_output=True, text=True).stdout:
+        pytest.skip("needs fonts-noto-cjk")
+    pdf = to_pdf(path, tmp_path)
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    embedded = [line.split()[0] for line in listing.splitlines()[2:]]
+    assert embedded and all("NotoSerifCJK" in name for name in embedded), listing

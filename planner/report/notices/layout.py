@@ -1,8 +1,10 @@
 """Page and paragraph layout of the official documents (after GB/T 9704-2012).
 
-A4 portrait, margins about 37 mm top and 28 mm left, a CJK serif font (Noto
-Serif CJK; 仿宋 is what a bureau's own machines would use), title 22 pt,
-body 16 pt, the page number as "— 1 —" at the foot. A sheet is a grid of
+A4 portrait, margins about 37 mm top and 28 mm left, the standard's fonts
+(方正小标宋简体 for the masthead and titles, 仿宋 for the text, 宋体 for the
+page number: what a bureau's machines have; printing to PDF here puts a free
+CJK serif face in where one is missing, :mod:`planner.report.notices.pdf`),
+title 22 pt, body 16 pt, the page number as "— 1 —" at the foot. A sheet is a grid of
 :data:`COLUMNS` equal columns; a paragraph is a merged row whose height is
 set from its text, because spreadsheet programs do not grow merged rows.
 """
@@ -20,6 +22,7 @@ __all__ = [
     "BODY_PT",
     "COLUMNS",
     "FONT_NAME",
+    "TITLE_FONT",
     "TITLE_PT",
     "box",
     "font",
@@ -28,7 +31,9 @@ __all__ = [
     "setup_page",
 ]
 
-FONT_NAME = "Noto Serif CJK SC"
+FONT_NAME = "仿宋"  # the text (GB/T 9704: 3号仿宋体字)
+TITLE_FONT = "方正小标宋简体"  # masthead and titles (2号小标宋体字)
+PAGE_NUMBER_FONT = "宋体"  # the page number (4号半角宋体)
 TITLE_PT = 22
 BODY_PT = 16
 TABLE_PT = 12
@@ -46,7 +51,9 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def font(size: float = BODY_PT, *, bold: bool = False, red: bool = False) -> Font:
-    return Font(name=FONT_NAME, size=size, bold=bold, color=RED if red else None)
+    """The text font; a title's (:data:`TITLE_PT` and above) is the title face."""
+    name = TITLE_FONT if size >= TITLE_PT else FONT_NAME
+    return Font(name=name, size=size, bold=bold, color=RED if red else None)
 
 
 def setup_page(ws: Worksheet, footer: str, *, title_rows: str | None = None) -> None:
@@ -67,7 +74,7 @@ def setup_page(ws: Worksheet, footer: str, *, title_rows: str | None = None) -> 
     ws.page_margins.footer = 20 * _MM
     ws.oddFooter.center.text = footer
     ws.oddFooter.center.size = 14
-    ws.oddFooter.center.font = f"{FONT_NAME},Regular"
+    ws.oddFooter.center.font = f"{PAGE_NUMBER_FONT},Regular"
     ws.sheet_view.showGridLines = False
     if title_rows:
         ws.print_title_rows = title_rows
