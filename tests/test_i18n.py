@@ -260,6 +260,12 @@ def test_every_click_message_has_a_chinese_entry() -> None:
         ),
         (["--help"], {}, ["用法：", "选项", "显示此帮助并退出"], "Usage"),
         (
+            ["replan", "--help"],
+            {},
+            ["[必填]", "[默认：60.0; x>=0.1]"],
+            "required",
+        ),
+        (
             ["solve", "--time-limit", "0"],
             {"PLANNER_LANG": "en"},
             ["Error: Invalid value for '--time-limit'", "is not in the range"],
