@@ -13,6 +13,9 @@ command line comes before ``--lang`` is read, so it follows the environment.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+
+import click
 
 from planner.i18n import CLICK_DOMAIN, current_language, translations
 
@@ -39,6 +42,9 @@ def click_ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_language(), CLICK_DOMAIN).ngettext(singular, plural, n)
 
 
+HELP_TEXT = "Show this message and exit."
+
+
 def translate_click() -> None:
     """Make click's modules look their messages up in the planner's catalogs."""
     for name in CLICK_MODULES:
@@ -47,3 +53,21 @@ def translate_click() -> None:
             module._ = click_gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = click_ngettext  # type: ignore[attr-defined]
+    if not getattr(click.Command.get_help_option, "_planner", False):
+        click.Command.get_help_option = _help_option(click.Command.get_help_option)  # type: ignore[method-assign,assignment]
+
+
+def _help_option(
+    original: Callable[[click.Command, click.Context], click.Option | None],
+) -> Callable[[click.Command, click.Context], click.Option | None]:
+    """click makes each command's ``--help`` option once and keeps it: its
+    text is given again in the current language every time it is asked for."""
+
+    def get_help_option(self: click.Command, ctx: click.Context) -> click.Option | None:
+        option = original(self, ctx)
+        if option is not None:
+            option.help = click_gettext(HELP_TEXT)
+        return option
+
+    get_help_option._planner = True  # type: ignore[attr-defined]
+    return get_help_option
