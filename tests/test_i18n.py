@@ -246,6 +246,9 @@ def test_every_click_message_has_a_chinese_entry() -> None:
 @pytest.mark.parametrize(
     ("args", "environ", "expected", "absent"),
     [
+        # English first: click keeps each command's --help option once made,
+        # and its text must still follow the language of the next call.
+        (["--help"], {"PLANNER_LANG": "en"}, ["Usage:", "Show this message and exit."], "用法"),
         (
             ["solve", "--time-limit", "0"],
             {},
