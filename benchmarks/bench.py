@@ -40,6 +40,7 @@ from pathlib import Path
 
 from planner.api import BUILTIN_SCENARIO, load_scenario, solve_scenario, write_outputs
 from planner.examples.generate import PRESETS, write_generated
+from planner.i18n import set_language
 from planner.model.solve import SolveParams
 
 GENERATOR_SEED = 1
@@ -164,6 +165,7 @@ def run_one(
     name: str, path: Path, config: Config, seed: int, time_limit: float
 ) -> dict[str, object]:
     """Read, solve and audit one instance; the row of the table."""
+    set_language("en")  # the log lines read below are the English ones
     lines: list[str] = []
     params = SolveParams(
         time_limit=time_limit,

@@ -395,3 +395,33 @@ def test_internal_errors_are_json(tmp_path: Path) -> None:
         body = assert_json_error(r, 500)
         assert "secret" not in r.text
         assert body["code"] == "internal"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_progress_is_read_from_the_log_in_either_language(lang: str) -> None:
+    """The job reads its progress (goal level, part, best, bound) from the
+    solver's log lines, which are in the job's language: a real solve's log
+    in Chinese gives the same progress as in English."""
+    from planner.i18n import use_language
+    from planner.model.solve import SolveParams
+    from planner.web.jobs import parse_progress
+
+    lines: list[str] = []
+    with use_language(lang):
+        outcome = api.solve_scenario(
+            api.load_scenario(support.STORY[2022]), SolveParams(time_limit=30, log=lines.append)
+        )
+        progress = [p for line in lines if (p := parse_progress(line)) is not None]
+    levels = {level.name: level for level in outcome.result.levels}
+    # Every level's last report is its final value and bound, as the result says.
+    last = {p["level"]: p for p in progress if not p["part"]}
+    assert set(last) == set(levels)
+    for name, level in levels.items():
+        assert (last[name]["best"], last[name]["bound"]) == (
+            float(level.value),
+            float(level.bound),
+        )
+    # Each group's COVER done is read too ("COVER GA" ...), and nothing else.
+    groups = {g.group_id for g in outcome.scenario.groups}
+    assert {p["part"] for p in progress if p["part"] and p["level"] == "COVER"} == groups
+    assert parse_progress("  读取场景 12 行", lang) is None

@@ -19,7 +19,7 @@ from fractions import Fraction
 from ortools.sat.python import cp_model
 
 from planner.data import Exchange, Scenario
-from planner.i18n import _
+from planner.i18n import N_, _
 from planner.model.constraints import Constraints
 from planner.model.objective import FAIR_SCALE, Goal, Objective, as_decimal
 from planner.model.params import Logger, SolveParams, make_solver
@@ -62,6 +62,12 @@ def build_model(
     return BuiltModel(model, variables, constraints, objective, time.perf_counter() - start)
 
 
+# The log's progress lines, in the reader's language; planner.web.jobs reads
+# them back as progress in either language.
+PROGRESS_LINE = N_("  [{goal}] {seconds:6.1f}s  best {value}  bound {bound}")
+LEVEL_LINE = N_("  {goal} {part}: {status} {value} in {seconds:.1f}s")
+
+
 class _Progress(cp_model.CpSolverSolutionCallback):
     """Reports each improving solution: goal value, bound, elapsed time."""
 
@@ -76,7 +82,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         value = as_decimal(self.value(self.goal.expr), self.goal.scale)
         bound = as_decimal(round(self.best_objective_bound), self.goal.scale)
         self.log(
-            _("  [{goal}] {seconds:6.1f}s  best {value}  bound {bound}").format(
+            _(PROGRESS_LINE).format(
                 goal=self.label, seconds=self.offset + self.wall_time, value=value, bound=bound
             )
         )
@@ -357,7 +363,7 @@ def _optimise_level(
     if task.label:
         shown = as_decimal(value, goal.scale)
         say(
-            _("  {goal} {part}: {status} {value} in {seconds:.1f}s").format(
+            _(LEVEL_LINE).format(
                 goal=name, part=task.label, status=status.value, value=shown, seconds=seconds
             )
         )

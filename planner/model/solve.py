@@ -29,7 +29,7 @@ from __future__ import annotations
 import time
 
 from planner.data import Exchange, Plan, Scenario
-from planner.i18n import _, ngettext, rule_label
+from planner.i18n import N_, _, ngettext, rule_label
 from planner.model import domain
 from planner.model.decompose import (
     Stages,
@@ -57,6 +57,9 @@ __all__ = [
     "goal_order",
     "solve",
 ]
+
+# The log's line for each goal level reached (planner.web.jobs reads it back).
+SUMMARY_LINE = N_("{goal}: {status}, {value} (bound {bound}) in {seconds:.1f}s")
 
 # What the JSON's objective calls each goal's value.
 OBJECTIVE_KEYS = {
@@ -196,6 +199,11 @@ def _report(result: SolveResult, log: Logger | None) -> None:
     if log is not None:
         for level in result.levels:
             log(
-                f"{level.name}: {level.status.value}, {level.value} (bound {level.bound}) "
-                f"in {level.seconds:.1f}s"
+                _(SUMMARY_LINE).format(
+                    goal=level.name,
+                    status=level.status.value,
+                    value=level.value,
+                    bound=level.bound,
+                    seconds=level.seconds,
+                )
             )

@@ -20,25 +20,60 @@ import multiprocessing
 import os
 import re
 import signal
+import string
 import threading
 import time
 import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
+
+from planner.i18n import _, current_language, use_language
 
 __all__ = ["Busy", "Job", "JobManager", "parse_progress"]
 
 TERMINAL = ("done", "failed", "cancelled")
 
-_PROGRESS = re.compile(
-    r"\[(?P<level>[A-Z]+)(?: (?P<part>[^\]]+))?\]\s+(?P<t>[\d.]+)s\s+best\s+(?P<best>\S+)"
-    r"\s+bound\s+(?P<bound>\S+)"
-)
-_LEVEL_DONE = re.compile(
-    r"^\s*(?P<level>[A-Z]+)(?: (?P<part>[^:]+))?: (?P<status>optimal|feasible)[, ]+(?P<best>[\d.]+)"
-)
+# What each field of a progress line looks like, whatever the language.
+_FIELDS = {
+    "goal": r"(?P<level>[A-Z]+)",
+    "part": r"(?P<part>\S+)",
+    "status": r"(?P<status>optimal|feasible)",
+    "value": r"(?P<best>-?[\d.]+)",
+    "bound": r"(?P<bound>-?[\d.]+)",
+    "seconds": r"(?P<t>[\d.]+)",
+}
+# In a solution line the goal's brackets may hold its part too: "[COVER G1]".
+_GOAL_AND_PART = r"(?P<level>[A-Z]+)(?: (?P<part>[^\]]+))?"
+
+
+def _line_pattern(template: str, goal: str = _FIELDS["goal"]) -> re.Pattern[str]:
+    """A regular expression for the lines ``template`` (a translated log
+    message) makes: its words as they are, any run of spaces as any spaces
+    (numbers are padded), each field as :data:`_FIELDS` says."""
+    out = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        out.append(r"\s*".join(re.escape(word) for word in re.split(r"\s+", literal)))
+        if name:
+            out.append(r"\s*" + (goal if name == "goal" else _FIELDS[name]))
+    return re.compile("".join(out))
+
+
+@cache
+def _patterns(lang: str) -> tuple[re.Pattern[str], ...]:
+    """The progress lines' patterns in ``lang``: a better plan, a goal level
+    of one part done, a goal level of the whole done."""
+    from planner.model.levels import LEVEL_LINE, PROGRESS_LINE
+    from planner.model.solve import SUMMARY_LINE
+
+    with use_language(lang):
+        return (
+            _line_pattern(_(PROGRESS_LINE), _GOAL_AND_PART),
+            _line_pattern(_(LEVEL_LINE)),
+            _line_pattern(_(SUMMARY_LINE)),
+        )
 
 
 def _number(text: str) -> float | int | str:
@@ -49,9 +84,11 @@ def _number(text: str) -> float | int | str:
     return int(value) if value.is_integer() else value
 
 
-def parse_progress(line: str) -> dict[str, Any] | None:
-    """A solver log line as progress (level, part, best, bound), or None."""
-    m = _PROGRESS.search(line)
+def parse_progress(line: str, lang: str | None = None) -> dict[str, Any] | None:
+    """A solver log line in ``lang`` (the current language if None) as
+    progress (level, part, best, bound), or None."""
+    better, part_done, whole_done = _patterns(lang or current_language())
+    m = better.search(line)
     if m:
         return {
             "level": m["level"],
@@ -59,10 +96,17 @@ def parse_progress(line: str) -> dict[str, Any] | None:
             "best": _number(m["best"]),
             "bound": _number(m["bound"]),
         }
-    m = _LEVEL_DONE.match(line)
+    m = part_done.search(line) or whole_done.search(line)
     if m:
+        names = m.re.groupindex
         best = _number(m["best"])
-        return {"level": m["level"], "part": (m["part"] or "").strip(), "best": best, "bound": best}
+        bound = _number(m["bound"]) if "bound" in names else best
+        return {
+            "level": m["level"],
+            "part": m["part"] if "part" in names else "",
+            "best": best,
+            "bound": bound,
+        }
     return None
 
 
