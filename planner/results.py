@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from planner.data import Need, Plan
-from planner.i18n import rule_label
+from planner.i18n import pgettext, rule_label
 
 
 class SolveStatus(StrEnum):
@@ -23,6 +23,17 @@ class SolveStatus(StrEnum):
     @property
     def has_plan(self) -> bool:
         return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+    def label(self) -> str:
+        """The status in the current language (optimal / 最优)."""
+        names = {
+            SolveStatus.OPTIMAL: pgettext("status", "optimal"),
+            SolveStatus.FEASIBLE: pgettext("status", "feasible"),
+            SolveStatus.INFEASIBLE: pgettext("status", "infeasible"),
+            SolveStatus.UNKNOWN: pgettext("status", "unknown"),
+            SolveStatus.MODEL_INVALID: pgettext("status", "model_invalid"),
+        }
+        return names[self]
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ from planner.model.solve import SolveParams
 from planner.problems import ScenarioError
 from planner.report.tables.headline import headline
 from planner.report.tables.sheets import group_line
-from planner.results import AuditReport, LevelResult, SolveStatus
+from planner.results import AuditReport, LevelResult
 from planner.rules import RELAXABLE
 
 __all__ = ["replan", "solve"]
@@ -360,7 +360,7 @@ def _print_summary(outcome: api.Outcome, written: list[Path]) -> None:
     With a plan: the head of section's figures (need, covered, share, the
     lowest school, exchanges, people, cadres) overall and per group."""
     result, report, conflicts = outcome.result, outcome.report, outcome.conflicts
-    rows: list[tuple[str, str]] = [(_label("status"), _status(result.status))]
+    rows: list[tuple[str, str]] = [(_label("status"), result.status.label())]
     rows.extend(_level_row(level) for level in result.levels)
     if report is not None:
         rows.extend(_headline_rows(outcome, report))
@@ -426,18 +426,6 @@ def _label(key: str) -> str:
     return labels[key]
 
 
-def _status(status: SolveStatus) -> str:
-    """A solve status in the current language (optimal / 最优)."""
-    names = {
-        SolveStatus.OPTIMAL: pgettext("status", "optimal"),
-        SolveStatus.FEASIBLE: pgettext("status", "feasible"),
-        SolveStatus.INFEASIBLE: pgettext("status", "infeasible"),
-        SolveStatus.UNKNOWN: pgettext("status", "unknown"),
-        SolveStatus.MODEL_INVALID: pgettext("status", "model_invalid"),
-    }
-    return names[status]
-
-
 def _width(text: str) -> int:
     """Columns ``text`` takes in a terminal (a Chinese character: two)."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
@@ -451,7 +439,7 @@ def _level_row(level: LevelResult) -> tuple[str, str]:
         bound += _(" gap {gap:.2f}%, not proven (stopped by the time limit or --gap)").format(
             gap=gap
         )
-    status = _status(level.status)
+    status = level.status.label()
     return (
         goal_label(level.name),
         f"{level.value}{bound}  "

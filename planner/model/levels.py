@@ -364,7 +364,7 @@ def _optimise_level(
         shown = as_decimal(value, goal.scale)
         say(
             _(LEVEL_LINE).format(
-                goal=name, part=task.label, status=status.value, value=shown, seconds=seconds
+                goal=name, part=task.label, status=status.label(), value=shown, seconds=seconds
             )
         )
     return Level(name, goal.sense, status, value, bound, goal.scale, seconds)

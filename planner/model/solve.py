@@ -201,7 +201,7 @@ def _report(result: SolveResult, log: Logger | None) -> None:
             log(
                 _(SUMMARY_LINE).format(
                     goal=level.name,
-                    status=level.status.value,
+                    status=level.status.label(),
                     value=level.value,
                     bound=level.bound,
                     seconds=level.seconds,

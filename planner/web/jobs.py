@@ -40,7 +40,6 @@ TERMINAL = ("done", "failed", "cancelled")
 _FIELDS = {
     "goal": r"(?P<level>[A-Z]+)",
     "part": r"(?P<part>\S+)",
-    "status": r"(?P<status>optimal|feasible)",
     "value": r"(?P<best>-?[\d.]+)",
     "bound": r"(?P<bound>-?[\d.]+)",
     "seconds": r"(?P<t>[\d.]+)",
@@ -49,7 +48,9 @@ _FIELDS = {
 _GOAL_AND_PART = r"(?P<level>[A-Z]+)(?: (?P<part>[^\]]+))?"
 
 
-def _line_pattern(template: str, goal: str = _FIELDS["goal"]) -> re.Pattern[str]:
+def _line_pattern(
+    template: str, goal: str = _FIELDS["goal"], status: str = "optimal|feasible"
+) -> re.Pattern[str]:
     """A regular expression for the lines ``template`` (a translated log
     message) makes: its words as they are, any run of spaces as any spaces
     (numbers are padded), each field as :data:`_FIELDS` says."""
@@ -57,7 +58,8 @@ def _line_pattern(template: str, goal: str = _FIELDS["goal"]) -> re.Pattern[str]
     for literal, name, _spec, _conversion in string.Formatter().parse(template):
         out.append(r"\s*".join(re.escape(word) for word in re.split(r"\s+", literal)))
         if name:
-            out.append(r"\s*" + (goal if name == "goal" else _FIELDS[name]))
+            own = {"goal": goal, "status": f"(?P<status>{status})"}
+            out.append(r"\s*" + (own[name] if name in own else _FIELDS[name]))
     return re.compile("".join(out))
 
 
@@ -67,12 +69,16 @@ def _patterns(lang: str) -> tuple[re.Pattern[str], ...]:
     of one part done, a goal level of the whole done."""
     from planner.model.levels import LEVEL_LINE, PROGRESS_LINE
     from planner.model.solve import SUMMARY_LINE
+    from planner.results import SolveStatus
 
     with use_language(lang):
+        statuses = "|".join(
+            re.escape(s.label()) for s in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+        )
         return (
             _line_pattern(_(PROGRESS_LINE), _GOAL_AND_PART),
-            _line_pattern(_(LEVEL_LINE)),
-            _line_pattern(_(SUMMARY_LINE)),
+            _line_pattern(_(LEVEL_LINE), status=statuses),
+            _line_pattern(_(SUMMARY_LINE), status=statuses),
         )
 
 
