@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -35,6 +36,7 @@ from planner.io.xlsx import (
     HEADER_RGB,
     MARGINS,
     TEXT_FORMAT,
+    CellValue,
     cell_text,
     cell_value,
     fit_widths,
@@ -167,6 +169,25 @@ def setup_print(
         ws.repeat_rows(0)
 
 
+def _row_styles(look: tuple[Any, ...], valued: list[Style], blank: list[Style]) -> list[Style]:
+    """The styles of a row of a table that is not plain: ``look`` is (header?,
+    fill, top-aligned?, wrapped columns, which values are None, number formats)."""
+    head, fill, top, wrapped, nones, marked = look
+    styles = [
+        replace(
+            PLAIN if head else blank[c] if none else valued[c],
+            bold=head,
+            fill=fill,
+            top=top,
+            wrap=c in wrapped,
+        )
+        for c, none in enumerate(nones)
+    ]
+    for c, number_format in marked:
+        styles[c] = replace(styles[c], num_format=number_format)
+    return styles
+
+
 def write_table(
     book: Book,
     name: str,
@@ -186,7 +207,7 @@ def write_table(
     :func:`planner.io.xlsx.fit_columns` sets them: a text too wide wraps.
     """
     ncols = max(1, len(header))
-    pad = [None] * ncols
+    pad: list[CellValue] = [None] * ncols
     table = [
         [cell_value(v) for v in header],
         *(
@@ -201,34 +222,36 @@ def write_table(
         replace(blank[c], num_format=formats.get(c, blank[c].num_format)) for c in range(ncols)
     ]
     plain = ([book.format(s) for s in valued], [book.format(s) for s in blank])
-    special = {0, *fit.lines, *(r + 1 for r, fill in enumerate(fills or ()) if fill)}
-    special.update(r + 1 for r, _ in cell_formats or ())
+    marked: dict[int, list[tuple[int, str]]] = {}  # row: (column, number format)
+    for (row, col), number_format in (cell_formats or {}).items():
+        marked.setdefault(row + 1, []).append((col, number_format))
+    wrapped: dict[int, set[int]] = {}
+    for row, col in fit.wrapped:
+        wrapped.setdefault(row, set()).add(col)
+    special = {0, *fit.lines, *marked, *(r + 1 for r, fill in enumerate(fills or ()) if fill)}
+    cache: dict[tuple[object, ...], list[Format | None]] = {}
     ws = book.sheet(name)
     for r, values in enumerate(table):
-        if r in special:
-            lines = fit.lines.get(r)
-            if lines:
-                ws.set_row(r, row_height(lines))
-            fill = HEADER_RGB if r == 0 else fills[r - 1] if fills else None
-            styles = [
-                replace(
-                    PLAIN if r == 0 else valued[c] if values[c] is not None else blank[c],
-                    bold=r == 0,
-                    fill=fill,
-                    top=bool(lines),
-                    wrap=(r, c) in fit.wrapped,
-                )
-                for c in range(ncols)
-            ]
-            for (row, col), number_format in (cell_formats or {}).items():
-                if row == r - 1 and values[col] is not None:
-                    styles[col] = replace(styles[col], num_format=number_format)
-            row_formats = [book.format(style) for style in styles]
+        if r not in special:
             for c, value in enumerate(values):
-                write_value(ws, r, c, value, row_formats[c])
+                write_value(ws, r, c, value, plain[value is None][c])
             continue
+        lines = fit.lines.get(r)
+        if lines:
+            ws.set_row(r, row_height(lines))
+        nones = tuple(v is None for v in values)
+        look = (
+            r == 0,
+            HEADER_RGB if r == 0 else fills[r - 1] if fills else None,
+            bool(lines),
+            frozenset(wrapped.get(r, ())),
+            nones,
+            tuple((c, f) for c, f in marked.get(r, ()) if not nones[c]),
+        )
+        if look not in cache:
+            cache[look] = [book.format(style) for style in _row_styles(look, valued, blank)]
         for c, value in enumerate(values):
-            write_value(ws, r, c, value, plain[value is None][c])
+            write_value(ws, r, c, value, cache[look][c])
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(0, len(rows)), ncols - 1)
     set_widths(ws, fit.widths)

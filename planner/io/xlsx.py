@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
+from typing import cast
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -112,13 +113,13 @@ def _safe_text(text: str) -> str:
 def cell_text(value: object, text: bool = False) -> CellValue:
     """``value`` as :func:`write_cell` stores it: a cell value, as text if
     ``text`` (ids), without the characters Excel cannot store."""
-    if text and value is not None:
-        value = str(cell_value(value))
-    else:
-        value = cell_value(value)
-    if isinstance(value, str):
-        return _safe_text(value)
-    return value
+    kind = type(value)  # the common cases first: half a million cells in a big roster
+    if kind is str:
+        return _safe_text(cast(str, value))
+    if kind is int and not text:
+        return cast(int, value)
+    value = str(cell_value(value)) if text and value is not None else cell_value(value)
+    return _safe_text(value) if isinstance(value, str) else value
 
 
 def write_cell(ws: Worksheet, row: int, col: int, value: object, *, text: bool = False) -> None:
@@ -178,7 +179,7 @@ def display_width(value: object) -> int:
         return 0
     text = f"{value:.6g}" if isinstance(value, float) else str(value)
     if text.isascii():
-        return max((len(line) for line in text.splitlines()), default=0)
+        return max(map(len, text.splitlines()), default=0)
     return _wide_width(text)
 
 
