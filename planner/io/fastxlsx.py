@@ -38,7 +38,6 @@ from planner.io.xlsx import (
     TEXT_FORMAT,
     CellValue,
     cell_text,
-    cell_value,
     fit_widths,
     row_height,
 )
@@ -209,7 +208,7 @@ def write_table(
     ncols = max(1, len(header))
     pad: list[CellValue] = [None] * ncols
     table = [
-        [cell_value(v) for v in header],
+        [cell_text(v) for v in header],
         *(
             [cell_text(v, c in text_columns) for c, v in enumerate(values)] + pad[len(values) :]
             for values in rows

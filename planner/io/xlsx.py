@@ -1,9 +1,21 @@
-"""Small openpyxl helpers shared by the workbook writers.
+"""Small openpyxl helpers shared by the workbook writers, and the rules of
+the look every workbook shares.
+
+The roster, the one big workbook, is written with XlsxWriter by
+:mod:`planner.io.fastxlsx` on the same rules (:func:`cell_text`,
+:func:`fit_widths`, :func:`row_height`, the colours, :data:`MARGINS`,
+:data:`PAGE_FOOTER`); the smaller workbooks (scenario template, notices,
+sweep results, scenario files, the archive's ledger) use the openpyxl
+helpers here: they are small, so openpyxl's speed does not matter there,
+and the template inserts rows above rows already written, which a writer
+that streams rows cannot.
 
 * :func:`write_cell` stores values safely: every ``str`` stays a literal text
   cell (never a formula, whatever its first character), ids are text cells
   with the text number format ``@`` so ``007`` stays ``007``, characters
   Excel cannot store are dropped.
+* :func:`fit_widths` works out column widths and wrapped rows from the
+  values of a table; :func:`fit_columns` applies it to an openpyxl sheet.
 * :func:`style_header`, :func:`fit_columns`, :func:`setup_print` and
   :func:`fill_row` give every sheet the same look: bold frozen header with a
   filter, columns wide enough for Chinese text, landscape print one page
