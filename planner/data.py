@@ -511,6 +511,18 @@ class Plan:
         """The exchanges under way in ``year``."""
         return list(self._by_year.get(year, ()))
 
+    def at_school(self, school_id: str, year: int) -> list[Exchange]:
+        """The exchanges under way at ``school_id`` in ``year``."""
+        return list(self._by_school_year.get((school_id, year), ()))
+
+    @cached_property
+    def _by_school_year(self) -> dict[tuple[str, int], list[Exchange]]:
+        out: dict[tuple[str, int], list[Exchange]] = {}
+        for e in self.exchanges:
+            for year in e.years():
+                out.setdefault((e.school_id, year), []).append(e)
+        return out
+
     @cached_property
     def _by_year(self) -> dict[int, list[Exchange]]:
         out: dict[int, list[Exchange]] = {}

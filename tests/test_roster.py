@@ -13,6 +13,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import xlsxwriter
 from conftest import hand_report, make_scenario, need, school, staff
 from openpyxl import Workbook
 
@@ -273,7 +274,8 @@ def test_every_sheet_frozen_filtered_and_print_ready(books: dict[str, Path], lan
     footer = {"en": "Page &P of &N", "zh": "第 &P 页 / 共 &N 页"}[lang]
     for ws in wb:
         assert ws.page_setup.orientation == "landscape", ws.title
-        assert ws.page_setup.fitToWidth == 1, ws.title
+        # one page wide: fitToWidth 1, which XlsxWriter leaves out as the default
+        assert (ws.page_setup.fitToWidth or 1) == 1 and ws.page_setup.fitToHeight == 0, ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert ws["A1"].font.bold, ws.title
         assert ws.oddHeader.center.text == "tiny", ws.title  # the scenario's name
@@ -337,11 +339,11 @@ def test_failed_write_keeps_old_file_and_leaves_no_temp(
     target = tmp_path / "roster.xlsx"
     target.write_bytes(b"the previous roster")
 
-    def broken_save(self: Workbook, filename: str | Path) -> None:
-        Path(filename).write_bytes(b"half a zip")
+    def broken_close(self: xlsxwriter.Workbook) -> None:  # the roster is written on close
+        Path(self.filename).write_bytes(b"half a zip")
         raise OSError("disk full")
 
-    monkeypatch.setattr(Workbook, "save", broken_save)
+    monkeypatch.setattr(xlsxwriter.Workbook, "close", broken_close)
     sc, result, report = world()
     with pytest.raises(OSError, match="disk full"):
         write_roster(target, sc, result, report)

@@ -1,9 +1,21 @@
-"""Small openpyxl helpers shared by the workbook writers.
+"""Small openpyxl helpers shared by the workbook writers, and the rules of
+the look every workbook shares.
+
+The roster, the one big workbook, is written with XlsxWriter by
+:mod:`planner.io.fastxlsx` on the same rules (:func:`cell_text`,
+:func:`fit_widths`, :func:`row_height`, the colours, :data:`MARGINS`,
+:data:`PAGE_FOOTER`); the smaller workbooks (scenario template, notices,
+sweep results, scenario files, the archive's ledger) use the openpyxl
+helpers here: they are small, so openpyxl's speed does not matter there,
+and the template inserts rows above rows already written, which a writer
+that streams rows cannot.
 
 * :func:`write_cell` stores values safely: every ``str`` stays a literal text
   cell (never a formula, whatever its first character), ids are text cells
   with the text number format ``@`` so ``007`` stays ``007``, characters
   Excel cannot store are dropped.
+* :func:`fit_widths` works out column widths and wrapped rows from the
+  values of a table; :func:`fit_columns` applies it to an openpyxl sheet.
 * :func:`style_header`, :func:`fit_columns`, :func:`setup_print` and
   :func:`fill_row` give every sheet the same look: bold frozen header with a
   filter, columns wide enough for Chinese text, landscape print one page
@@ -16,12 +28,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -37,10 +52,14 @@ __all__ = [
     "PAGE_FOOTER",
     "TEXT_FORMAT",
     "VIOLATION_FILL",
+    "Fit",
+    "cell_text",
     "cell_value",
     "display_width",
     "fill_row",
     "fit_columns",
+    "fit_widths",
+    "row_height",
     "save_atomic",
     "setup_print",
     "style_header",
@@ -57,9 +76,21 @@ LINE_HEIGHT = 15.0  # points per line of 11-point text
 # Page footer of printed sheets, per language (``&P`` page, ``&N`` pages).
 PAGE_FOOTER: dict[str, str] = {"en": "Page &P of &N", "zh": "第 &P 页 / 共 &N 页"}
 
-HEADER_FILL = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
-HIGHLIGHT_FILL = PatternFill(fill_type="solid", start_color="FFFFF2CC", end_color="FFFFF2CC")
-VIOLATION_FILL = PatternFill(fill_type="solid", start_color="FFF8CBAD", end_color="FFF8CBAD")
+# Margins of printed sheets in inches: left, right, top, bottom, header, footer.
+MARGINS = (0.4, 0.4, 0.6, 0.6, 0.25, 0.25)
+
+HEADER_RGB = "FFDDEBF7"  # the header row
+HIGHLIGHT_RGB = "FFFFF2CC"  # a need with a gap
+VIOLATION_RGB = "FFF8CBAD"  # a violated rule
+
+
+def _solid(rgb: str) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
+
+
+HEADER_FILL = _solid(HEADER_RGB)
+HIGHLIGHT_FILL = _solid(HIGHLIGHT_RGB)
+VIOLATION_FILL = _solid(VIOLATION_RGB)
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
@@ -91,6 +122,18 @@ def _safe_text(text: str) -> str:
     return text[:MAX_CELL_CHARS]
 
 
+def cell_text(value: object, text: bool = False) -> CellValue:
+    """``value`` as :func:`write_cell` stores it: a cell value, as text if
+    ``text`` (ids), without the characters Excel cannot store."""
+    kind = type(value)  # the common cases first: half a million cells in a big roster
+    if kind is str:
+        return _safe_text(cast(str, value))
+    if kind is int and not text:
+        return cast(int, value)
+    value = str(cell_value(value)) if text and value is not None else cell_value(value)
+    return _safe_text(value) if isinstance(value, str) else value
+
+
 def write_cell(ws: Worksheet, row: int, col: int, value: object, *, text: bool = False) -> None:
     """Write ``value`` to ``ws[row, col]``.
 
@@ -100,13 +143,8 @@ def write_cell(ws: Worksheet, row: int, col: int, value: object, *, text: bool =
     a number. Decimals become numbers, enums their value, dates ISO text.
     """
     cell = ws.cell(row=row, column=col)
-    if text and value is not None:
-        value = cell_value(value)
-        value = str(value)
-    else:
-        value = cell_value(value)
+    value = cell_text(value, text)
     if isinstance(value, str):
-        value = _safe_text(value)
         cell.value = value
         cell.data_type = "s"  # openpyxl takes a leading '=' for a formula: undo that
     else:
@@ -153,7 +191,12 @@ def display_width(value: object) -> int:
         return 0
     text = f"{value:.6g}" if isinstance(value, float) else str(value)
     if text.isascii():
-        return max((len(line) for line in text.splitlines()), default=0)
+        return max(map(len, text.splitlines()), default=0)
+    return _wide_width(text)
+
+
+@functools.lru_cache(maxsize=8192)  # names of schools and subjects come back often
+def _wide_width(text: str) -> int:
     return max(
         (
             sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
@@ -163,52 +206,78 @@ def display_width(value: object) -> int:
     )
 
 
+def row_height(lines: int) -> float:
+    """Points of a row of ``lines`` lines: whole pixels (3/4 point each), as
+    Excel and XlsxWriter store a row's height."""
+    return LINE_HEIGHT * lines + 2.25
+
+
+@dataclass
+class Fit:
+    """Column widths and wrapped cells of a table (0-based rows and columns)."""
+
+    widths: dict[int, float] = field(default_factory=dict)
+    wrapped: set[tuple[int, int]] = field(default_factory=set)
+    lines: dict[int, int] = field(default_factory=dict)  # row: lines of text, wrapped rows
+
+
+def fit_widths(
+    rows: Sequence[Sequence[object]],
+    max_width: float = MAX_WIDTH,
+    min_width: float = MIN_WIDTH,
+    header_extra: int = 2,
+) -> Fit:
+    """Each column's width from its longest cell text (CJK counts 2), capped.
+
+    The header (row 0) gets ``header_extra`` more, room for the filter
+    button. A cell wider than the cap wraps and its row gets the lines it
+    needs, so that nothing is cut on screen or in print.
+    """
+    longest: dict[int, int] = {}
+    fit = Fit()
+    extra = header_extra
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            if value is None:
+                continue
+            width = display_width(value) + extra
+            if width > longest.get(c, -1):
+                longest[c] = width
+            if width + 2.0 > max_width:
+                fit.wrapped.add((r, c))
+        extra = 0
+    fit.widths = {c: min(max_width, max(min_width, w + 2.0)) for c, w in longest.items()}
+    for r, c in sorted(fit.wrapped):
+        room = max(1.0, fit.widths[c] - 2.0)
+        needed = sum(
+            max(1, math.ceil(display_width(line) / room))
+            for line in str(rows[r][c]).splitlines() or [""]
+        )
+        fit.lines[r] = max(fit.lines.get(r, 1), needed)
+    return fit
+
+
 def fit_columns(
     ws: Worksheet,
     max_width: float = MAX_WIDTH,
     min_width: float = MIN_WIDTH,
     header_extra: int = 2,
 ) -> None:
-    """Set each column's width from its longest cell text (CJK counts 2), capped.
+    """Set each column's width by :func:`fit_widths` (row 1 the header).
 
-    The header row (row 1) gets ``header_extra`` more, room for the filter
-    button. A cell whose text is wider than the cap wraps (top-aligned) and
-    its row gets the height of its lines, so that nothing is cut on screen
-    or in print.
+    A cell whose text is wider than the cap wraps (top-aligned) and its row
+    gets the height of its lines, so that nothing is cut on screen or in print.
     """
-    widths: dict[int, int] = {}
-    too_wide = []
-    rows: dict[int, tuple[Any, ...]] = {}
-    for row in ws.iter_rows():
-        if row:
-            rows[row[0].row] = row
-        for cell in row:
-            if cell.value is None:
-                continue
-            col = cell.column
-            if not isinstance(col, int):
-                continue
-            width = display_width(cell.value) + (header_extra if cell.row == 1 else 0)
-            widths[col] = max(widths.get(col, 0), width)
-            if width + 2.0 > max_width:
-                too_wide.append(cell)
-    for col, width in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = min(
-            max_width, max(min_width, width + 2.0)
-        )
-    lines: dict[int, int] = {}
-    for cell in too_wide:
-        cell.alignment = _WRAP
-        room = max(1.0, (ws.column_dimensions[cell.column_letter].width or max_width) - 2.0)
-        needed = sum(
-            max(1, math.ceil(display_width(line) / room))
-            for line in str(cell.value).splitlines() or [""]
-        )
-        lines[cell.row] = max(lines.get(cell.row, 1), needed)
-    for row, count in lines.items():
+    fit = fit_widths(list(ws.iter_rows(values_only=True)), max_width, min_width, header_extra)
+    for col, width in fit.widths.items():
+        ws.column_dimensions[get_column_letter(col + 1)].width = width
+    for row, col in fit.wrapped:
+        ws.cell(row + 1, col + 1).alignment = _WRAP
+    for row, count in fit.lines.items():
         # an explicit height: LibreOffice keeps one line per row of an .xlsx otherwise
-        ws.row_dimensions[row].height = LINE_HEIGHT * count + 2.0
-        for cell in rows.get(row, ()):
+        ws.row_dimensions[row + 1].height = row_height(count)
+        for col in range(1, ws.max_column + 1):
+            cell = ws.cell(row + 1, col)
             if not cell.alignment.wrap_text:
                 cell.alignment = _TOP  # the row's cells side by side, not at its foot
 
@@ -232,9 +301,8 @@ def setup_print(
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.page_margins.header = ws.page_margins.footer = 0.25
+    m = ws.page_margins
+    m.left, m.right, m.top, m.bottom, m.header, m.footer = MARGINS
     if title_rows:
         ws.print_title_rows = title_rows
     if header:

@@ -16,33 +16,36 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import astuple, fields, replace
+from dataclasses import dataclass, fields, replace
 from enum import Enum
 from importlib import metadata
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from planner.analysis.replan import Change
 from planner.data import Scenario
 from planner.i18n import _, use_language
-from planner.io.xlsx import (
-    HEADER_FILL,
-    HIGHLIGHT_FILL,
-    PAGE_FOOTER,
-    VIOLATION_FILL,
-    display_width,
-    fill_row,
-    fit_columns,
-    save_atomic,
+from planner.io.fastxlsx import (
+    Book,
+    Style,
+    set_widths,
     setup_print,
-    style_header,
-    write_cell,
+    write_book,
+    write_table,
+    write_value,
+)
+from planner.io.xlsx import (
+    HEADER_RGB,
+    HIGHLIGHT_RGB,
+    PAGE_FOOTER,
+    TEXT_FORMAT,
+    VIOLATION_RGB,
+    cell_text,
+    display_width,
 )
 from planner.report import zh
 from planner.report.labels import (
@@ -86,10 +89,18 @@ if TYPE_CHECKING:
 
 __all__ = ["notice_blocks", "write_diagnosis", "write_roster"]
 
-NOTICE_TITLE_FONT = Font(bold=True, size=14)
-NOTICE_HEAD_FONT = Font(bold=True)
-_THIN = Side(style="thin")
-THIN_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+NOTICE_TITLE = Style(bold=True, size=14)
+NOTICE_HEAD = Style(bold=True, fill=HEADER_RGB, border=True)
+NOTICE_CELL = Style(border=True)
+
+
+@dataclass(frozen=True)
+class Page:
+    """What every printed page of the workbook shows: the scenario's name
+    at the top, page numbers at the foot."""
+
+    header: str | None
+    footer: str
 
 
 # ---------------------------------------------------------------------------
@@ -113,48 +124,30 @@ def _format(value: object, lang: str, field: str = "") -> object:
 
 
 def _write_sheet(
-    wb: Workbook,
+    book: Book,
+    page: Page,
     key: str,
     lang: str,
     row_type: type[Any],
     rows: Sequence[Any],
-    highlight: Callable[[Any], PatternFill | None] | None = None,
+    highlight: Callable[[Any], str | None] | None = None,
     labels: dict[str, str] | None = None,
-) -> Worksheet:
-    """One sheet: header from HEADERS, one line per row dataclass."""
-    ws = wb.create_sheet(sheet_name(key, lang))
+) -> None:
+    """One sheet: header from HEADERS, one line per row dataclass
+    (``highlight`` gives a row its fill colour)."""
     names = [f.name for f in fields(row_type)]
     labels = labels or {}
-    for col, name in enumerate(names, start=1):
-        write_cell(ws, 1, col, labels.get(name) or header(name, lang))
-    for r, row in enumerate(rows, start=2):
-        for c, (name, value) in enumerate(zip(names, astuple(row), strict=True), start=1):
-            write_cell(ws, r, c, _format(value, lang, name), text=name in TEXT_FIELDS)
-            if name in PERCENT_FIELDS and value is not None:
-                ws.cell(row=r, column=c).number_format = PERCENT_FORMAT
-        fill = highlight(row) if highlight is not None else None
-        if fill is not None:
-            fill_row(ws, r, len(names), fill)
-    _finish(ws, len(names))
-    return ws
-
-
-def _finish(ws: Worksheet, ncols: int) -> None:
-    style_header(ws, ncols)
-    fit_columns(ws)
-    setup_print(ws)
-
-
-def _page_setup(wb: Workbook, scenario: Scenario, lang: str) -> None:
-    """Every sheet: the scenario's name as page header, page numbers as footer."""
-    notices = sheet_name("notices", lang)
-    for ws in wb.worksheets:
-        setup_print(
-            ws,
-            header=scenario.name or None,
-            footer=PAGE_FOOTER[lang],
-            title_rows=None if ws.title == notices else "1:1",
-        )
+    values = attrgetter(*names) if len(names) > 1 else lambda row: (getattr(row, names[0]),)
+    ws = write_table(
+        book,
+        sheet_name(key, lang),
+        [labels.get(name) or header(name, lang) for name in names],
+        [[_format(v, lang, n) for n, v in zip(names, values(row), strict=True)] for row in rows],
+        text_columns=frozenset(c for c, n in enumerate(names) if n in TEXT_FIELDS),
+        formats={c: PERCENT_FORMAT for c, n in enumerate(names) if n in PERCENT_FIELDS},
+        fills=[highlight(row) for row in rows] if highlight is not None else None,
+    )
+    setup_print(ws, header=page.header, footer=page.footer)
 
 
 def notice_blocks(scenario: Scenario, rows: Sequence[RosterRow]) -> list[list[RosterRow]]:
@@ -188,14 +181,20 @@ NOTICE_ROWS_PER_PAGE = 20
 
 
 def _write_notices(
-    wb: Workbook, scenario: Scenario, lang: str, rows: Sequence[RosterRow]
-) -> Worksheet:
+    book: Book, page: Page, scenario: Scenario, lang: str, rows: Sequence[RosterRow]
+) -> None:
     """One block per receiving school, each printed page of it with the
     school's title and the header row; a page break after each page."""
-    ws = wb.create_sheet(sheet_name("notices", lang))
+    ws = book.sheet(sheet_name("notices", lang))
     ncols = len(NOTICE_COLUMNS)
-    widths = [display_width(header(c, lang)) for c in NOTICE_COLUMNS]
-    r = 1
+    heads = [header(c, lang) for c in NOTICE_COLUMNS]
+    widths = [display_width(h) for h in heads]
+    cells = [
+        book.format(replace(NOTICE_CELL, num_format=TEXT_FORMAT if k in TEXT_FIELDS else None))
+        for k in NOTICE_COLUMNS
+    ]
+    breaks: list[int] = []
+    r = 0  # 0-based rows here
     for block in notice_blocks(scenario, rows):
         first = block[0]
         title = notice_label("title", lang).format(
@@ -207,38 +206,34 @@ def _write_notices(
         pages = [
             block[i : i + NOTICE_ROWS_PER_PAGE] for i in range(0, len(block), NOTICE_ROWS_PER_PAGE)
         ]
-        for number, page in enumerate(pages, start=1):
+        for number, part in enumerate(pages, start=1):
             more = notice_label("continued", lang).format(page=number, pages=len(pages))
-            write_cell(ws, r, 1, title)
-            ws.cell(r, 1).font = NOTICE_TITLE_FONT
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-            r += 1
+            _merged(ws, r, ncols, title, book.format(NOTICE_TITLE))
             count = notice_label("count", lang).format(n=len(block))
-            write_cell(ws, r, 1, count + (more if len(pages) > 1 else ""))
-            r += 1
-            for c, key in enumerate(NOTICE_COLUMNS, start=1):
-                write_cell(ws, r, c, header(key, lang))
-                cell = ws.cell(r, c)
-                cell.font = NOTICE_HEAD_FONT
-                cell.fill = HEADER_FILL
-                cell.border = THIN_BOX
-            r += 1
-            for row in page:
-                for c, key in enumerate(NOTICE_COLUMNS, start=1):
-                    value = _format(getattr(row, key), lang, key)
-                    write_cell(ws, r, c, value, text=key in TEXT_FIELDS)
-                    ws.cell(r, c).border = THIN_BOX
-                    widths[c - 1] = max(widths[c - 1], display_width(value))
+            ws.write_string(r + 1, 0, str(cell_text(count + (more if len(pages) > 1 else ""))))
+            for c, head in enumerate(heads):
+                ws.write_string(r + 2, c, head, book.format(NOTICE_HEAD))
+            r += 3
+            for row in part:
+                for c, key in enumerate(NOTICE_COLUMNS):
+                    value = cell_text(_format(getattr(row, key), lang, key), key in TEXT_FIELDS)
+                    write_value(ws, r, c, value, cells[c])
+                    widths[c] = max(widths[c], display_width(value))
                 r += 1
             if number == len(pages):
                 r += 1
-                write_cell(ws, r, 1, notice_label("sign", lang))
-                ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-            ws.row_breaks.append(Break(id=r))
+                _merged(ws, r, ncols, notice_label("sign", lang), None)
+            breaks.append(r + 1)  # after this row (1-based ids)
             r += 2
-    for c, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = min(40.0, max(8.0, width + 3.0))
-    return ws
+    ws.set_h_pagebreaks(breaks)
+    set_widths(ws, {c: min(40.0, max(8.0, w + 3.0)) for c, w in enumerate(widths)})
+    setup_print(ws, header=page.header, footer=page.footer, title_row=False)
+
+
+def _merged(ws: Worksheet, row: int, ncols: int, text: str, fmt: Format | None) -> None:
+    """``text`` across the first ``ncols`` cells of ``row``, ``fmt`` on its first cell only."""
+    ws.merge_range(row, 0, row, ncols - 1, None)
+    ws.write_string(row, 0, str(cell_text(text)), fmt)
 
 
 def _summary_label(row: SummaryRow, lang: str) -> str:
@@ -265,26 +260,27 @@ def about_rows(source: str | None, today: dt.date | None = None) -> list[Summary
     return rows
 
 
-def _write_summary(wb: Workbook, lang: str, rows: Sequence[SummaryRow]) -> Worksheet:
-    ws = wb.create_sheet(sheet_name("summary", lang))
-    write_cell(ws, 1, 1, header("item", lang))
-    write_cell(ws, 1, 2, header("value", lang))
-    for r, row in enumerate(rows, start=2):
-        write_cell(ws, r, 1, _summary_label(row, lang))
-        write_cell(ws, r, 2, _format(row.value, lang))
-        if row.item == "covered_share" and row.value is not None:
-            ws.cell(r, 2).number_format = PERCENT_FORMAT
-        if (row.item == "audit_valid" and row.value is False) or row.item == "violation":
-            fill_row(ws, r, 2, VIOLATION_FILL)
-    _finish(ws, 2)
-    return ws
+def _write_summary(book: Book, page: Page, lang: str, rows: Sequence[SummaryRow]) -> None:
+    ws = write_table(
+        book,
+        sheet_name("summary", lang),
+        [header("item", lang), header("value", lang)],
+        [[_summary_label(row, lang), _format(row.value, lang)] for row in rows],
+        cell_formats={
+            (r, 1): PERCENT_FORMAT for r, row in enumerate(rows) if row.item == "covered_share"
+        },
+        fills=[
+            VIOLATION_RGB
+            if (row.item == "audit_valid" and row.value is False) or row.item == "violation"
+            else None
+            for row in rows
+        ],
+    )
+    setup_print(ws, header=page.header, footer=page.footer)
 
 
-def _new_workbook() -> Workbook:
-    wb = Workbook()
-    if wb.active is not None:
-        wb.remove(wb.active)
-    return wb
+def _page(scenario: Scenario, lang: str) -> Page:
+    return Page(header=scenario.name or None, footer=PAGE_FOOTER[lang])
 
 
 # ---------------------------------------------------------------------------
@@ -325,39 +321,51 @@ def write_roster(
     if lang == "zh":
         tables = _chinese(scenario, tables, report)
         summary = [*about_rows(source), *tables.summary]
-    wb = _new_workbook()
-    _write_summary(wb, lang, summary)
-    _write_sheet(wb, "roster", lang, RosterRow, tables.roster)
-    _write_sheet(wb, "by_school", lang, BySchoolRow, tables.by_school)
+    write_book(path, lambda book: _write_sheets(book, scenario, lang, tables, summary, changes))
+
+
+def _write_sheets(
+    book: Book,
+    scenario: Scenario,
+    lang: str,
+    tables: ReportTables,
+    summary: list[SummaryRow],
+    changes: Sequence[Change] | None,
+) -> None:
+    """The sheets of the roster workbook, in order."""
+    page = _page(scenario, lang)
+    _write_summary(book, page, lang, summary)
+    _write_sheet(book, page, "roster", lang, RosterRow, tables.roster)
+    _write_sheet(book, page, "by_school", lang, BySchoolRow, tables.by_school)
     _write_sheet(
-        wb,
+        book,
+        page,
         "coverage",
         lang,
         CoverageRow,
         tables.coverage,
-        highlight=lambda row: HIGHLIGHT_FILL if row.gap > 0 else None,
+        highlight=lambda row: HIGHLIGHT_RGB if row.gap > 0 else None,
         labels={"count": header("need_count", lang)},
     )
     _write_sheet(
-        wb,
+        book,
+        page,
         "rule_checks",
         lang,
         RuleCheckRow,
         tables.rule_checks,
-        highlight=lambda row: VIOLATION_FILL if row.status != "ok" else None,
+        highlight=lambda row: VIOLATION_RGB if row.status != "ok" else None,
     )
-    _write_sheet(wb, "staff", lang, StaffRow, tables.staff)
-    _write_sheet(wb, "evaluation", lang, EvaluationRow, tables.evaluation)
+    _write_sheet(book, page, "staff", lang, StaffRow, tables.staff)
+    _write_sheet(book, page, "evaluation", lang, EvaluationRow, tables.evaluation)
     if tables.mutual:
-        _write_sheet(wb, "mutual", lang, MutualRow, tables.mutual)
-    _write_notices(wb, scenario, lang, tables.roster)
+        _write_sheet(book, page, "mutual", lang, MutualRow, tables.mutual)
+    _write_notices(book, page, scenario, lang, tables.roster)
     if changes is not None:
         rows = change_rows(scenario, changes)
         if lang == "zh":
             rows = [replace(r, kind=zh.CHANGE_KINDS.get(r.kind, r.kind)) for r in rows]
-        _write_sheet(wb, "changes", lang, ChangeRow, rows)
-    _page_setup(wb, scenario, lang)
-    save_atomic(wb, path)
+        _write_sheet(book, page, "changes", lang, ChangeRow, rows)
 
 
 def write_diagnosis(
@@ -373,14 +381,17 @@ def write_diagnosis(
     It has no roster sheet, so nothing in it can be mistaken for a plan.
     """
     check_lang(lang)
-    wb = _new_workbook()
-    _write_summary(wb, lang, [*about_rows(source), *summary_rows(scenario, result, None)])
+    summary = [*about_rows(source), *summary_rows(scenario, result, None)]
     rows = conflict_rows(scenario, conflicts)
     if lang == "zh":
         rows = [_chinese_conflict(scenario, row, c) for row, c in zip(rows, conflicts, strict=True)]
-    _write_sheet(wb, "conflicts", lang, ConflictRow, rows)
-    _page_setup(wb, scenario, lang)
-    save_atomic(wb, path)
+    page = _page(scenario, lang)
+
+    def write(book: Book) -> None:
+        _write_summary(book, page, lang, summary)
+        _write_sheet(book, page, "conflicts", lang, ConflictRow, rows)
+
+    write_book(path, write)
 
 
 # ---------------------------------------------------------------------------

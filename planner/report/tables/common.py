@@ -54,7 +54,7 @@ def people_text(scenario: Scenario, staff_ids: Iterable[str]) -> str:
 
 
 def serving_at(plan: Plan, school_id: str, year: int) -> list[Exchange]:
-    return [e for e in plan.in_year(year) if e.school_id == school_id]
+    return plan.at_school(school_id, year)
 
 
 def core_school_id(scenario: Scenario, group_id: str) -> str | None:

@@ -235,9 +235,11 @@ def _no_eligible_note(gap: _Gap, n: int, blocked: dict[str, list[str]]) -> str:
 def _not_chosen(gap: _Gap, able: list[Staff]) -> tuple[list[str], list[str]]:
     """Some could serve: who and where they are, then the rules binding here."""
     need = gap.cov.need
-    where: dict[str, str] = {}
-    for e in gap.plan.in_year(need.year):
-        where[e.staff_id] = e.school_id
+    where: dict[str, str] = {}  # the last of a person's exchanges that year
+    for person in able:
+        for e in gap.plan.by_staff(person.staff_id):
+            if e.covers(need.year):
+                where[e.staff_id] = e.school_id
     who = listed_text(
         [
             f"{p.staff_id} "
