@@ -148,6 +148,7 @@ class Stages:
                     origin=self.deadline - params.time_limit,
                     cap=cap,
                     plan_hint=plan_hint if previous is None else (),
+                    model_key=f"part {i}",
                 )
             )
         return out
