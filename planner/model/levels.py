@@ -192,8 +192,9 @@ class Part:
             # first and becomes the starting solution); variables made since,
             # such as a new goal's helpers, CP-SAT completes itself.
             model.clear_hints()
-            for index, value in enumerate(self.solution):
-                model.add_hint(model.get_int_var_from_proto_index(index), value)
+            hint = model.proto.solution_hint  # as add_hint per variable, at once
+            hint.vars.extend(range(len(self.solution)))
+            hint.values.extend(self.solution)
         progress = _Progress(goal, log, offset, self.label) if self.params.log else None
         status, solver = self._run(time_left, progress)
         if not status.has_plan:
