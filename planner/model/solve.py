@@ -17,8 +17,9 @@ part that may run in its own process (``SolveParams.processes``,
    minimum; only parts below it need their own optimum);
 3. the levels after FAIR, every part keeping the whole's FAIR.
 
-A task (:mod:`planner.model.levels`) rebuilds its part's model, fixes the
-levels reached so far and starts from the last plan as a complete hint. The
+A task (:mod:`planner.model.levels`) takes its part's model as built (kept
+from an earlier stage by the process that solves it, else built anew), fixes
+the levels reached so far and starts from the last plan as a complete hint. The
 stages, waves and hints do not depend on how many processes run them, so the
 plan does not either: same scenario, seed and workers, same plan, locally
 or on a cluster.
