@@ -7,6 +7,7 @@ import time
 from dataclasses import replace
 
 import pytest
+from ortools.sat.python import cp_model
 
 import planner.model.levels as levels
 from planner.data import Scenario
@@ -112,3 +113,28 @@ def test_a_part_goes_to_the_process_holding_its_model(district: Scenario) -> Non
     pending = [b, c]
     assert runner._assign(pending, [1]) == [(1, c)]
     assert pending == [b]
+
+
+def _part_of(model: cp_model.CpModel, solution: list[int]) -> levels.Part:
+    built = levels.BuiltModel(model, None, None, None, 0.0)  # type: ignore[arg-type]
+    part = levels.Part(Scenario.__new__(Scenario), SolveParams(), built)
+    part.solution = solution
+    return part
+
+
+def test_a_plan_at_its_goals_floor_is_known_optimal_without_a_solve() -> None:
+    # minimise 3 - x + y, x in 2..7, y in 0..1: no plan goes below 3 - 7 + 0.
+    model = cp_model.CpModel()
+    x, y = model.new_int_var(2, 7, "x"), model.new_bool_var("y")
+    model.minimize(3 - x + y)
+    assert _part_of(model, [7, 0])._at_floor() == -4
+    assert _part_of(model, [6, 0])._at_floor() is None  # x could be 7
+    assert _part_of(model, [7, 1])._at_floor() is None
+    # maximise 2x: its ceiling, 14, in the goal's own sense.
+    model.maximize(2 * x)
+    assert _part_of(model, [7, 0])._at_floor() == 14
+    assert _part_of(model, [6, 0])._at_floor() is None
+    # A variable the plan has no value for (a new goal's helper): unknown.
+    z = model.new_int_var(0, 1, "z")
+    model.minimize(z)
+    assert _part_of(model, [7, 0])._at_floor() is None

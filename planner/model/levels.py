@@ -195,6 +195,9 @@ class Part:
             hint = model.proto.solution_hint  # as add_hint per variable, at once
             hint.vars.extend(range(len(self.solution)))
             hint.values.extend(self.solution)
+        reached = self._at_floor()
+        if reached is not None:
+            return SolveStatus.OPTIMAL, reached, reached
         progress = _Progress(goal, log, offset, self.label) if self.params.log else None
         status, solver = self._run(time_left, progress)
         if not status.has_plan:
@@ -207,6 +210,29 @@ class Part:
             # earn: report the plan's true value.
             value = _current(self, goal)[0]
         return status, value, exact_bound(solver, model)
+
+    def _at_floor(self) -> int | None:
+        """The goal's value in the last plan if no plan can do better by the
+        variables' domains alone (STABLE when nothing has to change), else
+        None. The plan is then kept as the level's optimum without a solve
+        (one would only prove what the domains already do)."""
+        proto = self.built.model.proto
+        objective = proto.objective
+        if not self.solution:
+            return None
+        inner = floor = 0
+        for var, coef in zip(objective.vars, objective.coeffs, strict=True):
+            if not 0 <= var < len(self.solution):
+                return None  # a variable the last plan has no value for
+            domain = proto.variables[var].domain
+            # (the proto's repeated field reads [-1] as 0: index from the front)
+            low, high = domain[0], domain[len(domain) - 1]
+            inner += coef * self.solution[var]
+            floor += min(coef * low, coef * high)
+        if inner != floor:
+            return None
+        sense = -1 if objective.scaling_factor < 0 else 1
+        return int(sense * (inner + round(objective.offset)))
 
     def lowest_ratio(self) -> int | None:
         """The plan's lowest coverage ratio among member schools with needs,

@@ -131,6 +131,11 @@ def solve(
         hint: tuple[Exchange, ...] = ()
         if coupled:
             hint = fund_hint(stages, scenario, coupled, runner)
+        elif scenario.published:
+            # A replan starts from the published plan where it still keeps
+            # every rule: often still optimal, and then STABLE has nothing
+            # to change (Part.optimise keeps a plan at its goal's floor).
+            hint = tuple(scenario.published)
         failed = run_stages(stages, runner, order, hint)
     result = stages.result
     result.solve_seconds = time.perf_counter() - stages.started - result.build_seconds
