@@ -384,7 +384,15 @@ class Scenario:
         raise KeyError(_("group {group} has no core school").format(group=group_id))
 
     def members(self, group_id: str) -> list[School]:
-        return [s for s in self.schools if s.group_id == group_id and s.role is not Role.CORE]
+        return list(self._members_by_group.get(group_id, ()))
+
+    @cached_property
+    def _members_by_group(self) -> dict[str, list[School]]:
+        out: dict[str, list[School]] = {}
+        for s in self.schools:
+            if s.role is not Role.CORE:
+                out.setdefault(s.group_id, []).append(s)
+        return out
 
     def staff_of(self, school_id: str) -> list[Staff]:
         return list(self._staff_by_school.get(school_id, ()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import make_scenario, staff
@@ -14,6 +15,7 @@ from planner.audit import audit
 from planner.data import Exchange, Plan, Position, Scenario
 from planner.examples.story import JOINING_MEMBER, LEAVER, LEAVING_MEMBER, STORY, STUDY_LEAVE
 from planner.io.reader import read_scenario
+from planner.model import levels
 from planner.model.solve import SolveParams
 from planner.report.tables import staff_rows
 
@@ -186,3 +188,25 @@ def test_a_new_ban_is_named_as_the_reason(plan_2022: Plan, everywhere: bool) -> 
         if e.start_year >= 2023
     )
     assert audit(banned, done.outcome.result.plan).valid
+
+
+def test_stable_at_its_floor_is_kept_without_a_solve(
+    plan_2022: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nothing has to change: COVER's plan already keeps every published
+    # exchange, which no plan can beat, so STABLE takes it as its optimum
+    # without asking CP-SAT; the other levels are solved.
+    solved: list[str] = []
+    run = levels.Part._run
+
+    def recording(part: levels.Part, *args: Any, **kwargs: Any) -> Any:
+        solved.append(list(part.goals)[-1])
+        return run(part, *args, **kwargs)
+
+    monkeypatch.setattr(levels.Part, "_run", recording)
+    done = api.replan_scenario(STORY[2022](), plan_2022, 2023, replace(PARAMS, processes=1))
+    stable = next(lv for lv in done.outcome.result.levels if lv.name == "STABLE")
+    assert (stable.status.value, stable.value, stable.bound) == ("optimal", 0, 0)
+    assert "STABLE" not in solved
+    assert {"COVER", "FAIR", "PREFER"} <= set(solved)
+    assert done.changes == []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import time
+import uuid
 from dataclasses import replace
 from fractions import Fraction
 
@@ -106,6 +107,9 @@ class Stages:
         self.fixed: list[list[tuple[str, int]]] = [[] for _piece in pieces]
         self.skipped_levels: list[str] = []  # levels no part reached before the time limit
         self.work_done = 0.0  # deterministic work used so far, summed over parts
+        # Names the parts' models in a ModelCache: this solve's own, should
+        # a process ever serve more than one solve.
+        self.solve_id = uuid.uuid4().hex
 
     @property
     def everyone(self) -> list[int]:
@@ -148,6 +152,7 @@ class Stages:
                     origin=self.deadline - params.time_limit,
                     cap=cap,
                     plan_hint=plan_hint if previous is None else (),
+                    model_key=f"{self.solve_id} part {i}",
                 )
             )
         return out

@@ -205,6 +205,8 @@ def _window_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
     spacing = term_min + max(gap, 0)
     out: list[Conflict] = []
     years = list(scenario.years)
+    # Who may start each year; the cadres among them are the cadres' pool.
+    anyone = {y: starters(scenario, gid, y, False)[0] for y in years}
     for cadres in (False, True):
         rule = Rule.CADRE_QUOTA if cadres else Rule.TEACHER_QUOTA
         rules = (rule, Rule.TERM, Rule.ONE_PLACE) + ((Rule.REPEAT_GAP,) if gap > 0 else ())
@@ -215,7 +217,7 @@ def _window_conflicts(scenario: Scenario, gid: str) -> list[Conflict]:
             if gap > 0
             else ""
         )
-        pools = {y: {p.staff_id for p in starters(scenario, gid, y, cadres)[0]} for y in years}
+        pools = {y: {p.staff_id for p in anyone[y] if p.is_cadre or not cadres} for y in years}
         for i in range(len(years)):
             window = years[i : i + min(spacing, len(years) - i)]
             if len(window) < 2:

@@ -2,9 +2,10 @@
 
 A :class:`Task` is one stage of one independent part: its scenario, the
 levels fixed so far, the goals to optimise now and the last plan as a hint.
-:func:`run_task` rebuilds the part's model (:func:`build_model`), fixes the
-levels reached, and optimises each goal in turn with the previous plan as a
-complete hint, fixing each level reached before the next. It hands back an
+:func:`run_task` builds the part's model (:func:`build_model`), or takes it
+back as it was built from a :class:`ModelCache` that kept it since an earlier
+stage, fixes the levels reached, and optimises each goal in turn with the
+previous plan as a complete hint, fixing each level reached before the next. It hands back an
 :class:`Outcome`: every level's value and bound, the plan and its values.
 The same task always gives the same outcome, in this process or another.
 """
@@ -66,6 +67,38 @@ def build_model(
 # them back as progress in either language.
 PROGRESS_LINE = N_("  [{goal}] {seconds:6.1f}s  best {value}  bound {bound}")
 LEVEL_LINE = N_("  {goal} {part}: {status} {value} in {seconds:.1f}s")
+
+
+class ModelCache:
+    """The parts' built models, kept between the stages of one solve.
+
+    Building a part's model is a large share of a stage's work (city40:
+    about a third). A kept model is handed back exactly as it was built:
+    its proto is restored from a copy taken right after building (every
+    goal, fixed level, hint and cap a stage added to it is gone), so a
+    task gives the same outcome with or without the cache. Keyed by
+    :attr:`Task.model_key`; tasks without one are built every time.
+    """
+
+    def __init__(self) -> None:
+        self.models: dict[str, tuple[BuiltModel, cp_model.CpModel]] = {}
+
+    def built(self, task: Task, constrain: Constrain | None) -> BuiltModel:
+        """The task's part's model as built (``constrain`` applied)."""
+        kept = self.models.get(task.model_key) if task.model_key else None
+        if kept is not None:
+            start = time.perf_counter()
+            built, copy = kept
+            built.model.proto.copy_from(copy.proto)
+            built.model.rebuild_constant_map()
+            built.seconds = time.perf_counter() - start
+            return built
+        built = build_model(task.scenario, relax=task.params.relax)
+        if constrain is not None:
+            constrain(built.variables)
+        if task.model_key:
+            self.models[task.model_key] = (built, built.model.clone())
+        return built
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -159,8 +192,12 @@ class Part:
             # first and becomes the starting solution); variables made since,
             # such as a new goal's helpers, CP-SAT completes itself.
             model.clear_hints()
-            for index, value in enumerate(self.solution):
-                model.add_hint(model.get_int_var_from_proto_index(index), value)
+            hint = model.proto.solution_hint  # as add_hint per variable, at once
+            hint.vars.extend(range(len(self.solution)))
+            hint.values.extend(self.solution)
+        reached = self._at_floor()
+        if reached is not None:
+            return SolveStatus.OPTIMAL, reached, reached
         progress = _Progress(goal, log, offset, self.label) if self.params.log else None
         status, solver = self._run(time_left, progress)
         if not status.has_plan:
@@ -173,6 +210,29 @@ class Part:
             # earn: report the plan's true value.
             value = _current(self, goal)[0]
         return status, value, exact_bound(solver, model)
+
+    def _at_floor(self) -> int | None:
+        """The goal's value in the last plan if no plan can do better by the
+        variables' domains alone (STABLE when nothing has to change), else
+        None. The plan is then kept as the level's optimum without a solve
+        (one would only prove what the domains already do)."""
+        proto = self.built.model.proto
+        objective = proto.objective
+        if not self.solution:
+            return None
+        inner = floor = 0
+        for var, coef in zip(objective.vars, objective.coeffs, strict=True):
+            if not 0 <= var < len(self.solution):
+                return None  # a variable the last plan has no value for
+            domain = proto.variables[var].domain
+            # (the proto's repeated field reads [-1] as 0: index from the front)
+            low, high = domain[0], domain[len(domain) - 1]
+            inner += coef * self.solution[var]
+            floor += min(coef * low, coef * high)
+        if inner != floor:
+            return None
+        sense = -1 if objective.scaling_factor < 0 else 1
+        return int(sense * (inner + round(objective.offset)))
 
     def lowest_ratio(self) -> int | None:
         """The plan's lowest coverage ratio among member schools with needs,
@@ -229,6 +289,9 @@ class Task:
     # its size over the size of the tasks from it on, times the processes.
     rescue_share: float = 1.0
     plan_hint: tuple[Exchange, ...] = ()  # a plan to start from when there is no hint
+    # The part's name in a ModelCache (the same part in every stage of a
+    # solve); "": build its model afresh.
+    model_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -264,13 +327,19 @@ class Outcome:
     num_constraints: int = 0
 
 
-def run_task(task: Task, log: Logger | None = None, constrain: Constrain | None = None) -> Outcome:
-    """Rebuild the part's model, keep the levels fixed so far, optimise the
-    task's levels in order. Deterministic: the same task, the same outcome."""
+def run_task(
+    task: Task,
+    log: Logger | None = None,
+    constrain: Constrain | None = None,
+    models: ModelCache | None = None,
+) -> Outcome:
+    """Build the part's model (or take it back from ``models``), keep the
+    levels fixed so far, optimise the task's levels in order.
+    Deterministic: the same task, the same outcome."""
     started = time.perf_counter()
     outcome = Outcome(task.index)
     say: Logger = log if log is not None else outcome.log.append
-    part = _prepare(task, replace(task.params, log=say), outcome, constrain)
+    part = _prepare(task, replace(task.params, log=say), outcome, constrain, models)
     for name in task.levels:
         goal = part.goal(name)
         if goal is None:
@@ -295,12 +364,14 @@ def run_task(task: Task, log: Logger | None = None, constrain: Constrain | None 
 
 
 def _prepare(
-    task: Task, params: SolveParams, outcome: Outcome, constrain: Constrain | None
+    task: Task,
+    params: SolveParams,
+    outcome: Outcome,
+    constrain: Constrain | None,
+    models: ModelCache | None,
 ) -> Part:
     """The task's part: its model built, the levels so far fixed, the hint taken."""
-    built = build_model(task.scenario, relax=params.relax)
-    if constrain is not None:
-        constrain(built.variables)
+    built = (models or ModelCache()).built(task, constrain)
     outcome.build_seconds = built.seconds
     outcome.num_variables = len(built.model.proto.variables)
     outcome.num_constraints = len(built.model.proto.constraints)

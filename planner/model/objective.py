@@ -172,8 +172,10 @@ class Objective:
         published = set(self.scenario.published)
         if not published:
             return None
-        kept = [c.var for c in self.vars.candidates if c.exchange() in published]
-        new = [c.var for c in self.vars.candidates if c.exchange() not in published]
+        kept: list[cp_model.IntVar] = []
+        new: list[cp_model.IntVar] = []
+        for c in self.vars.candidates:
+            (kept if c.exchange() in published else new).append(c.var)
         impossible = len(published) - len(kept)  # no longer allowed by the rules
         expr = cp_model.LinearExpr.sum(new) - cp_model.LinearExpr.sum(kept) + len(published)
         upper = len(published) + len(new) + impossible

@@ -6,6 +6,11 @@ Results never depend on which: every task is solved on its own
 fall back to solving in this process, with the same tasks and so the same
 plan.
 
+Each process keeps the models it has built (a
+:class:`planner.model.levels.ModelCache`), and a part's next stage goes to a
+process that holds its model when one is free, so a part is built once per
+process that solves it rather than once per stage.
+
 A worker process ends when the process that started it ends, whatever the
 signal (:func:`stop_with_parent`): a solve killed by SIGKILL leaves no solver
 behind holding its caller's pipes open.
@@ -21,21 +26,25 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from typing import Any
 
 from planner.i18n import _, current_language, set_language
 from planner.model import cluster
-from planner.model.levels import Constrain, Outcome, Task, run_task
+from planner.model.levels import Constrain, ModelCache, Outcome, Task, run_task
 from planner.model.params import Logger
 from planner.model.quantities import part_size
+
+# The models a worker process has built, for the later stages of its solve
+# (a pool's processes serve one solve and end with it).
+_WORKER_MODELS = ModelCache()
 
 
 def _in_process(task: Task) -> Outcome:
     """A task in a worker process (module level, so it can be pickled)."""
-    return run_task(task)
+    return run_task(task, models=_WORKER_MODELS)
 
 
 class Runner:
@@ -59,7 +68,11 @@ class Runner:
         self.constrain = constrain
         self.scheduler = scheduler if constrain is None else None  # constrain: not picklable
         self.parts = parts
-        self.pool: ProcessPoolExecutor | None = None
+        # One single-process pool per process: a part's task can be sent
+        # to the process that holds its model.
+        self.pools: list[ProcessPoolExecutor] = []
+        self.homes: dict[str, set[int]] = {}  # model key -> the processes holding it
+        self.models = ModelCache()  # the models built in this process
         self.client: Any = None  # a dask.distributed.Client
 
     def __enter__(self) -> Runner:
@@ -67,29 +80,40 @@ class Runner:
             self.client, slots = cluster.connect(self.scheduler)
             self.processes = max(1, min(slots, self.parts))
         elif self.processes > 1:
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.processes,
-                mp_context=_process_context(),
-                initializer=stop_with_parent,
-                initargs=(os.getpid(), current_language()),
-            )
+            context = _process_context()
+            self.pools = [
+                ProcessPoolExecutor(
+                    max_workers=1,
+                    mp_context=context,
+                    initializer=stop_with_parent,
+                    initargs=(os.getpid(), current_language()),
+                )
+                for _n in range(self.processes)
+            ]
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.client is not None:
             self.client.close()
-        if self.pool is not None:
-            if exc[0] is not None:  # interrupted: do not wait for solves nobody reads
-                for process in list(getattr(self.pool, "_processes", {}).values()):
+        self._stop_pools(interrupted=exc[0] is not None)
+
+    def _stop_pools(self, interrupted: bool) -> None:
+        for pool in self.pools:
+            if interrupted:  # do not wait for solves nobody reads
+                for process in list(getattr(pool, "_processes", {}).values()):
                     process.terminate()
-            self.pool.shutdown(wait=exc[0] is None, cancel_futures=True)
+            pool.shutdown(wait=not interrupted, cancel_futures=True)
+        self.pools = []
 
     def run(self, tasks: list[Task]) -> list[Outcome]:
-        if self.pool is None and self.client is None:
+        if not self.pools and self.client is None:
             sizes = [part_size(t.scenario) for t in tasks]
             return [
                 run_task(
-                    replace(t, rescue_share=sizes[k] / sum(sizes[k:])), self.log, self.constrain
+                    replace(t, rescue_share=sizes[k] / sum(sizes[k:])),
+                    self.log,
+                    self.constrain,
+                    self.models,
                 )
                 for k, t in enumerate(tasks)
             ]
@@ -103,20 +127,56 @@ class Runner:
         if self.client is not None:
             by_index = cluster.run_on_cluster(self.client, ordered, self.log)
             return self._logged([by_index[t.index] for t in tasks])
-        assert self.pool is not None
         try:
-            futures = {t.index: self.pool.submit(_in_process, t) for t in ordered}
-            outcomes = [futures[t.index].result() for t in tasks]
+            by_index = self._dispatch(ordered)
         except BrokenProcessPool:
             # A worker could not start or died (e.g. a script without the
             # ``if __name__ == "__main__":`` guard under spawn): solve here
             # instead; the tasks, and so the plan, are the same.
             if self.log is not None:
                 self.log(_("solver processes failed; solving the groups in this process"))
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+            self._stop_pools(interrupted=True)
             return self.run(tasks)
-        return self._logged(outcomes)
+        return self._logged([by_index[t.index] for t in tasks])
+
+    def _dispatch(self, ordered: list[Task]) -> dict[int, Outcome]:
+        """Each task's outcome by its index, the tasks handed out in order
+        as processes come free, each to a process holding its model if one
+        is free (:meth:`_assign`)."""
+        pending = list(ordered)
+        idle = list(range(len(self.pools)))
+        running: dict[Future[Outcome], tuple[int, Task]] = {}
+        outcomes: dict[int, Outcome] = {}
+        while pending or running:
+            for worker, task in self._assign(pending, idle):
+                self.homes.setdefault(task.model_key, set()).add(worker)
+                running[self.pools[worker].submit(_in_process, task)] = (worker, task)
+            done, _still = wait(running, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: running[f][0]):
+                worker, task = running.pop(future)
+                outcomes[task.index] = future.result()
+                idle.append(worker)
+        return outcomes
+
+    def _assign(self, pending: list[Task], idle: list[int]) -> list[tuple[int, Task]]:
+        """Tasks for the idle processes, taken out of ``pending`` and ``idle``:
+        first each task whose model an idle process holds, in order; then
+        tasks never built; then, rather than wait, the last (smallest)
+        tasks, built again where they go."""
+        out: list[tuple[int, Task]] = []
+        for task in list(pending):
+            holders = [w for w in idle if w in self.homes.get(task.model_key, ())]
+            if holders:
+                out.append((holders[0], task))
+                idle.remove(holders[0])
+                pending.remove(task)
+        for task in list(pending):
+            if idle and task.model_key not in self.homes:
+                out.append((idle.pop(0), task))
+                pending.remove(task)
+        while idle and pending:
+            out.append((idle.pop(0), pending.pop()))
+        return out
 
     def _logged(self, outcomes: list[Outcome]) -> list[Outcome]:
         """The outcomes, their solver logs written to this process's logger."""

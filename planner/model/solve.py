@@ -17,8 +17,9 @@ part that may run in its own process (``SolveParams.processes``,
    minimum; only parts below it need their own optimum);
 3. the levels after FAIR, every part keeping the whole's FAIR.
 
-A task (:mod:`planner.model.levels`) rebuilds its part's model, fixes the
-levels reached so far and starts from the last plan as a complete hint. The
+A task (:mod:`planner.model.levels`) takes its part's model as built (kept
+from an earlier stage by the process that solves it, else built anew), fixes
+the levels reached so far and starts from the last plan as a complete hint. The
 stages, waves and hints do not depend on how many processes run them, so the
 plan does not either: same scenario, seed and workers, same plan, locally
 or on a cluster.
@@ -130,6 +131,11 @@ def solve(
         hint: tuple[Exchange, ...] = ()
         if coupled:
             hint = fund_hint(stages, scenario, coupled, runner)
+        elif scenario.published:
+            # A replan starts from the published plan where it still keeps
+            # every rule: often still optimal, and then STABLE has nothing
+            # to change (Part.optimise keeps a plan at its goal's floor).
+            hint = tuple(scenario.published)
         failed = run_stages(stages, runner, order, hint)
     result = stages.result
     result.solve_seconds = time.perf_counter() - stages.started - result.build_seconds
