@@ -1,4 +1,4 @@
-"""Independent parts, their stages, FAIR's waves and the shared-fund hint.
+"""Independent parts, their stages and FAIR's waves.
 
 Groups that share nothing (no budget that costs money, no commitment across
 groups) are independent: each is its own model, and the levels are combined
@@ -26,8 +26,7 @@ from planner.model.levels import Level, Outcome, Task
 from planner.model.objective import FAIR_SCALE, as_fraction
 from planner.model.params import SolveParams
 from planner.model.pool import Runner
-from planner.model.quantities import exact_decimal, split_fund, time_and_work_shares
-from planner.model.ranges import range_problems
+from planner.model.quantities import exact_decimal, time_and_work_shares
 from planner.results import LevelResult, SolveResult, SolveStatus
 
 
@@ -271,81 +270,6 @@ def _lowest_now(outcome: Outcome | None) -> int:
 def _fair_value(levels: list[Level]) -> int | None:
     fair = [lv.value for lv in levels if lv.name == "FAIR"]
     return fair[-1] if fair else None
-
-
-# Of the time limit, what each of the two passes of a fund hint may take.
-FUND_HINT_SHARE = 0.1
-
-
-def fund_hint(
-    stages: Stages, scenario: Scenario, groups: list[Scenario], runner: Runner
-) -> tuple[Exchange, ...]:
-    """A plan within a fund shared by groups, from the groups on their own.
-
-    Each group is solved for COVER without the fund, the fund is split by
-    :func:`planner.model.quantities.split_fund`, and each group is solved
-    again within its share; the shares add up to at most the fund, so the
-    plans together keep every rule and make a complete first plan for the
-    whole model (which alone decides the optimum). Empty if a group has no
-    plan within its share or in time.
-    """
-    log = stages.params.log
-    started = time.perf_counter()
-    alone = _hint_pass(stages, [replace(g, budget=[]) for g in groups], runner)
-    shares = split_fund(scenario, groups, [o.exchanges for o in alone]) if alone else None
-    within = None
-    if shares:
-        bounded = [replace(g, budget=b) for g, b in zip(groups, shares, strict=True)]
-        # The shares' decimals may need larger integers than the whole's.
-        if not any(range_problems(b, ("COVER",)) for b in bounded):
-            within = _hint_pass(stages, bounded, runner)
-    if log is not None:
-        took = time.perf_counter() - started
-        if within is None:
-            log(
-                _("fund hint: none ({took:.1f}s); the whole model starts on its own").format(
-                    took=took
-                )
-            )
-        else:
-            got = exact_decimal(
-                sum((as_fraction(o.levels[0].value, o.levels[0].scale) for o in within), Fraction())
-            )
-            log(
-                _("fund hint: coverage {got} from {n} groups within shares ({took:.1f}s)").format(
-                    got=got, n=len(groups), took=took
-                )
-            )
-    return tuple(e for o in within for e in o.exchanges) if within else ()
-
-
-def _hint_pass(stages: Stages, parts: list[Scenario], runner: Runner) -> list[Outcome] | None:
-    """COVER for each group on its own, in a tenth of the time; None if a
-    group has no plan."""
-    params = stages.quiet
-    seconds = params.time_limit * FUND_HINT_SHARE
-    work = None if params.work_limit is None else params.work_limit * FUND_HINT_SHARE
-    shares = time_and_work_shares(parts, runner.processes, seconds, work)
-    todo = [
-        Task(
-            index=i,
-            scenario=part,
-            params=params,
-            label=f"hint {part.groups[0].group_id}",
-            fixed=(),
-            levels=("COVER",),
-            hint=(),
-            budget=budget,
-            work=work_share,
-            deadline=stages.deadline,
-            origin=stages.deadline - params.time_limit,
-        )
-        for i, (part, (budget, work_share)) in enumerate(zip(parts, shares, strict=True))
-    ]
-    outcomes = runner.run(todo)
-    if any(o.failed is not None or not o.levels for o in outcomes):
-        return None
-    return outcomes
 
 
 def combine(

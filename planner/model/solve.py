@@ -35,12 +35,12 @@ from planner.model import domain
 from planner.model.decompose import (
     Stages,
     combine,
-    fund_hint,
     independent_parts,
     run_stages,
     shared_fund,
     split_by_group,
 )
+from planner.model.fund import fund_hint
 from planner.model.levels import BuiltModel, Constrain, build_model
 from planner.model.params import Logger, SolveParams
 from planner.model.pool import Runner, default_processes

@@ -1,0 +1,323 @@
+"""A fund shared by groups: a first plan for the whole model, from the groups.
+
+A budget that costs money couples every group (one fund per year), so
+:mod:`planner.model.solve` solves one whole model; it starts from the plan
+made here, group by group, which is much cheaper:
+
+1. :func:`fund_hint`: each group is solved for COVER without the fund, the
+   fund is split (:func:`planner.model.quantities.split_fund`) and each group
+   is solved again within its share; the shares add up to at most the fund,
+   so the union of the plans keeps every rule;
+2. :func:`improve`: a large-neighbourhood search over pairs of groups. Each
+   round pairs the groups (round-robin, the group that loses most coverage
+   per money unit to the split with the one that loses least first), and
+   each pair is solved again as one model of its two groups, within what
+   the pair spends now plus a share of the unspent fund, from its current
+   plans; a pair that covers more keeps its new plans. Pairs of a round are
+   disjoint and their funds add up to at most what is left, so they may run
+   at once, and the rounds stop by deterministic work (the same plan on any
+   number of processes), by a round without a gain, or by time.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from decimal import ROUND_FLOOR, Decimal
+from fractions import Fraction
+
+from planner.audit.context import AuditContext
+from planner.audit.coverage import coverage
+from planner.audit.goals import cover
+from planner.data import BudgetRow, Exchange, Plan, Scenario
+from planner.i18n import _
+from planner.model.decompose import Stages
+from planner.model.levels import Outcome, Task
+from planner.model.objective import as_fraction
+from planner.model.pool import Runner
+from planner.model.quantities import exact_decimal, money_scale, split_fund, time_and_work_shares
+from planner.model.ranges import range_problems
+
+# Of the time limit, what each of the two passes of a fund hint may take.
+FUND_HINT_SHARE = 0.1
+# Of the time limit, what the pair rounds may take at most.
+PAIR_TIME_SHARE = 0.3
+# Of the time limit, what the pair rounds leave the whole model at least.
+WHOLE_TIME_SHARE = 0.4
+# CP-SAT's deterministic work a pair's solve may use, per staff of the pair.
+PAIR_WORK_PER_STAFF = 0.004
+# Of a pair's solve, the deterministic work all rounds may use at most, in
+# pair solves' worth per group.
+PAIR_ROUNDS_WORK = 6
+
+
+@dataclass
+class Plans:
+    """Each group's plan within the fund and its COVER (in COVER's unit)."""
+
+    plans: list[list[Exchange]]
+    cover: list[Fraction]
+
+    @property
+    def total(self) -> Fraction:
+        return sum(self.cover, Fraction())
+
+    def union(self) -> tuple[Exchange, ...]:
+        return tuple(e for plan in self.plans for e in plan)
+
+
+def fund_hint(
+    stages: Stages, scenario: Scenario, groups: list[Scenario], runner: Runner
+) -> tuple[Exchange, ...]:
+    """A plan within a fund shared by ``groups``, from the groups on their
+    own and then improved pair by pair; empty if a group has no plan within
+    its share or in time."""
+    log = stages.params.log
+    started = time.perf_counter()
+    alone = _hint_pass(stages, [replace(g, budget=[]) for g in groups], runner)
+    shares = split_fund(scenario, groups, [o.exchanges for o in alone]) if alone else None
+    within = None
+    if alone and shares:
+        bounded = [replace(g, budget=b) for g, b in zip(groups, shares, strict=True)]
+        # The shares' decimals may need larger integers than the whole's.
+        if not any(range_problems(b, ("COVER",)) for b in bounded):
+            within = _hint_pass(stages, bounded, runner)
+    if alone is None or within is None:
+        if log is not None:
+            log(
+                _("fund hint: none ({took:.1f}s); the whole model starts on its own").format(
+                    took=time.perf_counter() - started
+                )
+            )
+        return ()
+    plans = Plans([o.exchanges for o in within], [_cover(o) for o in within])
+    if log is not None:
+        log(
+            _("fund hint: coverage {got} from {n} groups within shares ({took:.1f}s)").format(
+                got=exact_decimal(plans.total), n=len(groups), took=time.perf_counter() - started
+            )
+        )
+    losses = [_loss_per_money(scenario, a, w) for a, w in zip(alone, within, strict=True)]
+    improve(stages, scenario, groups, runner, plans, losses)
+    return plans.union()
+
+
+def _cover(outcome: Outcome) -> Fraction:
+    level = outcome.levels[0]
+    return as_fraction(level.value, level.scale)
+
+
+def _loss_per_money(scenario: Scenario, alone: Outcome, within: Outcome) -> Fraction:
+    """What the group's COVER lost to its share, per money unit it gave up."""
+    saved = spend(scenario, alone.exchanges) - spend(scenario, within.exchanges)
+    lost = _cover(alone) - _cover(within)
+    return lost / Fraction(saved) if saved > 0 else Fraction(0)
+
+
+def spend(scenario: Scenario, plan: list[Exchange]) -> Decimal:
+    """What ``plan`` costs over the budget years, all rows together."""
+    return sum((s for s in spend_by_year(scenario, plan)), Decimal(0))
+
+
+def spend_by_year(scenario: Scenario, plan: list[Exchange]) -> list[Decimal]:
+    """What ``plan`` costs in each budget row's year."""
+    policy = scenario.policy
+    cadre = {p.staff_id: p.is_cadre for p in scenario.staff}
+    return [
+        sum(
+            (policy.cost_per_year(cadre[e.staff_id]) for e in plan if e.covers(row.year)),
+            Decimal(0),
+        )
+        for row in scenario.budget
+    ]
+
+
+def round_pairs(order: list[int], round_no: int) -> list[tuple[int, int]]:
+    """Round ``round_no`` of a round-robin over ``order`` (circle method):
+    every two of them meet once in ``len(order) - 1`` rounds (an odd count
+    leaves one out each round). Round 0 pairs the first with the last."""
+    players: list[int | None] = list(order)
+    if len(players) % 2:
+        players.append(None)
+    n = len(players)
+    turn = round_no % (n - 1)
+    rest = players[1:]
+    rotated = [players[0], *rest[n - 1 - turn :], *rest[: n - 1 - turn]]
+    pairs = []
+    for k in range(n // 2):
+        a, b = rotated[k], rotated[n - 1 - k]
+        if a is not None and b is not None:
+            pairs.append((a, b))
+    return pairs
+
+
+def merge(parts: list[Scenario], budget: list[BudgetRow]) -> Scenario:
+    """One scenario of the groups ``parts`` (each one group's, from
+    :func:`planner.model.decompose.split_by_group`) with the fund ``budget``."""
+    first = parts[0]
+    return replace(
+        first,
+        name=" + ".join(p.name for p in parts),
+        groups=[g for p in parts for g in p.groups],
+        schools=[s for p in parts for s in p.schools],
+        staff=[s for p in parts for s in p.staff],
+        needs=[n for p in parts for n in p.needs],
+        core_keep=[k for p in parts for k in p.core_keep],
+        mutual=tuple(m for p in parts for m in p.mutual),
+        commitments=[c for p in parts for c in p.commitments],
+        published=[e for p in parts for e in p.published],
+        history=[e for p in parts for e in p.history],
+        bans=tuple(b for p in parts for b in p.bans),
+        budget=budget,
+    )
+
+
+def improve(
+    stages: Stages,
+    scenario: Scenario,
+    groups: list[Scenario],
+    runner: Runner,
+    plans: Plans,
+    losses: list[Fraction],
+) -> None:
+    """Rounds of pair solves (see the module's description); ``plans`` keep
+    every gain."""
+    if len(groups) < 2:
+        return
+    log = stages.params.log
+    started = time.perf_counter()
+    before = plans.total
+    order = sorted(range(len(groups)), key=lambda g: (-losses[g], g))
+    sizes = [len(g.staff) for g in groups]
+    work_total = PAIR_ROUNDS_WORK * PAIR_WORK_PER_STAFF * sum(sizes)
+    if stages.params.work_limit is not None:
+        work_total = min(work_total, stages.params.work_limit * PAIR_TIME_SHARE)
+    seconds_total = stages.params.time_limit * PAIR_TIME_SHARE
+    work_used, idle_rounds, round_no = 0.0, 0, 0
+    while idle_rounds < len(order) - 1 + len(order) % 2 and work_used < work_total:
+        # The whole model keeps at least WHOLE_TIME_SHARE of the time limit.
+        spare = stages.time_left() - WHOLE_TIME_SHARE * stages.params.time_limit
+        seconds = min(seconds_total - (time.perf_counter() - started), spare)
+        if seconds <= 0.5:
+            break
+        pairs = round_pairs(order, round_no)
+        round_no += 1
+        tasks = _pair_tasks(stages, scenario, groups, plans, pairs, seconds)
+        outcomes = runner.run(tasks)
+        gained = False
+        for (a, b), outcome in zip(pairs, outcomes, strict=True):
+            work_used += outcome.work_used
+            if outcome.failed is None and outcome.levels and _accept(groups, plans, a, b, outcome):
+                gained = True
+        idle_rounds = 0 if gained else idle_rounds + 1
+    if log is not None:
+        log(
+            _(
+                "fund hint: coverage {before} -> {after} in {rounds} rounds of pairs ({took:.1f}s)"
+            ).format(
+                before=exact_decimal(before),
+                after=exact_decimal(plans.total),
+                rounds=round_no,
+                took=time.perf_counter() - started,
+            )
+        )
+
+
+def _pair_tasks(
+    stages: Stages,
+    scenario: Scenario,
+    groups: list[Scenario],
+    plans: Plans,
+    pairs: list[tuple[int, int]],
+    seconds: float,
+) -> list[Task]:
+    """A COVER task per pair: its two groups within what they spend now and
+    an equal share of the unspent fund, from their current plans."""
+    policy = scenario.policy
+    unit = Decimal(1) / money_scale(
+        [policy.cost_teacher, policy.cost_cadre, *(b.amount for b in scenario.budget)]
+    )
+    spent = [spend_by_year(scenario, plan) for plan in plans.plans]
+    unspent = [
+        row.amount - sum((s[k] for s in spent), Decimal(0)) for k, row in enumerate(scenario.budget)
+    ]
+    parts = [merge([groups[a], groups[b]], []) for a, b in pairs]
+    shares = time_and_work_shares(parts, stages.processes, seconds, None)
+    params = stages.quiet
+    tasks = []
+    for k, ((a, b), part) in enumerate(zip(pairs, parts, strict=True)):
+        budget = []
+        for y, row in enumerate(scenario.budget):
+            extra = (unspent[y] / len(pairs) / unit).to_integral_value(rounding=ROUND_FLOOR) * unit
+            budget.append(BudgetRow(row.year, spent[a][y] + spent[b][y] + max(extra, Decimal(0))))
+        tasks.append(
+            Task(
+                index=k,
+                scenario=replace(part, budget=budget),
+                params=params,
+                label=f"pair {groups[a].groups[0].group_id}+{groups[b].groups[0].group_id}",
+                fixed=(),
+                levels=("COVER",),
+                hint=(),
+                budget=shares[k][0],
+                work=PAIR_WORK_PER_STAFF * len(part.staff),
+                deadline=stages.deadline,
+                origin=stages.deadline - params.time_limit,
+                plan_hint=(*plans.plans[a], *plans.plans[b]),
+            )
+        )
+    return tasks
+
+
+def _accept(groups: list[Scenario], plans: Plans, a: int, b: int, outcome: Outcome) -> bool:
+    """Keep the pair's new plans if they cover more than its current ones.
+
+    COVER is a sum over need rows, each a school's, so each group's share
+    of the pair's is recomputed from its own plan (the audit's COVER, the
+    model's definition stated again)."""
+    staff_a = {p.staff_id for p in groups[a].staff}
+    new_a = [e for e in outcome.exchanges if e.staff_id in staff_a]
+    new_b = [e for e in outcome.exchanges if e.staff_id not in staff_a]
+    cover_a, cover_b = plan_cover(groups[a], new_a), plan_cover(groups[b], new_b)
+    if cover_a + cover_b != _cover(outcome):
+        raise RuntimeError(f"{outcome.index}: a pair's COVER is not its groups' sum")
+    if cover_a + cover_b <= plans.cover[a] + plans.cover[b]:
+        return False
+    plans.plans[a], plans.plans[b] = new_a, new_b
+    plans.cover[a], plans.cover[b] = cover_a, cover_b
+    return True
+
+
+def plan_cover(scenario: Scenario, plan: list[Exchange]) -> Fraction:
+    """COVER of ``plan`` (commitments included) in ``scenario``."""
+    ctx = AuditContext.build(scenario, Plan.of(plan), None)
+    return Fraction(cover(coverage(ctx)))
+
+
+def _hint_pass(stages: Stages, parts: list[Scenario], runner: Runner) -> list[Outcome] | None:
+    """COVER for each group on its own, in a tenth of the time; None if a
+    group has no plan."""
+    params = stages.quiet
+    seconds = params.time_limit * FUND_HINT_SHARE
+    work = None if params.work_limit is None else params.work_limit * FUND_HINT_SHARE
+    shares = time_and_work_shares(parts, runner.processes, seconds, work)
+    todo = [
+        Task(
+            index=i,
+            scenario=part,
+            params=params,
+            label=f"hint {part.groups[0].group_id}",
+            fixed=(),
+            levels=("COVER",),
+            hint=(),
+            budget=budget,
+            work=work_share,
+            deadline=stages.deadline,
+            origin=stages.deadline - params.time_limit,
+        )
+        for i, (part, (budget, work_share)) in enumerate(zip(parts, shares, strict=True))
+    ]
+    outcomes = runner.run(todo)
+    if any(o.failed is not None or not o.levels for o in outcomes):
+        return None
+    return outcomes

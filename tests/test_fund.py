@@ -1,0 +1,111 @@
+"""A fund shared by groups: the first plan from the groups, improved by pairs."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from conftest import group, need, quiet_policy, school, staff
+
+from planner.audit import audit
+from planner.data import BudgetRow, Scenario
+from planner.enums import Role
+from planner.model.decompose import split_by_group
+from planner.model.fund import merge, round_pairs, spend_by_year
+from planner.model.solve import SolveParams, solve
+from planner.results import SolveStatus
+
+
+def three_groups() -> Scenario:
+    """Three groups, one year, a teacher-year costs 1 and the fund is 3.
+
+    G1's member needs 2 maths teachers at priority 3, G2's 2 at priority 2,
+    G3's 1 at priority 1; each core has as many teachers as its member
+    needs. Alone, each group sends them all (5 teacher-years). The
+    optimum within the fund: G1 gets 2, G2 1, G3 none: COVER 3*2 + 2 = 8.
+
+    The fund split (quantities.split_fund, no quotas, so in proportion to
+    the 2, 2, 1 each group spends alone, rounded down): 1, 1, 0, so the
+    groups within their shares cover 3 + 2 + 0 = 5 and leave 1 unspent.
+    The pairs, ordered by COVER lost per money unit given up (G1 3, G2 2,
+    G3 1), round-robin with G1 sitting out first: round 1 pairs G2 with G3
+    within 1 + 0 + the unspent 1 = 2: G2 takes both, 4 (total 7); round 2
+    pairs G1 with G3 within 1 + 0: no gain; round 3 G1 with G2 within
+    1 + 2 = 3: 6 + 2 = 8, the optimum. Three rounds (a whole round-robin)
+    without a gain end the search: 6 rounds.
+    """
+    schools = [
+        school("C1", Role.CORE),
+        school("M1", Role.FUSION),
+        school("C2", Role.CORE, group_id="G2"),
+        school("M2", Role.FUSION, group_id="G2"),
+        school("C3", Role.CORE, group_id="G3"),
+        school("M3", Role.FUSION, group_id="G3"),
+    ]
+    people = [staff(f"A{i}") for i in range(2)]
+    people += [staff(f"B{i}", school_id="C2") for i in range(2)]
+    people += [staff("C0", school_id="C3")]
+    return Scenario(
+        name="three groups, one fund",
+        first_year=2022,
+        horizon=1,
+        policy=quiet_policy(cost_teacher=Decimal(1), cost_cadre=Decimal(1), term_min=1),
+        groups=[group("G1"), group("G2"), group("G3")],
+        schools=schools,
+        staff=people,
+        needs=[
+            need("M1", count=2, priority=Decimal(3)),
+            need("M2", count=2, priority=Decimal(2)),
+            need("M3", count=1, priority=Decimal(1)),
+        ],
+        budget=[BudgetRow(2022, Decimal(3))],
+    )
+
+
+def test_round_robin_meets_every_pair_once() -> None:
+    for count in (2, 3, 4, 5, 10):
+        order = list(range(count))[::-1]
+        rounds = [round_pairs(order, r) for r in range(count - 1 + count % 2)]
+        met = [frozenset(p) for pairs in rounds for p in pairs]
+        assert len(met) == len(set(met)) == count * (count - 1) // 2
+        for pairs in rounds:  # a group meets at most one other per round
+            seen = [g for p in pairs for g in p]
+            assert len(seen) == len(set(seen))
+    # Round 0 pairs the first with the last, the second with the one before.
+    assert round_pairs([7, 5, 3, 1], 0) == [(7, 1), (5, 3)]
+    # An odd count: the first sits out round 0.
+    assert round_pairs([2, 1, 0], 0) == [(1, 0)]
+
+
+def test_a_pair_is_its_two_groups_with_the_given_fund() -> None:
+    scenario = three_groups()
+    parts = split_by_group(scenario)
+    assert parts is not None
+    pair = merge([parts[0], parts[2]], [BudgetRow(2022, Decimal(2))])
+    assert [g.group_id for g in pair.groups] == ["G1", "G3"]
+    assert sorted(p.staff_id for p in pair.staff) == ["A0", "A1", "C0"]
+    assert [(n.school_id, n.count) for n in pair.needs] == [("M1", 2), ("M3", 1)]
+    assert pair.budget == [BudgetRow(2022, Decimal(2))]
+
+
+def test_pairs_reach_the_optimum_the_split_misses() -> None:
+    scenario = three_groups()
+    lines: list[str] = []
+    result = solve(scenario, SolveParams(log=lines.append))
+    assert "fund hint: coverage 5 from 3 groups" in "\n".join(lines)
+    assert any(line.startswith("fund hint: coverage 5 -> 8 in 6 rounds") for line in lines)
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.objective["coverage"] == 8
+    assert result.objective["coverage_bound"] == 8
+    assert audit(scenario, result.plan).violations == []
+    assert spend_by_year(scenario, list(result.plan.exchanges)) == [Decimal(3)]
+    sent = sorted(e.school_id for e in result.plan.exchanges)
+    assert sent == ["M1", "M1", "M2"]
+
+
+def test_the_fund_plan_is_the_same_on_one_and_two_processes() -> None:
+    scenario = three_groups()
+    one = solve(scenario, SolveParams(processes=1))
+    two = solve(scenario, SolveParams(processes=2))
+    assert one.status is two.status is SolveStatus.OPTIMAL
+    assert one.plan == two.plan
+    assert one.objective == two.objective
