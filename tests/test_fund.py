@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 from conftest import group, need, quiet_policy, school, staff
 
 from planner.audit import audit
 from planner.data import BudgetRow, Scenario
 from planner.enums import Role
-from planner.model.decompose import split_by_group
-from planner.model.fund import merge, round_pairs, spend_by_year
+from planner.model.decompose import Stages, split_by_group
+from planner.model.fund import merge, round_pairs, spend_by_year, tighten_cover_bound
+from planner.model.levels import Level
 from planner.model.solve import SolveParams, solve
 from planner.results import SolveStatus
 
@@ -96,6 +98,9 @@ def test_pairs_reach_the_optimum_the_split_misses() -> None:
     assert result.status is SolveStatus.OPTIMAL
     assert result.objective["coverage"] == 8
     assert result.objective["coverage_bound"] == 8
+    # The groups' bound without the fund, 6 + 4 + 1 = 11, is above the
+    # whole model's 8: the whole model's stays, unannounced.
+    assert not any("without the fund" in m for m in result.messages)
     assert audit(scenario, result.plan).violations == []
     assert spend_by_year(scenario, list(result.plan.exchanges)) == [Decimal(3)]
     sent = sorted(e.school_id for e in result.plan.exchanges)
@@ -109,3 +114,34 @@ def test_the_fund_plan_is_the_same_on_one_and_two_processes() -> None:
     assert one.status is two.status is SolveStatus.OPTIMAL
     assert one.plan == two.plan
     assert one.objective == two.objective
+
+
+def _cover_level(value: int, bound: int) -> Level:
+    # COVER in the model's scale 2: a value of 16 is 8 in COVER's unit.
+    return Level("COVER", "max", SolveStatus.FEASIBLE, value, bound, Fraction(2), 1.0)
+
+
+def test_the_groups_bound_replaces_a_weaker_whole_bound_and_proves_a_plan_at_it() -> None:
+    stages = Stages([three_groups()], SolveParams(), 1)
+    stages.reached[0] = [_cover_level(16, 22)]
+    # 8.4 in COVER's unit: 16.8 in the model's, whose COVER is an integer: 16.
+    tighten_cover_bound(stages, Fraction(42, 5))
+    level = stages.reached[0][0]
+    assert (level.value, level.bound, level.status) == (16, 16, SolveStatus.OPTIMAL)
+    assert stages.result.messages == [
+        "COVER bound 8: the groups' bounds without the fund, below the whole model's own (11)."
+    ]
+
+
+def test_the_groups_bound_tightens_without_proving_a_plan_below_it() -> None:
+    stages = Stages([three_groups()], SolveParams(), 1)
+    stages.reached[0] = [_cover_level(14, 20)]
+    tighten_cover_bound(stages, Fraction(9))
+    level = stages.reached[0][0]
+    assert (level.value, level.bound, level.status) == (14, 18, SolveStatus.FEASIBLE)
+    # A groups' bound at or above the whole model's changes nothing.
+    stages = Stages([three_groups()], SolveParams(), 1)
+    stages.reached[0] = [_cover_level(14, 18)]
+    tighten_cover_bound(stages, Fraction(9))
+    assert stages.reached[0][0].bound == 18
+    assert stages.result.messages == []

@@ -21,6 +21,7 @@ made here, group by group, which is much cheaper:
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, replace
 from decimal import ROUND_FLOOR, Decimal
@@ -33,13 +34,16 @@ from planner.data import BudgetRow, Exchange, Plan, Scenario
 from planner.i18n import _
 from planner.model.decompose import Stages
 from planner.model.levels import Outcome, Task
-from planner.model.objective import as_fraction
+from planner.model.objective import as_decimal, as_fraction
 from planner.model.pool import Runner
 from planner.model.quantities import exact_decimal, money_scale, split_fund, time_and_work_shares
 from planner.model.ranges import range_problems
+from planner.results import SolveStatus
 
 # Of the time limit, what each of the two passes of a fund hint may take.
 FUND_HINT_SHARE = 0.1
+# The least time a group gets in a pass, time limit allowing.
+HINT_GROUP_SECONDS = 1.5
 # Of the time limit, what the pair rounds may take at most.
 PAIR_TIME_SHARE = 0.3
 # Of the time limit, what the pair rounds leave the whole model at least.
@@ -49,6 +53,16 @@ PAIR_WORK_PER_STAFF = 0.004
 # Of a pair's solve, the deterministic work all rounds may use at most, in
 # pair solves' worth per group.
 PAIR_ROUNDS_WORK = 6
+
+
+@dataclass(frozen=True)
+class FundStart:
+    """What the groups give the whole model: a first plan (empty: none) and
+    an upper bound on its COVER, the sum of the groups' bounds without the
+    fund (None: a group had no plan alone)."""
+
+    hint: tuple[Exchange, ...] = ()
+    bound: Fraction | None = None
 
 
 @dataclass
@@ -68,13 +82,16 @@ class Plans:
 
 def fund_hint(
     stages: Stages, scenario: Scenario, groups: list[Scenario], runner: Runner
-) -> tuple[Exchange, ...]:
+) -> FundStart:
     """A plan within a fund shared by ``groups``, from the groups on their
-    own and then improved pair by pair; empty if a group has no plan within
-    its share or in time."""
+    own and then improved pair by pair (empty if a group has no plan within
+    its share or in time), and the groups' bound without the fund."""
     log = stages.params.log
     started = time.perf_counter()
     alone = _hint_pass(stages, [replace(g, budget=[]) for g in groups], runner)
+    # Without the fund each group is a relaxation of its part of the whole,
+    # so the sum of their proven bounds bounds the whole's COVER.
+    bound = sum((_cover_bound(o) for o in alone), Fraction()) if alone else None
     shares = split_fund(scenario, groups, [o.exchanges for o in alone]) if alone else None
     within = None
     if alone and shares:
@@ -89,7 +106,7 @@ def fund_hint(
                     took=time.perf_counter() - started
                 )
             )
-        return ()
+        return FundStart(bound=bound)
     plans = Plans([o.exchanges for o in within], [_cover(o) for o in within])
     if log is not None:
         log(
@@ -99,12 +116,43 @@ def fund_hint(
         )
     losses = [_loss_per_money(scenario, a, w) for a, w in zip(alone, within, strict=True)]
     improve(stages, scenario, groups, runner, plans, losses)
-    return plans.union()
+    return FundStart(plans.union(), bound)
 
 
 def _cover(outcome: Outcome) -> Fraction:
     level = outcome.levels[0]
     return as_fraction(level.value, level.scale)
+
+
+def _cover_bound(outcome: Outcome) -> Fraction:
+    level = outcome.levels[0]
+    return as_fraction(level.bound, level.scale)
+
+
+def tighten_cover_bound(stages: Stages, bound: Fraction) -> None:
+    """Where the groups' bound on COVER is below the whole model's, make it
+    the COVER level's bound and say so; a COVER that reaches it is proven.
+
+    Runs before the levels are combined (the whole is one part), so that
+    the status follows from the levels as for any other proof."""
+    reached = stages.reached[0] if len(stages.reached) == 1 else []
+    k = next((i for i, lv in enumerate(reached) if lv.name == "COVER"), None)
+    if k is None:
+        return
+    level = reached[k]
+    # COVER is an integer in the model's scale: the floor bounds it too.
+    scaled = math.floor(bound * level.scale)
+    if scaled >= level.bound:
+        return
+    status = SolveStatus.OPTIMAL if level.value >= scaled else level.status
+    reached[k] = replace(level, bound=scaled, status=status)
+    note = _(
+        "COVER bound {bound}: the groups' bounds without the fund, below the whole "
+        "model's own ({own})."
+    ).format(bound=as_decimal(scaled, level.scale), own=as_decimal(level.bound, level.scale))
+    stages.result.messages.append(note)
+    if stages.params.log is not None:
+        stages.params.log(note)
 
 
 def _loss_per_money(scenario: Scenario, alone: Outcome, within: Outcome) -> Fraction:
@@ -298,7 +346,11 @@ def _hint_pass(stages: Stages, parts: list[Scenario], runner: Runner) -> list[Ou
     """COVER for each group on its own, in a tenth of the time; None if a
     group has no plan."""
     params = stages.quiet
-    seconds = params.time_limit * FUND_HINT_SHARE
+    # Many small groups: each still gets HINT_GROUP_SECONDS, as far as time allows.
+    seconds = max(
+        params.time_limit * FUND_HINT_SHARE, len(parts) * HINT_GROUP_SECONDS / runner.processes
+    )
+    seconds = min(seconds, max(stages.time_left(), 0.0))
     work = None if params.work_limit is None else params.work_limit * FUND_HINT_SHARE
     shares = time_and_work_shares(parts, runner.processes, seconds, work)
     todo = [

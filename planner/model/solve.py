@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import time
 
-from planner.data import Exchange, Plan, Scenario
+from planner.data import Plan, Scenario
 from planner.i18n import N_, _, ngettext, rule_label
 from planner.model import domain
 from planner.model.decompose import (
@@ -40,7 +40,7 @@ from planner.model.decompose import (
     shared_fund,
     split_by_group,
 )
-from planner.model.fund import fund_hint
+from planner.model.fund import FundStart, fund_hint, tighten_cover_bound
 from planner.model.levels import BuiltModel, Constrain, build_model
 from planner.model.params import Logger, SolveParams
 from planner.model.pool import Runner, default_processes
@@ -128,15 +128,16 @@ def solve(
             if runner.client is not None:
                 parts += _(" on Dask {scheduler}").format(scheduler=params.scheduler)
             log(parts)
-        hint: tuple[Exchange, ...] = ()
         if coupled:
-            hint = fund_hint(stages, scenario, coupled, runner)
+            start = fund_hint(stages, scenario, coupled, runner)
         elif scenario.published:
             # A replan starts from the published plan where it still keeps
             # every rule: often still optimal, and then STABLE has nothing
             # to change (Part.optimise keeps a plan at its goal's floor).
-            hint = tuple(scenario.published)
-        failed = run_stages(stages, runner, order, hint)
+            start = FundStart(hint=tuple(scenario.published))
+        else:
+            start = FundStart()
+        failed = run_stages(stages, runner, order, start.hint)
     result = stages.result
     result.solve_seconds = time.perf_counter() - stages.started - result.build_seconds
     if failed is not None or any(outcome is None for outcome in stages.last):
@@ -148,6 +149,8 @@ def solve(
                 )
             )
         return result
+    if start.bound is not None:
+        tighten_cover_bound(stages, start.bound)
     _assemble(stages, order)
     _report(result, log)
     for c in domain.banned_commitments(scenario):
