@@ -16,7 +16,12 @@ made here, group by group, which is much cheaper:
    plans; a pair that covers more keeps its new plans. Pairs of a round are
    disjoint and their funds add up to at most what is left, so they may run
    at once, and the rounds stop by deterministic work (the same plan on any
-   number of processes), by a round without a gain, or by time.
+   number of processes), by a round-robin without a gain, or by time;
+3. :func:`tighten_cover_bound`: without the fund each group is a relaxation
+   of its part of the whole, so the sum of the groups' COVER bounds from the
+   first pass bounds the whole's COVER; where it is below the whole model's
+   own bound it is reported instead (and named), and proves a plan that
+   reaches it.
 """
 
 from __future__ import annotations
@@ -50,8 +55,8 @@ PAIR_TIME_SHARE = 0.3
 WHOLE_TIME_SHARE = 0.4
 # CP-SAT's deterministic work a pair's solve may use, per staff of the pair.
 PAIR_WORK_PER_STAFF = 0.004
-# Of a pair's solve, the deterministic work all rounds may use at most, in
-# pair solves' worth per group.
+# The deterministic work all rounds may use, in rounds' worth (a round: every
+# group in one pair, each pair at PAIR_WORK_PER_STAFF).
 PAIR_ROUNDS_WORK = 6
 
 
