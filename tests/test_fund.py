@@ -8,11 +8,11 @@ from fractions import Fraction
 from conftest import group, need, quiet_policy, school, staff
 
 from planner.audit import audit
-from planner.data import BudgetRow, Scenario
+from planner.data import BudgetRow, Exchange, Scenario
 from planner.enums import Role
-from planner.model.decompose import Stages, split_by_group
-from planner.model.fund import merge, round_pairs, spend_by_year, tighten_cover_bound
-from planner.model.levels import Level
+from planner.model.decompose import Stages, combine, split_by_group
+from planner.model.fund import FundStart, merge, round_pairs, spend_by_year, tighten_cover_bound
+from planner.model.levels import Level, Outcome
 from planner.model.solve import SolveParams, solve
 from planner.results import SolveStatus
 
@@ -125,7 +125,7 @@ def test_the_groups_bound_replaces_a_weaker_whole_bound_and_proves_a_plan_at_it(
     stages = Stages([three_groups()], SolveParams(), 1)
     stages.reached[0] = [_cover_level(16, 22)]
     # 8.4 in COVER's unit: 16.8 in the model's, whose COVER is an integer: 16.
-    tighten_cover_bound(stages, Fraction(42, 5))
+    tighten_cover_bound(stages, FundStart(bound=Fraction(42, 5)))
     level = stages.reached[0][0]
     assert (level.value, level.bound, level.status) == (16, 16, SolveStatus.OPTIMAL)
     assert stages.result.messages == [
@@ -136,12 +136,36 @@ def test_the_groups_bound_replaces_a_weaker_whole_bound_and_proves_a_plan_at_it(
 def test_the_groups_bound_tightens_without_proving_a_plan_below_it() -> None:
     stages = Stages([three_groups()], SolveParams(), 1)
     stages.reached[0] = [_cover_level(14, 20)]
-    tighten_cover_bound(stages, Fraction(9))
+    tighten_cover_bound(stages, FundStart(bound=Fraction(9)))
     level = stages.reached[0][0]
     assert (level.value, level.bound, level.status) == (14, 18, SolveStatus.FEASIBLE)
     # A groups' bound at or above the whole model's changes nothing.
     stages = Stages([three_groups()], SolveParams(), 1)
     stages.reached[0] = [_cover_level(14, 18)]
-    tighten_cover_bound(stages, Fraction(9))
+    tighten_cover_bound(stages, FundStart(bound=Fraction(9)))
     assert stages.reached[0][0].bound == 18
     assert stages.result.messages == []
+
+
+def test_a_whole_model_stopped_before_cover_reports_the_groups_plan_and_bound() -> None:
+    kept = Exchange("A0", "M1", 2022, 2022)
+    start = FundStart(hint=(kept,), bound=Fraction(17, 2), cover=Fraction(8))
+    stages = Stages([three_groups()], SolveParams(), 1)
+    stages.last[0] = Outcome(0, exchanges=[kept], skipped="COVER")
+    tighten_cover_bound(stages, start)
+    # 8 and 8.5 in a common scale of 2.
+    assert stages.reached[0] == [
+        Level("COVER", "max", SolveStatus.FEASIBLE, 16, 17, Fraction(2), 0.0)
+    ]
+    combine(stages.result, ["COVER"], stages.reached, {"COVER"})
+    cover = stages.result.levels[0]
+    assert (cover.value, cover.bound, cover.status) == (
+        Decimal(8),
+        Decimal("8.5"),
+        SolveStatus.FEASIBLE,
+    )
+    # A plan other than the groups' (or a COVER reached): nothing added.
+    other = Stages([three_groups()], SolveParams(), 1)
+    other.last[0] = Outcome(0, exchanges=[], skipped="COVER")
+    tighten_cover_bound(other, start)
+    assert other.reached[0] == []

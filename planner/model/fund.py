@@ -38,7 +38,7 @@ from planner.audit.goals import cover
 from planner.data import BudgetRow, Exchange, Plan, Scenario
 from planner.i18n import _
 from planner.model.decompose import Stages
-from planner.model.levels import Outcome, Task
+from planner.model.levels import Level, Outcome, Task
 from planner.model.objective import as_decimal, as_fraction
 from planner.model.pool import Runner
 from planner.model.quantities import exact_decimal, money_scale, split_fund, time_and_work_shares
@@ -51,6 +51,8 @@ FUND_HINT_SHARE = 0.1
 HINT_GROUP_SECONDS = 1.5
 # Of the time limit, what the pair rounds may take at most.
 PAIR_TIME_SHARE = 0.3
+# Of the time limit, the least a round of pairs may be given.
+PAIR_ROUND_MIN_SHARE = 0.1
 # Of the time limit, what the pair rounds leave the whole model at least.
 WHOLE_TIME_SHARE = 0.4
 # CP-SAT's deterministic work a pair's solve may use, per staff of the pair.
@@ -68,6 +70,7 @@ class FundStart:
 
     hint: tuple[Exchange, ...] = ()
     bound: Fraction | None = None
+    cover: Fraction | None = None  # the hint's COVER
 
 
 @dataclass
@@ -121,7 +124,7 @@ def fund_hint(
         )
     losses = [_loss_per_money(scenario, a, w) for a, w in zip(alone, within, strict=True)]
     improve(stages, scenario, groups, runner, plans, losses)
-    return FundStart(plans.union(), bound)
+    return FundStart(plans.union(), bound, plans.total)
 
 
 def _cover(outcome: Outcome) -> Fraction:
@@ -134,19 +137,24 @@ def _cover_bound(outcome: Outcome) -> Fraction:
     return as_fraction(level.bound, level.scale)
 
 
-def tighten_cover_bound(stages: Stages, bound: Fraction) -> None:
+def tighten_cover_bound(stages: Stages, start: FundStart) -> None:
     """Where the groups' bound on COVER is below the whole model's, make it
     the COVER level's bound and say so; a COVER that reaches it is proven.
+    Where the whole model had no time for COVER and kept the groups' plan,
+    that plan's COVER is the level's value, with the groups' bound.
 
     Runs before the levels are combined (the whole is one part), so that
     the status follows from the levels as for any other proof."""
-    reached = stages.reached[0] if len(stages.reached) == 1 else []
+    if start.bound is None or len(stages.reached) != 1:
+        return
+    reached = stages.reached[0]
     k = next((i for i, lv in enumerate(reached) if lv.name == "COVER"), None)
     if k is None:
+        _cover_of_the_hint(stages, start)
         return
     level = reached[k]
     # COVER is an integer in the model's scale: the floor bounds it too.
-    scaled = math.floor(bound * level.scale)
+    scaled = math.floor(start.bound * level.scale)
     if scaled >= level.bound:
         return
     status = SolveStatus.OPTIMAL if level.value >= scaled else level.status
@@ -158,6 +166,22 @@ def tighten_cover_bound(stages: Stages, bound: Fraction) -> None:
     stages.result.messages.append(note)
     if stages.params.log is not None:
         stages.params.log(note)
+
+
+def _cover_of_the_hint(stages: Stages, start: FundStart) -> None:
+    """The COVER level of a whole model stopped before COVER, from the
+    groups' plan it kept (exact: both numbers in a common scale)."""
+    outcome = stages.last[0]
+    if start.cover is None or start.bound is None or outcome is None:
+        return
+    if outcome.skipped != "COVER" or set(outcome.exchanges) != set(start.hint):
+        return
+    scale = math.lcm(start.cover.denominator, start.bound.denominator)
+    value, bound = start.cover * scale, start.bound * scale
+    level = Level(
+        "COVER", "max", SolveStatus.FEASIBLE, int(value), int(bound), Fraction(scale), 0.0
+    )
+    stages.reached[0].append(level)
 
 
 def _loss_per_money(scenario: Scenario, alone: Outcome, within: Outcome) -> Fraction:
@@ -251,7 +275,9 @@ def improve(
         # The whole model keeps at least WHOLE_TIME_SHARE of the time limit.
         spare = stages.time_left() - WHOLE_TIME_SHARE * stages.params.time_limit
         seconds = min(seconds_total - (time.perf_counter() - started), spare)
-        if seconds <= 0.5:
+        # A round also builds its models and completes their hints, outside
+        # its solvers' time: too short a round only overruns.
+        if seconds < PAIR_ROUND_MIN_SHARE * stages.params.time_limit:
             break
         pairs = round_pairs(order, round_no)
         round_no += 1

@@ -149,8 +149,7 @@ def solve(
                 )
             )
         return result
-    if start.bound is not None:
-        tighten_cover_bound(stages, start.bound)
+    tighten_cover_bound(stages, start)
     _assemble(stages, order)
     _report(result, log)
     for c in domain.banned_commitments(scenario):
