@@ -148,24 +148,24 @@ def test_the_groups_bound_tightens_without_proving_a_plan_below_it() -> None:
 
 
 def test_a_whole_model_stopped_before_cover_reports_the_groups_plan_and_bound() -> None:
-    kept = Exchange("A0", "M1", 2022, 2022)
-    start = FundStart(hint=(kept,), bound=Fraction(17, 2), cover=Fraction(8))
+    kept = [Exchange("A0", "M1", 2022, 2022), Exchange("B0", "M2", 2022, 2022)]
+    start = FundStart(hint=tuple(kept), bound=Fraction(17, 2))
     stages = Stages([three_groups()], SolveParams(), 1)
-    stages.last[0] = Outcome(0, exchanges=[kept], skipped="COVER")
+    stages.last[0] = Outcome(0, exchanges=kept, skipped="COVER")
     tighten_cover_bound(stages, start)
-    # 8 and 8.5 in a common scale of 2.
+    # The kept plan covers 3 (G1) + 2 (G2) = 5; 5 and 8.5 in a common scale of 2.
     assert stages.reached[0] == [
-        Level("COVER", "max", SolveStatus.FEASIBLE, 16, 17, Fraction(2), 0.0)
+        Level("COVER", "max", SolveStatus.FEASIBLE, 10, 17, Fraction(2), 0.0)
     ]
     combine(stages.result, ["COVER"], stages.reached, {"COVER"})
     cover = stages.result.levels[0]
     assert (cover.value, cover.bound, cover.status) == (
-        Decimal(8),
+        Decimal(5),
         Decimal("8.5"),
         SolveStatus.FEASIBLE,
     )
-    # A plan other than the groups' (or a COVER reached): nothing added.
+    # A whole model that stopped elsewhere (or no groups' bound): nothing added.
     other = Stages([three_groups()], SolveParams(), 1)
-    other.last[0] = Outcome(0, exchanges=[], skipped="COVER")
+    other.last[0] = Outcome(0, exchanges=kept, skipped="FAIR")
     tighten_cover_bound(other, start)
     assert other.reached[0] == []

@@ -70,7 +70,6 @@ class FundStart:
 
     hint: tuple[Exchange, ...] = ()
     bound: Fraction | None = None
-    cover: Fraction | None = None  # the hint's COVER
 
 
 @dataclass
@@ -124,7 +123,7 @@ def fund_hint(
         )
     losses = [_loss_per_money(scenario, a, w) for a, w in zip(alone, within, strict=True)]
     improve(stages, scenario, groups, runner, plans, losses)
-    return FundStart(plans.union(), bound, plans.total)
+    return FundStart(plans.union(), bound)
 
 
 def _cover(outcome: Outcome) -> Fraction:
@@ -169,15 +168,15 @@ def tighten_cover_bound(stages: Stages, start: FundStart) -> None:
 
 
 def _cover_of_the_hint(stages: Stages, start: FundStart) -> None:
-    """The COVER level of a whole model stopped before COVER, from the
-    groups' plan it kept (exact: both numbers in a common scale)."""
+    """The COVER level of a whole model stopped before COVER, from the plan
+    it kept (the groups'), recomputed; exact: value and bound in a common
+    scale."""
     outcome = stages.last[0]
-    if start.cover is None or start.bound is None or outcome is None:
+    if start.bound is None or outcome is None or outcome.skipped != "COVER":
         return
-    if outcome.skipped != "COVER" or set(outcome.exchanges) != set(start.hint):
-        return
-    scale = math.lcm(start.cover.denominator, start.bound.denominator)
-    value, bound = start.cover * scale, start.bound * scale
+    got = plan_cover(stages.pieces[0], outcome.exchanges)
+    scale = math.lcm(got.denominator, start.bound.denominator)
+    value, bound = got * scale, start.bound * scale
     level = Level(
         "COVER", "max", SolveStatus.FEASIBLE, int(value), int(bound), Fraction(scale), 0.0
     )
