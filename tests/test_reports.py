@@ -315,3 +315,26 @@ def test_build_tables_has_every_table() -> None:
     assert len(tables.roster) == 1 and len(tables.staff) == 4
     assert len(tables.by_school) == 6 and len(tables.evaluation) == 3
     assert len(tables.coverage) == 2
+
+
+def test_coverage_reason_budget_binding() -> None:
+    """BUDGET is named where the year's fund has less left than one more
+    staff-year: 2022 spends 2 of 2.5 (S1 and S2 at 1 each), 0.5 left < 1;
+    in 2024 nobody serves, so the fund is not the reason there."""
+    from dataclasses import replace
+
+    from planner.data import BudgetRow
+    from planner.policy import Policy
+
+    sc = make_scenario(
+        staff=[staff("S1"), staff("S2"), staff("S3")],
+        needs=[need("M1", 2022, "数学", count=3), need("M1", 2024, "数学")],
+        policy=replace(Policy(), cost_teacher=Decimal(1)),
+        budget=[BudgetRow(2022, Decimal("2.5")), BudgetRow(2024, Decimal(5))],
+    )
+    plan = Plan.of([Exchange("S1", "M1", 2022, 2023), Exchange("S2", "M1", 2022, 2023)])
+    rows = coverage_rows(sc, plan, hand_report(sc, plan))
+    first, later = rows[0], rows[1]
+    assert first.reason == "NOT-CHOSEN,BUDGET"
+    assert "2.5" in first.reason_note and "0.5" in first.reason_note
+    assert later.year == 2024 and "BUDGET" not in later.reason

@@ -7,7 +7,7 @@ from planner.data import Plan, Scenario
 from planner.report.tables.common import group_name, people_text
 from planner.report.tables.mutual import movers_text
 from planner.report.tables.rows import CoverageRow
-from planner.report.tables.unmet import note, unmet_reason
+from planner.report.tables.unmet import note, spent_by_year, unmet_reason
 from planner.results import AuditReport
 
 __all__ = ["coverage_rows"]
@@ -29,6 +29,7 @@ def coverage_rows(
     the need (the audit's coverage covers the needs of ``Scenario.all_needs``).
     """
     rows: list[CoverageRow] = []
+    spent = spent_by_year(scenario, plan)
     for cov in report.coverage:
         need = cov.need
         school = scenario.school_by_id.get(need.school_id)
@@ -37,7 +38,7 @@ def coverage_rows(
         codes: list[str] = []
         notes: list[str] = []
         if gap > 0:
-            codes, notes = unmet_reason(scenario, plan, cov, lang)
+            codes, notes = unmet_reason(scenario, plan, cov, lang, spent)
             notes.insert(0, note(lang, "covered", covered=cov.covered, count=need.count))
         rows.append(
             CoverageRow(

@@ -9,7 +9,8 @@ and MEMBERSHIP (the school cannot receive staff that year).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,7 +27,15 @@ from planner.report.tables.common import (
 from planner.results import NeedCoverage
 from planner.rules import Rule
 
-__all__ = ["NOTES", "NOT_CHOSEN", "NO_ELIGIBLE", "UNKNOWN_SCHOOL", "note", "unmet_reason"]
+__all__ = [
+    "NOTES",
+    "NOT_CHOSEN",
+    "NO_ELIGIBLE",
+    "UNKNOWN_SCHOOL",
+    "note",
+    "spent_by_year",
+    "unmet_reason",
+]
 
 # Reason codes that are not rule ids.
 NO_ELIGIBLE = "NO-ELIGIBLE"
@@ -122,13 +131,16 @@ def _home_count(scenario: Scenario, plan: Plan, core_id: str, subject: str, year
     return own + scenario.arrivals(core_id, subject, year)
 
 
-def _spent(scenario: Scenario, plan: Plan, year: int) -> Decimal:
-    total = Decimal(0)
-    for e in plan.in_year(year):
+def spent_by_year(scenario: Scenario, plan: Plan) -> dict[int, Decimal]:
+    """What the plan's exchanges cost in each year they cover (BUDGET's sum)."""
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for e in plan.exchanges:
         person = scenario.staff_by_id.get(e.staff_id)
         if person is not None:
-            total += scenario.policy.cost_per_year(person.is_cadre)
-    return total
+            cost = scenario.policy.cost_per_year(person.is_cadre)
+            for year in e.years():
+                totals[year] += cost
+    return totals
 
 
 @dataclass(frozen=True)
@@ -143,15 +155,22 @@ class _Gap:
     core: str | None  # the core school's name (its id if unnamed)
     stages: str  # the need's stages as text
     lang: str
+    spent: Mapping[int, Decimal]  # the plan's cost by year
 
     def note(self, key: str, **values: object) -> str:
         return note(self.lang, key, **values)
 
 
 def unmet_reason(
-    scenario: Scenario, plan: Plan, cov: NeedCoverage, lang: str
+    scenario: Scenario,
+    plan: Plan,
+    cov: NeedCoverage,
+    lang: str,
+    spent: Mapping[int, Decimal] | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Reason codes and notes for a need the plan leaves (partly) uncovered."""
+    """Reason codes and notes for a need the plan leaves (partly) uncovered;
+    ``spent`` is :func:`spent_by_year` of the plan, made once by a caller
+    that asks for many needs."""
     need = cov.need
     school = scenario.school_by_id.get(need.school_id)
     if school is None:
@@ -172,6 +191,7 @@ def unmet_reason(
         school_name(scenario, core_id) or core_id,
         stage_text(scenario.need_stages(need), lang),
         lang,
+        spent if spent is not None else spent_by_year(scenario, plan),
     )
     candidates = _candidates(gap)
     nobody = _nobody_note(gap, candidates)
@@ -310,7 +330,7 @@ def _budget(gap: _Gap, able: list[Staff]) -> list[tuple[Rule, str]]:
     if budget is None:
         return []
     cost = min(scenario.policy.cost_per_year(p.is_cadre) for p in able)
-    left = budget - _spent(scenario, gap.plan, year)
+    left = budget - gap.spent.get(year, Decimal(0))
     if cost > 0 and left < cost:
         return [(Rule.BUDGET, gap.note("budget", year=year, amount=budget, left=left, cost=cost))]
     return []
