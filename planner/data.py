@@ -10,6 +10,7 @@ by :func:`planner.io.validation.scenario_problems`, which names the bad id too.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -488,6 +489,19 @@ class Scenario:
 
     def budget_by_year(self) -> dict[int, Decimal]:
         return {b.year: b.amount for b in self.budget}
+
+    def cost_by_year(self, exchanges: Iterable[Exchange]) -> dict[int, Decimal]:
+        """What ``exchanges`` cost in each year they cover (a staff-year at
+        the policy's cost for a cadre or a teacher), as BUDGET sums it;
+        exchanges of staff not in the scenario cost nothing here."""
+        totals: dict[int, Decimal] = defaultdict(Decimal)
+        for ex in exchanges:
+            person = self.staff_by_id.get(ex.staff_id)
+            if person is not None:
+                cost = self.policy.cost_per_year(person.is_cadre)
+                for year in ex.years():
+                    totals[year] += cost
+        return totals
 
     def exchange_years(self, staff_id: str, plan: Plan | None = None) -> int:
         """Ledger: years on exchange in ``history`` (and ``plan`` if given).

@@ -41,7 +41,7 @@ from planner.model.decompose import Stages
 from planner.model.levels import Level, Outcome, Task
 from planner.model.objective import as_decimal, as_fraction
 from planner.model.pool import Runner
-from planner.model.quantities import exact_decimal, money_scale, split_fund, time_and_work_shares
+from planner.model.quantities import exact_decimal, money_unit, split_fund, time_and_work_shares
 from planner.model.ranges import range_problems
 from planner.results import SolveStatus
 
@@ -197,15 +197,8 @@ def spend(scenario: Scenario, plan: list[Exchange]) -> Decimal:
 
 def spend_by_year(scenario: Scenario, plan: list[Exchange]) -> list[Decimal]:
     """What ``plan`` costs in each budget row's year."""
-    policy = scenario.policy
-    cadre = {p.staff_id: p.is_cadre for p in scenario.staff}
-    return [
-        sum(
-            (policy.cost_per_year(cadre[e.staff_id]) for e in plan if e.covers(row.year)),
-            Decimal(0),
-        )
-        for row in scenario.budget
-    ]
+    cost = scenario.cost_by_year(plan)
+    return [cost.get(row.year, Decimal(0)) for row in scenario.budget]
 
 
 def round_pairs(order: list[int], round_no: int) -> list[tuple[int, int]]:
@@ -311,10 +304,7 @@ def _pair_tasks(
 ) -> list[Task]:
     """A COVER task per pair: its two groups within what they spend now and
     an equal share of the unspent fund, from their current plans."""
-    policy = scenario.policy
-    unit = Decimal(1) / money_scale(
-        [policy.cost_teacher, policy.cost_cadre, *(b.amount for b in scenario.budget)]
-    )
+    unit = money_unit(scenario)
     spent = [spend_by_year(scenario, plan) for plan in plans.plans]
     unspent = [
         row.amount - sum((s[k] for s in spent), Decimal(0)) for k, row in enumerate(scenario.budget)

@@ -235,6 +235,15 @@ def locked_cost(scenario: Scenario, year: int, group_id: str | None = None) -> D
     return total
 
 
+def money_unit(scenario: Scenario) -> Decimal:
+    """The smallest amount of money the scenario's costs and funds are
+    written in (0.01 for amounts with cents): shares are whole units."""
+    policy = scenario.policy
+    return Decimal(1) / money_scale(
+        [policy.cost_teacher, policy.cost_cadre, *(b.amount for b in scenario.budget)]
+    )
+
+
 def split_fund(
     scenario: Scenario, groups: list[Scenario], plans: list[list[Exchange]]
 ) -> list[list[BudgetRow]] | None:
@@ -243,21 +252,15 @@ def split_fund(
     least, then the rest in proportion to what the group's ``plans`` (made
     without the fund) spend beyond that. None if the floors alone overspend.
     """
-    policy = scenario.policy
-    unit = Decimal(1) / money_scale(
-        [policy.cost_teacher, policy.cost_cadre, *(b.amount for b in scenario.budget)]
-    )
-    cadre = {p.staff_id: p.is_cadre for p in scenario.staff}
+    unit = money_unit(scenario)
+    spent = [scenario.cost_by_year(plan) for plan in plans]
     shares: list[list[BudgetRow]] = [[] for _ in groups]
     for row in scenario.budget:
         floors, wants = [], []
-        for part, plan in zip(groups, plans, strict=True):
+        for part, cost in zip(groups, spent, strict=True):
             gid = part.groups[0].group_id
             floors.append(locked_cost(part, row.year, gid) + quota_cost_floor(part, gid, row.year))
-            spend = sum(
-                (policy.cost_per_year(cadre[e.staff_id]) for e in plan if e.covers(row.year)),
-                Decimal(0),
-            )
+            spend = cost.get(row.year, Decimal(0))
             wants.append(max(spend - floors[-1], Decimal(0)))
         spare = row.amount - sum(floors, Decimal(0))
         if spare < 0:

@@ -7,7 +7,7 @@ from planner.data import Plan, Scenario
 from planner.report.tables.common import group_name, people_text
 from planner.report.tables.mutual import movers_text
 from planner.report.tables.rows import CoverageRow
-from planner.report.tables.unmet import note, spent_by_year, unmet_reason
+from planner.report.tables.unmet import note, unmet_reason
 from planner.results import AuditReport
 
 __all__ = ["coverage_rows"]
@@ -29,7 +29,7 @@ def coverage_rows(
     the need (the audit's coverage covers the needs of ``Scenario.all_needs``).
     """
     rows: list[CoverageRow] = []
-    spent = spent_by_year(scenario, plan)
+    spent = scenario.cost_by_year(plan.exchanges)
     for cov in report.coverage:
         need = cov.need
         school = scenario.school_by_id.get(need.school_id)

@@ -9,7 +9,6 @@ and MEMBERSHIP (the school cannot receive staff that year).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,7 +32,6 @@ __all__ = [
     "NO_ELIGIBLE",
     "UNKNOWN_SCHOOL",
     "note",
-    "spent_by_year",
     "unmet_reason",
 ]
 
@@ -131,18 +129,6 @@ def _home_count(scenario: Scenario, plan: Plan, core_id: str, subject: str, year
     return own + scenario.arrivals(core_id, subject, year)
 
 
-def spent_by_year(scenario: Scenario, plan: Plan) -> dict[int, Decimal]:
-    """What the plan's exchanges cost in each year they cover (BUDGET's sum)."""
-    totals: dict[int, Decimal] = defaultdict(Decimal)
-    for e in plan.exchanges:
-        person = scenario.staff_by_id.get(e.staff_id)
-        if person is not None:
-            cost = scenario.policy.cost_per_year(person.is_cadre)
-            for year in e.years():
-                totals[year] += cost
-    return totals
-
-
 @dataclass(frozen=True)
 class _Gap:
     """A need with a gap, and what every reason about it looks up."""
@@ -169,8 +155,8 @@ def unmet_reason(
     spent: Mapping[int, Decimal] | None = None,
 ) -> tuple[list[str], list[str]]:
     """Reason codes and notes for a need the plan leaves (partly) uncovered;
-    ``spent`` is :func:`spent_by_year` of the plan, made once by a caller
-    that asks for many needs."""
+    ``spent`` is the plan's :meth:`Scenario.cost_by_year`, made once by a
+    caller that asks for many needs."""
     need = cov.need
     school = scenario.school_by_id.get(need.school_id)
     if school is None:
@@ -191,7 +177,7 @@ def unmet_reason(
         school_name(scenario, core_id) or core_id,
         stage_text(scenario.need_stages(need), lang),
         lang,
-        spent if spent is not None else spent_by_year(scenario, plan),
+        spent if spent is not None else scenario.cost_by_year(plan.exchanges),
     )
     candidates = _candidates(gap)
     nobody = _nobody_note(gap, candidates)
