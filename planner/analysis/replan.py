@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from planner.data import Exchange, MutualMove, Plan, Scenario
+from planner.data import Ban, Exchange, MutualMove, Plan, Scenario
 from planner.i18n import _, pgettext, rule_label, use_language
 from planner.model import domain
 from planner.model.solve import goal_order
@@ -181,8 +181,9 @@ def _why_impossible(scenario: Scenario, ex: Exchange, lang: str = "zh") -> str |
             return text(
                 lang, "ineligible", staff=ex.staff_id, year=ex.start_year, rule=_rule(lang, rule)
             )
-    if not domain.ban(scenario, person, school):
-        return _why_banned(scenario, ex, lang)
+    found = domain.ban_of(scenario, ex.staff_id, ex.school_id)
+    if found is not None:
+        return _why_banned(ex, found, lang)
     lengths = domain.term_of(policy, ex.ended_early)
     if ex.term not in lengths:
         lo, hi = lengths.start, lengths.stop - 1
@@ -190,13 +191,8 @@ def _why_impossible(scenario: Scenario, ex: Exchange, lang: str = "zh") -> str |
     return None
 
 
-def _why_banned(scenario: Scenario, ex: Exchange, lang: str) -> str:
-    """The ban that keeps ``ex`` from being decided, with its note."""
-    found = next(
-        b
-        for b in scenario.bans
-        if b.staff_id == ex.staff_id and b.school_id in (None, ex.school_id)
-    )
+def _why_banned(ex: Exchange, found: Ban, lang: str) -> str:
+    """Why the ban ``found`` keeps ``ex`` from being decided, with its note."""
     note = text(lang, "note", note=found.note) if found.note else ""
     key = "banned_all" if found.school_id is None else "banned"
     return text(

@@ -14,7 +14,7 @@ against a ban is kept (:func:`banned_commitments` lists those, for a note).
 
 from __future__ import annotations
 
-from planner.data import Exchange, Scenario, School, Staff
+from planner.data import Ban, Exchange, Scenario, School, Staff
 from planner.policy import Policy
 
 
@@ -27,20 +27,21 @@ def horizon(scenario: Scenario) -> range:
 def ban(scenario: Scenario, staff: Staff, school: School) -> bool:
     """BAN: no ban in the input keeps ``staff`` from ``school`` (a ban with a
     blank school keeps them from every school). True: the exchange may exist."""
-    return not any(
-        b.staff_id == staff.staff_id and b.school_id in (None, school.school_id)
-        for b in scenario.bans
+    return ban_of(scenario, staff.staff_id, school.school_id) is None
+
+
+def ban_of(scenario: Scenario, staff_id: str, school_id: str) -> Ban | None:
+    """The first ban that keeps ``staff_id`` from ``school_id``, if any."""
+    return next(
+        (b for b in scenario.bans if b.staff_id == staff_id and b.school_id in (None, school_id)),
+        None,
     )
 
 
 def banned_commitments(scenario: Scenario) -> list[Exchange]:
     """Commitments a ban would forbid: kept (bans bind decisions only), reported."""
     return [
-        c
-        for c in scenario.commitments
-        if any(
-            b.staff_id == c.staff_id and b.school_id in (None, c.school_id) for b in scenario.bans
-        )
+        c for c in scenario.commitments if ban_of(scenario, c.staff_id, c.school_id) is not None
     ]
 
 
