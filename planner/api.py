@@ -24,7 +24,7 @@ from planner.model.diagnose import Conflict, explain_infeasible, precheck
 from planner.model.solve import SolveParams, solve
 from planner.problems import Problem, ScenarioError
 from planner.report.roster import write_diagnosis, write_roster
-from planner.results import AuditReport, SolveResult, SolveStatus
+from planner.results import AuditReport, BoundSource, SolveResult, SolveStatus
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -239,6 +239,15 @@ def plan_document(outcome: Outcome) -> dict[str, object]:
             }
             for s in outcome.result.shortfalls
         ]
+    # Where a level's bound is not the solver's own on the model it solved
+    # (a shared fund: the groups' bound, the fund's prices), say whose.
+    sources = {
+        lv.name: lv.bound_source.value
+        for lv in outcome.result.levels
+        if lv.bound_source is not BoundSource.MODEL
+    }
+    if sources:
+        extra["bound_sources"] = sources
     return plan_to_json(
         outcome.result.status.value,
         outcome.result.plan,

@@ -36,6 +36,25 @@ class SolveStatus(StrEnum):
         return names[self]
 
 
+class BoundSource(StrEnum):
+    """Where a level's proven bound comes from."""
+
+    MODEL = "model"  # the solver's own, on the model it solved
+    GROUPS = "groups"  # the groups' bounds without the shared fund, added up
+    PRICES = "prices"  # the fund's Lagrangian bound: groups priced per currency unit spent
+
+    def label(self) -> str:
+        """The source in the current language."""
+        names = {
+            BoundSource.MODEL: pgettext("bound", "the model's own"),
+            BoundSource.GROUPS: pgettext("bound", "the groups' bounds without the fund"),
+            BoundSource.PRICES: pgettext(
+                "bound", "the fund's prices (each group priced per currency unit it spends)"
+            ),
+        }
+        return names[self]
+
+
 @dataclass(frozen=True)
 class LevelResult:
     """One level of the lexicographic objective (COVER, FAIR, PREFER, COST)."""
@@ -46,6 +65,7 @@ class LevelResult:
     bound: Decimal | None  # best proven bound, same unit
     status: SolveStatus
     seconds: float
+    bound_source: BoundSource = BoundSource.MODEL
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,11 @@ from fractions import Fraction
 from planner.data import Exchange, Plan, Scenario
 from planner.i18n import _
 from planner.model.levels import Level, Outcome, Task
-from planner.model.objective import FAIR_SCALE, as_fraction
+from planner.model.objective import FAIR_SCALE, PricedLimit, as_fraction
 from planner.model.params import SolveParams
 from planner.model.pool import Runner
 from planner.model.quantities import exact_decimal, time_and_work_shares
-from planner.results import LevelResult, SolveResult, SolveStatus
+from planner.results import BoundSource, LevelResult, SolveResult, SolveStatus
 
 
 def independent_parts(scenario: Scenario) -> list[Scenario]:
@@ -109,6 +109,8 @@ class Stages:
         # Names the parts' models in a ModelCache: this solve's own, should
         # a process ever serve more than one solve.
         self.solve_id = uuid.uuid4().hex
+        # Limits every task posts (valid cuts, from the fund's prices).
+        self.limits: tuple[PricedLimit, ...] = ()
 
     @property
     def everyone(self) -> list[int]:
@@ -152,6 +154,7 @@ class Stages:
                     cap=cap,
                     plan_hint=plan_hint if previous is None else (),
                     model_key=f"{self.solve_id} part {i}",
+                    limits=self.limits,
                 )
             )
         return out
@@ -298,8 +301,16 @@ def combine(
         )
         seconds = sum(lv.seconds for lv in levels)
         sense = levels[0].sense
+        # Bounds from elsewhere than the model come only to a whole of one part.
+        source = levels[0].source if len(levels) == 1 else BoundSource.MODEL
         result.levels.append(
             LevelResult(
-                name, sense, exact_decimal(total), exact_decimal(total_bound), status, seconds
+                name,
+                sense,
+                exact_decimal(total),
+                exact_decimal(total_bound),
+                status,
+                seconds,
+                source,
             )
         )

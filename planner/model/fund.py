@@ -39,16 +39,31 @@ from planner.data import BudgetRow, Exchange, Plan, Scenario
 from planner.i18n import _
 from planner.model.decompose import Stages
 from planner.model.levels import Level, Outcome, Task
-from planner.model.objective import as_decimal, as_fraction
+from planner.model.objective import PricedLimit, Prices, as_decimal, as_fraction
 from planner.model.pool import Runner
-from planner.model.quantities import exact_decimal, money_unit, split_fund, time_and_work_shares
+from planner.model.prices import (
+    PRICE_GRID,
+    PriceSearch,
+    alone_key,
+    column,
+    cuts,
+    search_prices,
+)
+from planner.model.quantities import (
+    exact_decimal,
+    money_unit,
+    split_fund,
+    time_and_work_shares,
+)
 from planner.model.ranges import range_problems
-from planner.results import SolveStatus
+from planner.results import BoundSource, SolveStatus
 
 # Of the time limit, what each of the two passes of a fund hint may take.
 FUND_HINT_SHARE = 0.1
 # The least time a group gets in a pass, time limit allowing.
 HINT_GROUP_SECONDS = 1.5
+# Of the time limit, what the rounds of the fund's prices may take at most.
+PRICE_TIME_SHARE = 0.3
 # Of the time limit, what the pair rounds may take at most.
 PAIR_TIME_SHARE = 0.3
 # Of the time limit, the least a round of pairs may be given.
@@ -64,12 +79,15 @@ PAIR_ROUNDS_WORK = 6
 
 @dataclass(frozen=True)
 class FundStart:
-    """What the groups give the whole model: a first plan (empty: none) and
-    an upper bound on its COVER, the sum of the groups' bounds without the
-    fund (None: a group had no plan alone)."""
+    """What the groups give the whole model: a first plan (empty: none), an
+    upper bound on its COVER (None: a group had no plan alone) and where
+    the bound comes from, and the limits that keep the whole model's search
+    where plans at least as good as the first can be."""
 
     hint: tuple[Exchange, ...] = ()
     bound: Fraction | None = None
+    source: BoundSource = BoundSource.GROUPS
+    limits: tuple[PricedLimit, ...] = ()
 
 
 @dataclass
@@ -91,39 +109,110 @@ def fund_hint(
     stages: Stages, scenario: Scenario, groups: list[Scenario], runner: Runner
 ) -> FundStart:
     """A plan within a fund shared by ``groups``, from the groups on their
-    own and then improved pair by pair (empty if a group has no plan within
-    its share or in time), and the groups' bound without the fund."""
+    own, the fund's prices and pairs of groups (empty if none is found in
+    time), with the best bound the groups give and the whole model's cuts."""
     log = stages.params.log
     started = time.perf_counter()
-    alone = _hint_pass(stages, [replace(g, budget=[]) for g in groups], runner)
-    # Without the fund each group is a relaxation of its part of the whole,
-    # so the sum of their proven bounds bounds the whole's COVER.
-    bound = sum((_cover_bound(o) for o in alone), Fraction()) if alone else None
-    shares = split_fund(scenario, groups, [o.exchanges for o in alone]) if alone else None
-    within = None
-    if alone and shares:
-        bounded = [replace(g, budget=b) for g, b in zip(groups, shares, strict=True)]
-        # The shares' decimals may need larger integers than the whole's.
-        if not any(range_problems(b, ("COVER",)) for b in bounded):
-            within = _hint_pass(stages, bounded, runner)
-    if alone is None or within is None:
+    keys = [alone_key(stages, g) for g in range(len(groups))]
+    alone = _hint_pass(stages, [replace(g, budget=[]) for g in groups], runner, keys)
+    if alone is None:
         if log is not None:
             log(
                 _("fund hint: none ({took:.1f}s); the whole model starts on its own").format(
                     took=time.perf_counter() - started
                 )
             )
-        return FundStart(bound=bound)
-    plans = Plans([o.exchanges for o in within], [_cover(o) for o in within])
-    if log is not None:
-        log(
-            _("fund hint: coverage {got} from {n} groups within shares ({took:.1f}s)").format(
-                got=exact_decimal(plans.total), n=len(groups), took=time.perf_counter() - started
+        return FundStart()
+    # Without the fund each group is a relaxation of its part of the whole,
+    # so the sum of their proven bounds bounds the whole's COVER.
+    bound = sum((_cover_bound(o) for o in alone), Fraction())
+    within = _within_shares(stages, scenario, groups, runner, alone)
+    search = PriceSearch(
+        [[column(g, o.exchanges, _cover(o))] for g, o in zip(groups, alone, strict=True)]
+    )
+    if within is not None:
+        for g, (group, o) in enumerate(zip(groups, within, strict=True)):
+            search.columns[g].append(column(group, o.exchanges, _cover(o)))
+        if log is not None:
+            total = sum((_cover(o) for o in within), Fraction())
+            log(
+                _("fund hint: coverage {got} from {n} groups within shares ({took:.1f}s)").format(
+                    got=exact_decimal(total), n=len(groups), took=time.perf_counter() - started
+                )
             )
+    first = _first_prices(scenario, alone, within) if within is not None else None
+    seconds = stages.params.time_limit * PRICE_TIME_SHARE
+    search_prices(stages, scenario, groups, runner, search, alone, seconds, first)
+    plans = _best_plans(within, search)
+    if plans is None:
+        return FundStart(bound=bound, source=BoundSource.GROUPS)
+    if not search.proven and not search.converged:
+        losses = (
+            [_loss_per_money(scenario, a, w) for a, w in zip(alone, within, strict=True)]
+            if within is not None
+            else [Fraction(0)] * len(groups)
         )
-    losses = [_loss_per_money(scenario, a, w) for a, w in zip(alone, within, strict=True)]
-    improve(stages, scenario, groups, runner, plans, losses)
-    return FundStart(plans.union(), bound)
+        improve(stages, scenario, groups, runner, plans, losses)
+    gids = [g.groups[0].group_id for g in groups]
+    if search.bound is None or search.bound >= bound:
+        return FundStart(plans.union(), bound, BoundSource.GROUPS, cuts(search, gids, plans.total))
+    if search.proven:
+        total = plans.total
+        return FundStart(plans.union(), total, BoundSource.PRICES, cuts(search, gids, total, total))
+    return FundStart(
+        plans.union(), search.bound, BoundSource.PRICES, cuts(search, gids, plans.total)
+    )
+
+
+def _within_shares(
+    stages: Stages,
+    scenario: Scenario,
+    groups: list[Scenario],
+    runner: Runner,
+    alone: list[Outcome],
+) -> list[Outcome] | None:
+    """Each group's COVER within its share of the fund
+    (:func:`planner.model.quantities.split_fund`); None if a group has no
+    plan within its share in time, or no split exists."""
+    shares = split_fund(scenario, groups, [o.exchanges for o in alone])
+    if not shares:
+        return None
+    bounded = [replace(g, budget=b) for g, b in zip(groups, shares, strict=True)]
+    # The shares' decimals may need larger integers than the whole's.
+    if any(range_problems(b, ("COVER",)) for b in bounded):
+        return None
+    return _hint_pass(stages, bounded, runner)
+
+
+def _first_prices(scenario: Scenario, alone: list[Outcome], within: list[Outcome]) -> Prices | None:
+    """A first price for every budget year: what the groups' COVER lost to
+    their shares per currency unit they gave up, all groups together (None
+    if they gave up nothing)."""
+    saved = sum(
+        (
+            spend(scenario, a.exchanges) - spend(scenario, w.exchanges)
+            for a, w in zip(alone, within, strict=True)
+        ),
+        Decimal(0),
+    )
+    lost = sum((_cover(a) - _cover(w) for a, w in zip(alone, within, strict=True)), Fraction())
+    if saved <= 0 or lost <= 0:
+        return None
+    price = Fraction(round(lost / Fraction(saved) * PRICE_GRID), PRICE_GRID)
+    return tuple((row.year, price) for row in scenario.budget)
+
+
+def _best_plans(within: list[Outcome] | None, search: PriceSearch) -> Plans | None:
+    """The better of the plans within shares and the prices' best
+    combination (both within the fund); None if there is neither."""
+    best = search.best
+    if within is not None:
+        covers = [_cover(o) for o in within]
+        if best is None or sum(covers, Fraction()) >= sum((c.cover for c in best), Fraction()):
+            return Plans([o.exchanges for o in within], covers)
+    if best is None:
+        return None
+    return Plans([list(c.plan) for c in best], [c.cover for c in best])
 
 
 def _cover(outcome: Outcome) -> Fraction:
@@ -137,8 +226,10 @@ def _cover_bound(outcome: Outcome) -> Fraction:
 
 
 def tighten_cover_bound(stages: Stages, start: FundStart) -> None:
-    """Where the groups' bound on COVER is below the whole model's, make it
-    the COVER level's bound and say so; a COVER that reaches it is proven.
+    """Where the groups' bound on COVER (without the fund, or at the fund's
+    prices) is below the whole model's, or is what the whole model's stands
+    on (its limit COVER <= the bound), make it the COVER level's bound,
+    with its source, and say so; a COVER that reaches it is proven.
     Where the whole model had no time for COVER and kept the groups' plan,
     that plan's COVER is the level's value, with the groups' bound.
 
@@ -154,14 +245,17 @@ def tighten_cover_bound(stages: Stages, start: FundStart) -> None:
     level = reached[k]
     # COVER is an integer in the model's scale: the floor bounds it too.
     scaled = math.floor(start.bound * level.scale)
-    if scaled >= level.bound:
+    if scaled > level.bound or (scaled == level.bound and not start.limits):
         return
+    # (At the same bound with the limits posted, the model's bound is the
+    # limit COVER <= the groups' bound: its source is theirs.)
     status = SolveStatus.OPTIMAL if level.value >= scaled else level.status
-    reached[k] = replace(level, bound=scaled, status=status)
-    note = _(
-        "COVER bound {bound}: the groups' bounds without the fund, below the whole "
-        "model's own ({own})."
-    ).format(bound=as_decimal(scaled, level.scale), own=as_decimal(level.bound, level.scale))
+    reached[k] = replace(level, bound=scaled, status=status, source=start.source)
+    note = _("COVER bound {bound} from {source}; the whole model's own: {own}.").format(
+        bound=as_decimal(scaled, level.scale),
+        source=start.source.label(),
+        own=as_decimal(level.bound, level.scale),
+    )
     stages.result.messages.append(note)
     if stages.params.log is not None:
         stages.params.log(note)
@@ -178,7 +272,14 @@ def _cover_of_the_hint(stages: Stages, start: FundStart) -> None:
     scale = math.lcm(got.denominator, start.bound.denominator)
     value, bound = got * scale, start.bound * scale
     level = Level(
-        "COVER", "max", SolveStatus.FEASIBLE, int(value), int(bound), Fraction(scale), 0.0
+        "COVER",
+        "max",
+        SolveStatus.FEASIBLE,
+        int(value),
+        int(bound),
+        Fraction(scale),
+        0.0,
+        start.source,
     )
     stages.reached[0].append(level)
 
@@ -362,7 +463,9 @@ def plan_cover(scenario: Scenario, plan: list[Exchange]) -> Fraction:
     return Fraction(cover(coverage(ctx)))
 
 
-def _hint_pass(stages: Stages, parts: list[Scenario], runner: Runner) -> list[Outcome] | None:
+def _hint_pass(
+    stages: Stages, parts: list[Scenario], runner: Runner, keys: list[str] | None = None
+) -> list[Outcome] | None:
     """COVER for each group on its own, in a tenth of the time; None if a
     group has no plan."""
     params = stages.quiet
@@ -386,6 +489,7 @@ def _hint_pass(stages: Stages, parts: list[Scenario], runner: Runner) -> list[Ou
             work=work_share,
             deadline=stages.deadline,
             origin=stages.deadline - params.time_limit,
+            model_key=keys[i] if keys else "",
         )
         for i, (part, (budget, work_share)) in enumerate(zip(parts, shares, strict=True))
     ]

@@ -22,11 +22,11 @@ from ortools.sat.python import cp_model
 from planner.data import Exchange, Scenario
 from planner.i18n import N_, _
 from planner.model.constraints import Constraints
-from planner.model.objective import FAIR_SCALE, Goal, Objective, as_decimal
+from planner.model.objective import FAIR_SCALE, Goal, Objective, PricedLimit, Prices, as_decimal
 from planner.model.params import Logger, SolveParams, make_solver
 from planner.model.quantities import exact_decimal
 from planner.model.variables import Variables
-from planner.results import Shortfall, SolveStatus
+from planner.results import BoundSource, Shortfall, SolveStatus
 
 Constrain = Callable[[Variables], None]
 
@@ -145,6 +145,7 @@ class Part:
         self.goals: dict[str, Goal] = {}
         self.work_left: float | None = None  # deterministic work this part may still use
         self.work_used = 0.0
+        self.prices: Prices = ()  # PRICED's prices, per budget year
 
     def _run(
         self,
@@ -161,7 +162,8 @@ class Part:
 
     def goal(self, name: str) -> Goal | None:
         if name not in self.goals:
-            goal = self.built.objective.goal(name)
+            objective = self.built.objective
+            goal = objective.priced(self.prices) if name == "PRICED" else objective.goal(name)
             if goal is None:
                 return None
             self.goals[name] = goal
@@ -288,10 +290,13 @@ class Task:
     # Of the time left, the share this task may take if it has no plan yet:
     # its size over the size of the tasks from it on, times the processes.
     rescue_share: float = 1.0
+    rescue: bool = True  # without a plan in its time, take more (False: a probe, stop)
     plan_hint: tuple[Exchange, ...] = ()  # a plan to start from when there is no hint
     # The part's name in a ModelCache (the same part in every stage of a
     # solve); "": build its model afresh.
     model_key: str = ""
+    prices: Prices = ()  # for the level PRICED: the fund's price per budget year
+    limits: tuple[PricedLimit, ...] = ()  # posted before any level (valid cuts)
 
 
 @dataclass(frozen=True)
@@ -305,6 +310,7 @@ class Level:
     bound: int
     scale: Fraction  # value / scale is the goal in its own unit
     seconds: float
+    source: BoundSource = BoundSource.MODEL  # where the bound comes from
 
 
 @dataclass
@@ -377,6 +383,9 @@ def _prepare(
     outcome.num_constraints = len(built.model.proto.constraints)
     part = Part(task.scenario, params, built, task.label)
     part.work_left = task.work
+    part.prices = task.prices
+    for limit in task.limits:
+        built.objective.limit(limit)
     for name, value in task.fixed:
         goal = part.goal(name)
         if goal is not None:
@@ -405,7 +414,7 @@ def _optimise_level(
         part.built.model.add(goal.expr <= task.cap)
     level_start = time.perf_counter()
     status, value, bound = part.optimise(goal, time_left, say, time.time() - task.origin)
-    if status is SolveStatus.UNKNOWN and part.chosen is None:
+    if status is SolveStatus.UNKNOWN and part.chosen is None and task.rescue:
         status, value, bound = _rescue(task, part, name, goal, time_left, say, status)
     if status is SolveStatus.MODEL_INVALID:
         # Never kept as "no better plan in time": the scenario's numbers

@@ -19,6 +19,7 @@ hold before any model is built.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +39,23 @@ from planner.model.variables import Variables
 from planner.rules import Rule
 
 FAIR_SCALE = 10_000  # fairness in basis points of the coverage ratio
+
+# A price per budget year: (year, COVER units per currency unit spent that year).
+Prices = tuple[tuple[int, Fraction], ...]
+
+
+@dataclass(frozen=True)
+class PricedLimit:
+    """A limit on PRICED (:meth:`Objective.priced`) of one group (None: all
+    groups), in COVER units: at least ``low``, at most ``high`` (None: no
+    limit). The fund's price search (:mod:`planner.model.prices`) gives the
+    whole model these: each group near its priced optimum, COVER at most
+    the Lagrangian bound."""
+
+    group_id: str | None
+    prices: Prices
+    low: Fraction | None = None
+    high: Fraction | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +126,59 @@ class Objective:
         )
         upper = sum(t.weight * t.need.count for t in terms)
         return Goal("COVER", "max", expr, self.priority_scale, upper)
+
+    def priced(self, prices: Prices, group_id: str | None = None) -> Goal:
+        """PRICED: COVER less the price of the staff-years spent, of one
+        group's schools and staff (None: all), in COVER units per ``scale``.
+
+        With a price per budget year, BUDGET leaves the model for the
+        objective (its Lagrangian relaxation): a staff-year in year y costs
+        ``price_y`` x the staff-year's cost (cost_cadre or cost_teacher),
+        commitments included (a constant).
+        """
+        group_of = {s.school_id: s.group_id for s in self.scenario.schools}
+
+        def ours(school_id: str) -> bool:
+            return group_id is None or group_of.get(school_id) == group_id
+
+        policy = self.scenario.policy
+        cost = {False: Fraction(policy.cost_teacher), True: Fraction(policy.cost_cadre)}
+
+        def charge(is_cadre: bool, covers: Callable[[int], bool]) -> Fraction:
+            return cost[is_cadre] * sum((p for year, p in prices if covers(year)), Fraction())
+
+        terms = [t for t in self.need_terms if ours(t.need.school_id)]
+        cands = [c for c in self.vars.candidates if ours(c.staff.school_id)]
+        gains = [Fraction(t.weight) / self.priority_scale for t in terms]
+        charges = [charge(c.staff.is_cadre, c.years().__contains__) for c in cands]
+        fixed = sum(
+            (
+                charge(lk.staff.is_cadre, lk.exchange.covers)
+                for lk in self.vars.locked
+                if ours(lk.staff.school_id)
+            ),
+            Fraction(),
+        )
+        scale = math.lcm(1, *(f.denominator for f in (*gains, *charges, fixed)))
+        expr = (
+            cp_model.LinearExpr.weighted_sum(
+                [t.covered for t in terms], [int(g * scale) for g in gains]
+            )
+            - cp_model.LinearExpr.weighted_sum(
+                [c.var for c in cands], [int(c * scale) for c in charges]
+            )
+            - int(fixed * scale)
+        )
+        upper = sum(int(g * scale) * t.need.count for g, t in zip(gains, terms, strict=True))
+        return Goal("PRICED", "max", expr, Fraction(scale), upper)
+
+    def limit(self, limit: PricedLimit) -> None:
+        """Post ``limit`` on the model."""
+        goal = self.priced(limit.prices, limit.group_id)
+        if limit.low is not None:
+            self.model.add(goal.expr >= math.ceil(limit.low * goal.scale))
+        if limit.high is not None:
+            self.model.add(goal.expr <= math.floor(limit.high * goal.scale))
 
     def fair(self) -> Goal | None:
         """FAIR: raise the lowest coverage ratio among member schools with needs.

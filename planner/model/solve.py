@@ -128,15 +128,8 @@ def solve(
             if runner.client is not None:
                 parts += _(" on Dask {scheduler}").format(scheduler=params.scheduler)
             log(parts)
-        if coupled:
-            start = fund_hint(stages, scenario, coupled, runner)
-        elif scenario.published:
-            # A replan starts from the published plan where it still keeps
-            # every rule: often still optimal, and then STABLE has nothing
-            # to change (Part.optimise keeps a plan at its goal's floor).
-            start = FundStart(hint=tuple(scenario.published))
-        else:
-            start = FundStart()
+        start = _start(stages, scenario, coupled, runner)
+        stages.limits = start.limits
         failed = run_stages(stages, runner, order, start.hint)
     result = stages.result
     result.solve_seconds = time.perf_counter() - stages.started - result.build_seconds
@@ -166,6 +159,21 @@ def solve(
             )
         )
     return result
+
+
+def _start(
+    stages: Stages, scenario: Scenario, coupled: list[Scenario] | None, runner: Runner
+) -> FundStart:
+    """What the stages start from: the groups' plan, bound and cuts for a
+    shared fund; a replan's published plan; else nothing."""
+    if coupled:
+        return fund_hint(stages, scenario, coupled, runner)
+    if scenario.published:
+        # A replan starts from the published plan where it still keeps
+        # every rule: often still optimal, and then STABLE has nothing
+        # to change (Part.optimise keeps a plan at its goal's floor).
+        return FundStart(hint=tuple(scenario.published))
+    return FundStart()
 
 
 def refuse_out_of_range(pieces: list[Scenario], order: list[str], relax: frozenset[str]) -> None:

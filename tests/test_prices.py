@@ -1,0 +1,164 @@
+"""The fund's prices: PRICED, the master, nearby prices, the best combination,
+the cuts, and a shared fund proven optimal by them (hand-worked numbers)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from decimal import Decimal
+from fractions import Fraction
+
+from test_fund import three_groups
+
+from planner import api
+from planner.data import BudgetRow
+from planner.model.decompose import split_by_group
+from planner.model.levels import Task, run_task
+from planner.model.objective import PricedLimit, as_fraction
+from planner.model.prices import (
+    Column,
+    PriceSearch,
+    best_combination,
+    cuts,
+    master_prices,
+    nearby,
+)
+from planner.model.solve import SolveParams, solve
+from planner.results import BoundSource, SolveStatus
+
+# The three groups' plans of test_fund.three_groups (one year, a teacher-year
+# costs 1): each group sends all its teachers (alone) or one fewer, or none.
+G1 = [Column((), Fraction(6), (Decimal(2),)), Column((), Fraction(3), (Decimal(1),))]
+G2 = [Column((), Fraction(4), (Decimal(2),)), Column((), Fraction(2), (Decimal(1),))]
+G3 = [Column((), Fraction(1), (Decimal(1),)), Column((), Fraction(0), (Decimal(0),))]
+
+
+def _task(scenario, levels, **kw) -> Task:  # type: ignore[no-untyped-def]
+    now = time.time()
+    return Task(
+        index=0,
+        scenario=scenario,
+        params=SolveParams(),
+        label="",
+        fixed=(),
+        levels=levels,
+        hint=(),
+        budget=10.0,
+        deadline=now + 10,
+        origin=now,
+        **kw,
+    )
+
+
+def test_priced_is_cover_less_the_price_of_what_is_spent() -> None:
+    parts = split_by_group(three_groups())
+    assert parts is not None
+    g1 = replace(parts[0], budget=[])
+    # G1's need: 2 teachers at priority 3. At 2.5 a teacher-year, each sent
+    # gains 3 - 2.5: both go, 2 * 0.5 = 1.
+    out = run_task(_task(g1, ("PRICED",), prices=((2022, Fraction(5, 2)),)), lambda _m: None)
+    level = out.levels[0]
+    assert as_fraction(level.value, level.scale) == 1
+    assert level.status is SolveStatus.OPTIMAL
+    assert len(out.exchanges) == 2
+    # At 4 a teacher-year each would lose 1: nobody goes, PRICED 0.
+    out = run_task(_task(g1, ("PRICED",), prices=((2022, Fraction(4)),)), lambda _m: None)
+    assert as_fraction(out.levels[0].value, out.levels[0].scale) == 0
+    assert out.exchanges == []
+
+
+def test_priced_limits_hold_in_the_whole_model() -> None:
+    scenario = three_groups()
+    price = ((2022, Fraction(2)),)
+    # G2's PRICED at price 2 is 0 whatever it sends (2 - 2 a teacher); G1's
+    # at least 2 means both G1 teachers go; COVER at most 7 then leaves G2
+    # one teacher at most (6 + 2 = 8 > 7) and G3 its one (6 + 1 = 7).
+    limits = (
+        PricedLimit("G1", price, low=Fraction(2)),
+        PricedLimit(None, (), high=Fraction(7)),
+    )
+    out = run_task(_task(scenario, ("COVER",), limits=limits), lambda _m: None)
+    level = out.levels[0]
+    assert as_fraction(level.value, level.scale) == 7
+    assert sorted(e.school_id for e in out.exchanges) == ["M1", "M1", "M3"]
+
+
+def test_the_master_mixes_columns_within_the_fund() -> None:
+    # Fund 3: all three at their smaller plans spend 2 and cover 5; the
+    # unit left is worth 3 to G1 (6 - 3), 2 to G2, 1 to G3: 8. The price of
+    # the fund's last unit lies between what G1 and G2 give for it.
+    prices, value = master_prices(three_groups(), [G1, G2, G3])
+    assert round(value, 6) == 8
+    ((year, price),) = prices
+    assert year == 2022 and 2 <= price <= 3
+    # Fund 2: nothing beyond the smaller plans, 5; the fund's price is then
+    # at least G1's 3 a unit.
+    poorer = replace(three_groups(), budget=[BudgetRow(2022, Decimal(2))])
+    prices, value = master_prices(poorer, [G1, G2, G3])
+    assert round(value, 6) == 5
+    assert prices[0][1] >= 3
+
+
+def test_the_best_combination_is_one_plan_a_group_within_the_fund() -> None:
+    best = best_combination(three_groups(), [G1, G2, G3])
+    assert best == [G1[0], G2[1], G3[1]]  # 6 + 2 + 0 = 8, spending 3
+    poorer = replace(three_groups(), budget=[BudgetRow(2022, Decimal(1))])
+    # Fund 1: G1's one teacher (3) and nothing else; the smaller plans of G1
+    # and G2 together spend 2.
+    assert best_combination(poorer, [G1, G2, G3]) is None
+    assert best_combination(poorer, [G1, [*G2, Column((), Fraction(0), (Decimal(0),))], G3]) == [
+        G1[1],
+        Column((), Fraction(0), (Decimal(0),)),
+        G3[1],
+    ]
+
+
+def test_nearby_prices_move_one_year_at_a_time() -> None:
+    prices = ((2022, Fraction(2)), (2023, Fraction(1)))
+    assert nearby(prices) == [
+        ((2022, Fraction(21, 10)), (2023, Fraction(1))),
+        ((2022, Fraction(19, 10)), (2023, Fraction(1))),
+        ((2022, Fraction(2)), (2023, Fraction(21, 20))),
+        ((2022, Fraction(2)), (2023, Fraction(19, 20))),
+        ((2022, Fraction(11, 5)), (2023, Fraction(1))),
+        ((2022, Fraction(9, 5)), (2023, Fraction(1))),
+        ((2022, Fraction(2)), (2023, Fraction(11, 10))),
+        ((2022, Fraction(2)), (2023, Fraction(9, 10))),
+    ]
+    # A price of 0 has no neighbours of its own.
+    assert nearby(((2022, Fraction(0)),)) == []
+
+
+def test_cuts_leave_each_group_the_bound_less_the_slack() -> None:
+    price = ((2022, Fraction(2)),)
+    search = PriceSearch(
+        [G1, G2, G3], bound=Fraction(17, 2), prices=price, group_bounds=[Fraction(2), 0, 0]
+    )
+    got = cuts(search, ["G1", "G2", "G3"], Fraction(8))
+    # L - target = 1/2: each group's PRICED at least its bound less 1/2.
+    assert got == (
+        PricedLimit("G1", price, low=Fraction(3, 2)),
+        PricedLimit("G2", price, low=Fraction(-1, 2)),
+        PricedLimit("G3", price, low=Fraction(-1, 2)),
+        PricedLimit(None, (), low=Fraction(8), high=Fraction(17, 2)),
+    )
+    assert cuts(search, ["G1", "G2", "G3"], Fraction(8), Fraction(8))[-1].high == 8
+    assert cuts(PriceSearch([G1, G2, G3]), ["G1", "G2", "G3"], Fraction(8)) == ()
+
+
+def test_the_fund_prices_prove_the_optimum_of_three_groups() -> None:
+    """L(p) = 2 max(0, 3 - p) + 2 max(0, 2 - p) + max(0, 1 - p) + 3 p is
+    least at p = 2: 2 + 0 + 0 + 6 = 8, the optimum (G1 two teachers, G2
+    one): the bound proves the plan before the whole model searches."""
+    scenario = three_groups()
+    lines: list[str] = []
+    result = solve(scenario, SolveParams(log=lines.append))
+    rounds = [line for line in lines if line.startswith("fund prices:")]
+    assert rounds and "bound 8.00, best plan 8 " in rounds[-1]
+    assert result.status is SolveStatus.OPTIMAL
+    cover = result.levels[0]
+    assert (cover.name, cover.value, cover.bound) == ("COVER", 8, 8)
+    assert cover.bound_source is BoundSource.PRICES
+    assert any(m.startswith("COVER bound 8 from the fund's prices") for m in result.messages)
+    outcome = api.Outcome(scenario=scenario, result=result, report=None)
+    assert api.plan_document(outcome)["bound_sources"] == {"COVER": "prices"}
