@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from planner import api
 from planner.cli import main
 from planner.data import Scenario
-from planner.examples.generate import write_generated
+from planner.examples.generate import generate_scenario, write_generated
 from planner.model import cluster as cluster_module
 from planner.model.cluster import SchedulerError, check_scheduler
 from planner.model.solve import SolveParams
@@ -134,3 +134,18 @@ def test_a_scheduler_without_workers_is_refused() -> None:
         check_scheduler(empty.scheduler_address)
     assert raised.value.reason == "no-workers"
     assert "没有任何 worker" in raised.value.message("zh")
+
+
+def test_a_shared_fund_gives_the_same_plan_on_the_cluster_and_locally(cluster: Any) -> None:
+    # The fund's prices send every group's PRICED solve to the cluster, each
+    # round; the rounds, the master and the combination are the same there.
+    funded = generate_scenario("district", 3, seed=4, budget=True, staff_per_core=(40, 50))
+    lines: list[str] = []
+    one = api.solve_scenario(funded, SolveParams(processes=1, log=lines.append))
+    assert any(line.startswith("fund prices: round") for line in lines)
+    two = api.solve_scenario(funded, SolveParams(processes=2))
+    dask = api.solve_scenario(funded, SolveParams(scheduler=cluster.scheduler_address))
+    assert one.result.status is SolveStatus.OPTIMAL
+    assert one.result.plan.exchanges
+    assert dask.result.plan == one.result.plan == two.result.plan
+    assert dask.result.objective == one.result.objective == two.result.objective

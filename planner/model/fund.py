@@ -63,7 +63,7 @@ FUND_HINT_SHARE = 0.1
 # The least time a group gets in a pass, time limit allowing.
 HINT_GROUP_SECONDS = 1.5
 # Of the time limit, what the rounds of the fund's prices may take at most.
-PRICE_TIME_SHARE = 0.3
+PRICE_TIME_SHARE = 0.55
 # Of the time limit, what the pair rounds may take at most.
 PAIR_TIME_SHARE = 0.3
 # Of the time limit, the least a round of pairs may be given.
