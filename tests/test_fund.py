@@ -11,8 +11,8 @@ from conftest import group, need, quiet_policy, school, staff
 from planner.audit import audit
 from planner.data import BudgetRow, Exchange, Scenario
 from planner.enums import Role
-from planner.model.decompose import Stages, combine, split_by_group
 from planner.model import fund
+from planner.model.decompose import Stages, combine, split_by_group
 from planner.model.fund import FundStart, merge, round_pairs, spend_by_year, tighten_cover_bound
 from planner.model.levels import Level, Outcome
 from planner.model.solve import SolveParams, solve

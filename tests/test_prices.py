@@ -7,11 +7,15 @@ import time
 from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
+import pytest
 from test_fund import three_groups
 
 from planner import api
-from planner.data import BudgetRow
+from planner.data import BudgetRow, Scenario
+from planner.examples.generate import generate_scenario
+from planner.model import fund
 from planner.model.decompose import split_by_group
 from planner.model.levels import Task, run_task
 from planner.model.objective import PricedLimit, as_fraction
@@ -162,3 +166,87 @@ def test_the_fund_prices_prove_the_optimum_of_three_groups() -> None:
     assert any(m.startswith("COVER bound 8 from the fund's prices") for m in result.messages)
     outcome = api.Outcome(scenario=scenario, result=result, report=None)
     assert api.plan_document(outcome)["bound_sources"] == {"COVER": "prices"}
+
+
+def test_no_prices_nor_cuts_where_budget_is_relaxed() -> None:
+    # A relaxed BUDGET puts OVERSPEND before COVER, and the groups, each
+    # solved for COVER alone, overspend (all 5 teachers, 11): a cut "COVER
+    # at least theirs" would force the whole to overspend by 2 as well. The
+    # groups' plan is a hint only; the fund is kept (OVERSPEND 0), COVER 8.
+    scenario = three_groups()
+    lines: list[str] = []
+    result = solve(scenario, SolveParams(log=lines.append, relax=frozenset({"BUDGET"})))
+    assert "fund hint: coverage 11 from 3 groups" in "\n".join(lines)
+    assert not any(line.startswith("fund prices:") for line in lines)
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.objective["overspend"] == 0
+    assert result.objective["coverage"] == 8
+    assert result.shortfalls == []
+    assert all(lv.bound_source is not BoundSource.PRICES for lv in result.levels)
+
+
+def _funded() -> Scenario:
+    """Three generated groups, their fund cut to 70% so that it binds: the
+    prices prove COVER 232 in two rounds (233 without the fund)."""
+    base = generate_scenario("district", 3, seed=4, budget=True, staff_per_core=(40, 50))
+    tenth = Decimal("0.1")
+    return replace(
+        base,
+        budget=[
+            BudgetRow(b.year, (b.amount * Decimal("0.7")).quantize(tenth)) for b in base.budget
+        ],
+    )
+
+
+def test_prices_prove_a_binding_fund_of_generated_groups() -> None:
+    lines: list[str] = []
+    result = solve(_funded(), SolveParams(log=lines.append))
+    assert any(line.startswith("fund hint: coverage 227 from 3 groups") for line in lines)
+    assert result.status is SolveStatus.OPTIMAL
+    cover = result.levels[0]
+    assert (cover.value, cover.bound, cover.bound_source) == (232, 232, BoundSource.PRICES)
+
+
+def test_every_column_covers_and_spends_what_the_audit_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A column's COVER is PRICED plus the prices of what its plan spends:
+    # the audit's COVER of the plan, recomputed, and its spending each year.
+    seen: list[PriceSearch] = []
+    search_prices = fund.search_prices
+
+    def keep(*args: Any) -> None:
+        search_prices(*args)
+        seen.append(args[4])
+
+    monkeypatch.setattr(fund, "search_prices", keep)
+    scenario = _funded()
+    solve(scenario, SolveParams())
+    groups = split_by_group(scenario)
+    assert groups is not None and seen and seen[0].rounds >= 1
+    for group, columns in zip(groups, seen[0].columns, strict=True):
+        assert len(columns) >= 2
+        for c in columns:
+            assert fund.plan_cover(group, list(c.plan)) == c.cover
+            assert list(c.spend) == fund.spend_by_year(scenario, list(c.plan))
+
+
+def test_a_work_limit_stops_the_fund_at_the_same_plan_on_any_process_count() -> None:
+    params = SolveParams(work_limit=2.0, time_limit=120)
+    one = solve(_funded(), replace(params, processes=1))
+    two = solve(_funded(), replace(params, processes=2))
+    assert one.plan == two.plan
+    assert one.objective == two.objective
+
+
+def test_no_cuts_where_a_policy_puts_another_goal_before_cover() -> None:
+    # FAIR first: the plan that covers most need not be among the fairest,
+    # so the cuts (COVER at least the groups' plan) would be wrong there;
+    # the levels are the one model's without the groups.
+    scenario = _funded()
+    policy = replace(scenario.policy, objective_order=("FAIR", "COVER", "PREFER"))
+    fair_first = replace(scenario, policy=policy)
+    split = solve(fair_first, SolveParams())
+    whole = solve(fair_first, SolveParams(decompose=False))
+    assert [lv.name for lv in split.levels][:2] == ["FAIR", "COVER"]
+    assert [lv.value for lv in split.levels] == [lv.value for lv in whole.levels]

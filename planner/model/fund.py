@@ -1,14 +1,21 @@
-"""A fund shared by groups: a first plan for the whole model, from the groups.
+"""A fund shared by groups: a first plan, a bound and cuts for the whole
+model, from the groups.
 
 A budget that costs money couples every group (one fund per year), so
-:mod:`planner.model.solve` solves one whole model; it starts from the plan
+:mod:`planner.model.solve` solves one whole model; it starts from what is
 made here, group by group, which is much cheaper:
 
-1. :func:`fund_hint`: each group is solved for COVER without the fund, the
-   fund is split (:func:`planner.model.quantities.split_fund`) and each group
-   is solved again within its share; the shares add up to at most the fund,
-   so the union of the plans keeps every rule;
-2. :func:`improve`: a large-neighbourhood search over pairs of groups. Each
+1. :func:`fund_hint`: each group is solved for COVER without the fund (its
+   model kept for the prices), the fund is split
+   (:func:`planner.model.quantities.split_fund`) and each group is solved
+   again within its share; the shares add up to at most the fund, so the
+   union of the plans keeps every rule;
+2. the fund's prices (:mod:`planner.model.prices`): rounds of a price per
+   budget year, every group solved for COVER less the price of what it
+   spends; the bound they give (Lagrangian), the best combination of the
+   groups' plans within the fund, and cuts for the whole model;
+3. :func:`improve`, while the prices have not settled: a large-neighbourhood
+   search over pairs of groups. Each
    round pairs the groups (round-robin, the group that loses most coverage
    per money unit to the split with the one that loses least first), and
    each pair is solved again as one model of its two groups, within what
@@ -17,11 +24,11 @@ made here, group by group, which is much cheaper:
    disjoint and their funds add up to at most what is left, so they may run
    at once, and the rounds stop by deterministic work (the same plan on any
    number of processes), by a round-robin without a gain, or by time;
-3. :func:`tighten_cover_bound`: without the fund each group is a relaxation
+4. :func:`tighten_cover_bound`: without the fund each group is a relaxation
    of its part of the whole, so the sum of the groups' COVER bounds from the
-   first pass bounds the whole's COVER; where it is below the whole model's
-   own bound it is reported instead (and named), and proves a plan that
-   reaches it.
+   first pass bounds the whole's COVER, and so does the prices' bound; the
+   lower of the two, where it is at most the whole model's own bound, is
+   reported instead (with its source), and proves a plan that reaches it.
 """
 
 from __future__ import annotations
@@ -127,8 +134,13 @@ def fund_hint(
     # so the sum of their proven bounds bounds the whole's COVER.
     bound = sum((_cover_bound(o) for o in alone), Fraction())
     within = _within_shares(stages, scenario, groups, runner, alone)
+    # At no price the groups' bound is the prices' first: a plan that
+    # reaches it needs no rounds.
     search = PriceSearch(
-        [[column(g, o.exchanges, _cover(o))] for g, o in zip(groups, alone, strict=True)]
+        [[column(g, o.exchanges, _cover(o))] for g, o in zip(groups, alone, strict=True)],
+        bound=bound,
+        prices=tuple((row.year, Fraction(0)) for row in scenario.budget),
+        group_bounds=[_cover_bound(o) for o in alone],
     )
     if within is not None:
         for g, (group, o) in enumerate(zip(groups, within, strict=True)):
@@ -140,9 +152,15 @@ def fund_hint(
                     got=exact_decimal(total), n=len(groups), took=time.perf_counter() - started
                 )
             )
-    first = _first_prices(scenario, alone, within) if within is not None else None
-    seconds = stages.params.time_limit * PRICE_TIME_SHARE
-    search_prices(stages, scenario, groups, runner, search, alone, seconds, first)
+    # A relaxed run puts SHORTFALL and OVERSPEND before COVER: the groups'
+    # plans (each solved for COVER alone) may fall short or overspend more
+    # than the whole needs to, so neither prices nor cuts, which hold for
+    # plans within the rules, only the groups' plan and bound.
+    relaxed = bool(stages.params.relax)
+    if not relaxed:
+        first = _first_prices(scenario, alone, within) if within is not None else None
+        seconds = stages.params.time_limit * PRICE_TIME_SHARE
+        search_prices(stages, scenario, groups, runner, search, alone, seconds, first)
     plans = _best_plans(within, search)
     if plans is None:
         return FundStart(bound=bound, source=BoundSource.GROUPS)
@@ -154,6 +172,8 @@ def fund_hint(
         )
         improve(stages, scenario, groups, runner, plans, losses)
     gids = [g.groups[0].group_id for g in groups]
+    if relaxed:
+        return FundStart(plans.union(), bound, BoundSource.GROUPS)
     if search.bound is None or search.bound >= bound:
         return FundStart(plans.union(), bound, BoundSource.GROUPS, cuts(search, gids, plans.total))
     if search.proven:

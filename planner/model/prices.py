@@ -322,8 +322,16 @@ class _Rounds:
         self.hints = [o.solution for o in start]
         self.sizes = [len(g.staff) for g in groups]
         self.started = time.perf_counter()
+        self.work_used = 0.0
+        # Of --work-limit, the rounds' share: as their share of the time.
+        self.work_share = seconds / stages.params.time_limit
 
     def time_left(self) -> float:
+        """Seconds the rounds may still take; 0 once ``--work-limit``'s share
+        of deterministic work is used (a stop that is the same everywhere)."""
+        limit = self.stages.params.work_limit
+        if limit is not None and self.work_used >= limit * self.work_share:
+            return 0.0
         left = self.seconds - (time.perf_counter() - self.started)
         return max(min(left, self.stages.time_left()), 0.0)
 
@@ -336,6 +344,7 @@ class _Rounds:
         )
         outcomes = self.runner.run(tasks)
         search.rounds += 1
+        self.work_used += sum(o.work_used for o in outcomes)
         if any(o.failed is not None or not o.levels for o in outcomes):
             return False
         bounds = [as_fraction(o.levels[0].bound, o.levels[0].scale) for o in outcomes]

@@ -129,7 +129,10 @@ def solve(
                 parts += _(" on Dask {scheduler}").format(scheduler=params.scheduler)
             log(parts)
         start = _start(stages, scenario, coupled, runner)
-        stages.limits = start.limits
+        # The cuts keep every plan at least as good on COVER: only where
+        # COVER comes first (not after a relaxed run's shortfalls, nor after
+        # a goal a policy puts before it).
+        stages.limits = start.limits if order[0] == "COVER" else ()
         failed = run_stages(stages, runner, order, start.hint)
     result = stages.result
     result.solve_seconds = time.perf_counter() - stages.started - result.build_seconds
