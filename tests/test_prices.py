@@ -37,7 +37,7 @@ G2 = [Column((), Fraction(4), (Decimal(2),)), Column((), Fraction(2), (Decimal(1
 G3 = [Column((), Fraction(1), (Decimal(1),)), Column((), Fraction(0), (Decimal(0),))]
 
 
-def _task(scenario, levels, **kw) -> Task:  # type: ignore[no-untyped-def]
+def _task(scenario: Scenario, levels: tuple[str, ...], **kw: Any) -> Task:
     now = time.time()
     return Task(
         index=0,
@@ -136,7 +136,10 @@ def test_nearby_prices_move_one_year_at_a_time() -> None:
 def test_cuts_leave_each_group_the_bound_less_the_slack() -> None:
     price = ((2022, Fraction(2)),)
     search = PriceSearch(
-        [G1, G2, G3], bound=Fraction(17, 2), prices=price, group_bounds=[Fraction(2), 0, 0]
+        [G1, G2, G3],
+        bound=Fraction(17, 2),
+        prices=price,
+        group_bounds=[Fraction(2), Fraction(0), Fraction(0)],
     )
     got = cuts(search, ["G1", "G2", "G3"], Fraction(8))
     # L - target = 1/2: each group's PRICED at least its bound less 1/2.
