@@ -72,6 +72,8 @@ COLUMNS = [
     "bound",
     "gap_pct",
     "within_0.5pct_s",
+    "fund_within_0.1pct_s",
+    "bound_source",
     "levels",
     "parts",
     "slowest_part",
@@ -88,6 +90,10 @@ _PART_LINE = re.compile(r"^  (?P<goal>[A-Z]+) (?P<part>\S+): \w+ \S+ in (?P<s>[\
 # A single model's progress: "  [COVER]   47.8s  best 5034  bound 5048".
 _PROGRESS_LINE = re.compile(
     r"^  \[COVER\]\s+(?P<s>[\d.]+)s\s+best (?P<best>[\d.]+)\s+bound (?P<bound>[\d.]+)$"
+)
+# A shared fund's price round: "fund prices: round 7, bound 4963.99, best plan 4959 (9.5s)".
+_PRICE_LINE = re.compile(
+    r"^fund prices: round \d+, bound (?P<bound>[\d.]+), best plan (?P<best>\d+)"
 )
 
 
@@ -167,6 +173,12 @@ def run_one(
     """Read, solve and audit one instance; the row of the table."""
     set_language("en")  # the log lines read below are the English ones
     lines: list[str] = []
+    stamps: list[float] = []  # when each line was logged
+
+    def log(line: str) -> None:
+        stamps.append(time.perf_counter())
+        lines.append(line)
+
     params = SolveParams(
         time_limit=time_limit,
         seed=seed,
@@ -177,7 +189,7 @@ def run_one(
         presolve=config.presolve,
         processes=config.processes,
         gap=config.gap,
-        log=lines.append,
+        log=log,
     )
     t0 = time.perf_counter()
     scenario = load_scenario(path)
@@ -211,6 +223,13 @@ def run_one(
         ):
             within = m["s"]
             break
+    # A shared fund: when the prices' best plan first came within 0.1% of their bound.
+    fund_within = ""
+    for stamp, line in zip(stamps, lines, strict=True):
+        m = _PRICE_LINE.match(line)
+        if m and (float(m["bound"]) - float(m["best"])) / float(m["bound"]) <= 0.001:
+            fund_within = round(stamp - t1, 1)
+            break
     return {
         "instance": name,
         "config": config.label,
@@ -233,6 +252,8 @@ def run_one(
         "bound": bound,
         "gap_pct": round(gap, 3),
         "within_0.5pct_s": within,
+        "fund_within_0.1pct_s": fund_within,
+        "bound_source": result.levels[0].bound_source.value if result.levels else "",
         "levels": "; ".join(
             f"{lv.name} {lv.status.value} {lv.seconds:.1f}s" for lv in result.levels
         ),
