@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
@@ -38,6 +39,8 @@ import pytest
 from planner.data import Group, Need, Plan, Scenario, School, Staff
 from planner.enums import Honor, Position, Role, Stage
 from planner.i18n import use_language
+from planner.model.levels import Task
+from planner.model.params import SolveParams
 from planner.policy import Policy
 from planner.results import AuditReport, NeedCoverage, RuleCheck
 
@@ -197,3 +200,22 @@ def hand_report(scenario: Scenario, plan: Plan, checks: Iterable[RuleCheck] = ()
         covered = min(n.count, len(serving))
         covs.append(NeedCoverage(i, n, serving, covered, n.priority * covered))
     return AuditReport([], list(checks), covs)
+
+
+def task_of(scenario: Scenario, levels: tuple[str, ...], **fields: Any) -> Task:
+    """A task of ``levels`` on ``scenario`` alone, 60 s from now; ``fields``
+    replace any other of its fields."""
+    now = time.time()
+    task = Task(
+        index=0,
+        scenario=scenario,
+        params=SolveParams(),
+        label="",
+        fixed=(),
+        levels=levels,
+        hint=(),
+        budget=60.0,
+        deadline=now + 60,
+        origin=now,
+    )
+    return replace(task, **fields)

@@ -3,10 +3,10 @@ once per process, a part's next stage sent to the process holding it."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import pytest
+from conftest import task_of
 from ortools.sat.python import cp_model
 
 import planner.model.levels as levels
@@ -25,21 +25,7 @@ def district() -> Scenario:
 
 
 def _task(part: Scenario, levels_: tuple[str, ...], **fields: object) -> Task:
-    now = time.time()
-    task = Task(
-        index=0,
-        scenario=part,
-        params=SolveParams(),
-        label="",
-        fixed=(),
-        levels=levels_,
-        hint=(),
-        budget=60.0,
-        deadline=now + 60,
-        origin=now,
-        model_key="part 0",
-    )
-    return replace(task, **fields)  # type: ignore[arg-type]
+    return task_of(part, levels_, **{"model_key": "part 0", **fields})
 
 
 def test_a_kept_model_comes_back_exactly_as_built(district: Scenario) -> None:

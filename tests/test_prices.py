@@ -3,13 +3,13 @@ the cuts, and a shared fund proven optimal by them (hand-worked numbers)."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 import pytest
+from conftest import task_of
 from test_fund import three_groups
 
 from planner import api
@@ -17,7 +17,7 @@ from planner.data import BudgetRow, Scenario
 from planner.examples.generate import generate_scenario
 from planner.model import fund
 from planner.model.decompose import split_by_group
-from planner.model.levels import Task, run_task
+from planner.model.levels import run_task
 from planner.model.objective import PricedLimit, as_fraction
 from planner.model.prices import (
     Column,
@@ -37,36 +37,19 @@ G2 = [Column((), Fraction(4), (Decimal(2),)), Column((), Fraction(2), (Decimal(1
 G3 = [Column((), Fraction(1), (Decimal(1),)), Column((), Fraction(0), (Decimal(0),))]
 
 
-def _task(scenario: Scenario, levels: tuple[str, ...], **kw: Any) -> Task:
-    now = time.time()
-    return Task(
-        index=0,
-        scenario=scenario,
-        params=SolveParams(),
-        label="",
-        fixed=(),
-        levels=levels,
-        hint=(),
-        budget=10.0,
-        deadline=now + 10,
-        origin=now,
-        **kw,
-    )
-
-
 def test_priced_is_cover_less_the_price_of_what_is_spent() -> None:
     parts = split_by_group(three_groups())
     assert parts is not None
     g1 = replace(parts[0], budget=[])
     # G1's need: 2 teachers at priority 3. At 2.5 a teacher-year, each sent
     # gains 3 - 2.5: both go, 2 * 0.5 = 1.
-    out = run_task(_task(g1, ("PRICED",), prices=((2022, Fraction(5, 2)),)), lambda _m: None)
+    out = run_task(task_of(g1, ("PRICED",), prices=((2022, Fraction(5, 2)),)), lambda _m: None)
     level = out.levels[0]
     assert as_fraction(level.value, level.scale) == 1
     assert level.status is SolveStatus.OPTIMAL
     assert len(out.exchanges) == 2
     # At 4 a teacher-year each would lose 1: nobody goes, PRICED 0.
-    out = run_task(_task(g1, ("PRICED",), prices=((2022, Fraction(4)),)), lambda _m: None)
+    out = run_task(task_of(g1, ("PRICED",), prices=((2022, Fraction(4)),)), lambda _m: None)
     assert as_fraction(out.levels[0].value, out.levels[0].scale) == 0
     assert out.exchanges == []
 
@@ -81,7 +64,7 @@ def test_priced_limits_hold_in_the_whole_model() -> None:
         PricedLimit("G1", price, low=Fraction(2)),
         PricedLimit(None, (), high=Fraction(7)),
     )
-    out = run_task(_task(scenario, ("COVER",), limits=limits), lambda _m: None)
+    out = run_task(task_of(scenario, ("COVER",), limits=limits), lambda _m: None)
     level = out.levels[0]
     assert as_fraction(level.value, level.scale) == 7
     assert sorted(e.school_id for e in out.exchanges) == ["M1", "M1", "M3"]
@@ -220,7 +203,7 @@ def test_every_column_covers_and_spends_what_the_audit_says(
 
     def keep(*args: Any) -> None:
         search_prices(*args)
-        seen.append(args[4])
+        seen.append(args[0].search)
 
     monkeypatch.setattr(fund, "search_prices", keep)
     scenario = _funded()

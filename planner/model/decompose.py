@@ -23,7 +23,7 @@ from fractions import Fraction
 from planner.data import Exchange, Plan, Scenario
 from planner.i18n import _
 from planner.model.levels import Level, Outcome, Task
-from planner.model.objective import FAIR_SCALE, PricedLimit, as_fraction
+from planner.model.objective import FAIR_SCALE, PricedLimit, Prices, as_fraction
 from planner.model.params import SolveParams
 from planner.model.pool import Runner
 from planner.model.quantities import exact_decimal, time_and_work_shares
@@ -158,6 +158,39 @@ class Stages:
                 )
             )
         return out
+
+    def side_task(
+        self,
+        index: int,
+        scenario: Scenario,
+        label: str,
+        levels: tuple[str, ...],
+        budget: float,
+        work: float | None,
+        *,
+        hint: tuple[int, ...] = (),
+        plan_hint: tuple[Exchange, ...] = (),
+        model_key: str = "",
+        prices: Prices = (),
+    ) -> Task:
+        """A task beside the stages (a group's hint, price or pair solve):
+        no level fixed, this solve's deadline."""
+        return Task(
+            index=index,
+            scenario=scenario,
+            params=self.quiet,
+            label=label,
+            fixed=(),
+            levels=levels,
+            hint=hint,
+            budget=budget,
+            work=work,
+            deadline=self.deadline,
+            origin=self.deadline - self.params.time_limit,
+            plan_hint=plan_hint,
+            model_key=model_key,
+            prices=prices,
+        )
 
     def absorb(self, outcomes: list[Outcome]) -> SolveStatus | None:
         """Keep each part's outcome; the status of the first part without a plan."""

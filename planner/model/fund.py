@@ -50,6 +50,7 @@ from planner.model.objective import PricedLimit, Prices, as_decimal, as_fraction
 from planner.model.pool import Runner
 from planner.model.prices import (
     PRICE_GRID,
+    PriceRounds,
     PriceSearch,
     alone_key,
     column,
@@ -160,7 +161,8 @@ def fund_hint(
     if not relaxed:
         first = _first_prices(scenario, alone, within) if within is not None else None
         seconds = stages.params.time_limit * PRICE_TIME_SHARE
-        search_prices(stages, scenario, groups, runner, search, alone, seconds, first)
+        rounds = PriceRounds(stages, scenario, groups, runner, search, alone, seconds)
+        search_prices(rounds, first)
     plans = _best_plans(within, search)
     if plans is None:
         return FundStart(bound=bound, source=BoundSource.GROUPS)
@@ -432,7 +434,6 @@ def _pair_tasks(
     ]
     parts = [merge([groups[a], groups[b]], []) for a, b in pairs]
     shares = time_and_work_shares(parts, stages.processes, seconds, None)
-    params = stages.quiet
     tasks = []
     for k, ((a, b), part) in enumerate(zip(pairs, parts, strict=True)):
         budget = []
@@ -440,18 +441,13 @@ def _pair_tasks(
             extra = (unspent[y] / len(pairs) / unit).to_integral_value(rounding=ROUND_FLOOR) * unit
             budget.append(BudgetRow(row.year, spent[a][y] + spent[b][y] + max(extra, Decimal(0))))
         tasks.append(
-            Task(
-                index=k,
-                scenario=replace(part, budget=budget),
-                params=params,
-                label=f"pair {groups[a].groups[0].group_id}+{groups[b].groups[0].group_id}",
-                fixed=(),
-                levels=("COVER",),
-                hint=(),
-                budget=shares[k][0],
-                work=PAIR_WORK_PER_STAFF * len(part.staff),
-                deadline=stages.deadline,
-                origin=stages.deadline - params.time_limit,
+            stages.side_task(
+                k,
+                replace(part, budget=budget),
+                f"pair {groups[a].groups[0].group_id}+{groups[b].groups[0].group_id}",
+                ("COVER",),
+                shares[k][0],
+                PAIR_WORK_PER_STAFF * len(part.staff),
                 plan_hint=(*plans.plans[a], *plans.plans[b]),
             )
         )
@@ -497,18 +493,13 @@ def _hint_pass(
     work = None if params.work_limit is None else params.work_limit * FUND_HINT_SHARE
     shares = time_and_work_shares(parts, runner.processes, seconds, work)
     todo = [
-        Task(
-            index=i,
-            scenario=part,
-            params=params,
-            label=f"hint {part.groups[0].group_id}",
-            fixed=(),
-            levels=("COVER",),
-            hint=(),
-            budget=budget,
-            work=work_share,
-            deadline=stages.deadline,
-            origin=stages.deadline - params.time_limit,
+        stages.side_task(
+            i,
+            part,
+            f"hint {part.groups[0].group_id}",
+            ("COVER",),
+            budget,
+            work_share,
             model_key=keys[i] if keys else "",
         )
         for i, (part, (budget, work_share)) in enumerate(zip(parts, shares, strict=True))

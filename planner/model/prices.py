@@ -226,26 +226,15 @@ def cuts(
     return tuple(limits)
 
 
-def search_prices(
-    stages: Stages,
-    scenario: Scenario,
-    groups: list[Scenario],
-    runner: Runner,
-    search: PriceSearch,
-    start: list[Outcome],
-    seconds: float,
-    first: Prices | None = None,
-) -> None:
-    """Rounds of prices (see the module's description) within ``seconds``,
-    from ``first`` (None: the master's), each group's PRICED solved from its
-    plan in ``start`` (the groups alone, in models kept under the same
-    keys); ``search`` keeps the best bound, the columns and the best
-    combination.
+def search_prices(rounds: PriceRounds, first: Prices | None = None) -> None:
+    """The ``rounds`` of prices (see the module's description), from
+    ``first`` (None: the master's); their search keeps the best bound, the
+    columns and the best combination.
 
     Once the master's prices settle, and while no plan reaches the bound,
     rounds at nearby prices (:func:`nearby`) add plans that spend a little
     more or less in one year: the combinations the settled columns lack."""
-    rounds = _Rounds(stages, scenario, groups, runner, search, start, seconds)
+    search, scenario = rounds.search, rounds.scenario
     search.best = best_combination(scenario, search.columns)
     step = 1 / priority_weights(scenario.all_needs)[1]  # COVER's smallest step
     prices = first
@@ -304,8 +293,10 @@ def _on_grid(price: Fraction) -> Fraction:
     return Fraction(round(price * PRICE_GRID), PRICE_GRID)
 
 
-class _Rounds:
-    """Runs rounds of PRICED solves for a :class:`PriceSearch`."""
+class PriceRounds:
+    """Runs rounds of PRICED solves for a :class:`PriceSearch` within
+    ``seconds``, each group's from its plan in ``start`` (the groups alone,
+    in the models kept under the same keys)."""
 
     def __init__(
         self,
@@ -396,20 +387,15 @@ def _price_tasks(
     """A PRICED task per group, in the model its alone pass built."""
     parts = [replace(g, budget=[]) for g in groups]
     shares = time_and_work_shares(parts, stages.processes, seconds, None)
-    params = stages.quiet
     return [
-        Task(
-            index=g,
-            scenario=part,
-            params=params,
-            label=f"price {part.groups[0].group_id}",
-            fixed=(),
-            levels=("PRICED",),
+        stages.side_task(
+            g,
+            part,
+            f"price {part.groups[0].group_id}",
+            ("PRICED",),
+            shares[g][0],
+            PRICE_WORK_PER_STAFF * sizes[g],
             hint=hints[g],
-            budget=shares[g][0],
-            work=PRICE_WORK_PER_STAFF * sizes[g],
-            deadline=stages.deadline,
-            origin=stages.deadline - params.time_limit,
             model_key=alone_key(stages, g),
             prices=prices,
         )
