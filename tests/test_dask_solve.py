@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from test_prices import binding_fund
 
 from planner import api
 from planner.cli import main
 from planner.data import Scenario
-from planner.examples.generate import generate_scenario, write_generated
+from planner.examples.generate import write_generated
 from planner.model import cluster as cluster_module
 from planner.model.cluster import SchedulerError, check_scheduler
 from planner.model.solve import SolveParams
@@ -139,7 +140,7 @@ def test_a_scheduler_without_workers_is_refused() -> None:
 def test_a_shared_fund_gives_the_same_plan_on_the_cluster_and_locally(cluster: Any) -> None:
     # The fund's prices send every group's PRICED solve to the cluster, each
     # round; the rounds, the master and the combination are the same there.
-    funded = generate_scenario("district", 3, seed=4, budget=True, staff_per_core=(40, 50))
+    funded = binding_fund()
     lines: list[str] = []
     one = api.solve_scenario(funded, SolveParams(processes=1, log=lines.append))
     assert any(line.startswith("fund prices: round") for line in lines)

@@ -171,7 +171,7 @@ def test_no_prices_nor_cuts_where_budget_is_relaxed() -> None:
     assert all(lv.bound_source is not BoundSource.PRICES for lv in result.levels)
 
 
-def _funded() -> Scenario:
+def binding_fund() -> Scenario:
     """Three generated groups, their fund cut to 70% so that it binds: the
     prices prove COVER 232 in two rounds (233 without the fund)."""
     base = generate_scenario("district", 3, seed=4, budget=True, staff_per_core=(40, 50))
@@ -186,7 +186,7 @@ def _funded() -> Scenario:
 
 def test_prices_prove_a_binding_fund_of_generated_groups() -> None:
     lines: list[str] = []
-    result = solve(_funded(), SolveParams(log=lines.append))
+    result = solve(binding_fund(), SolveParams(log=lines.append))
     assert any(line.startswith("fund hint: coverage 227 from 3 groups") for line in lines)
     assert result.status is SolveStatus.OPTIMAL
     cover = result.levels[0]
@@ -206,7 +206,7 @@ def test_every_column_covers_and_spends_what_the_audit_says(
         seen.append(args[0].search)
 
     monkeypatch.setattr(fund, "search_prices", keep)
-    scenario = _funded()
+    scenario = binding_fund()
     solve(scenario, SolveParams())
     groups = split_by_group(scenario)
     assert groups is not None and seen and seen[0].rounds >= 1
@@ -219,8 +219,8 @@ def test_every_column_covers_and_spends_what_the_audit_says(
 
 def test_a_work_limit_stops_the_fund_at_the_same_plan_on_any_process_count() -> None:
     params = SolveParams(work_limit=2.0, time_limit=120)
-    one = solve(_funded(), replace(params, processes=1))
-    two = solve(_funded(), replace(params, processes=2))
+    one = solve(binding_fund(), replace(params, processes=1))
+    two = solve(binding_fund(), replace(params, processes=2))
     assert one.plan == two.plan
     assert one.objective == two.objective
 
@@ -229,7 +229,7 @@ def test_no_cuts_where_a_policy_puts_another_goal_before_cover() -> None:
     # FAIR first: the plan that covers most need not be among the fairest,
     # so the cuts (COVER at least the groups' plan) would be wrong there;
     # the levels are the one model's without the groups.
-    scenario = _funded()
+    scenario = binding_fund()
     policy = replace(scenario.policy, objective_order=("FAIR", "COVER", "PREFER"))
     fair_first = replace(scenario, policy=policy)
     split = solve(fair_first, SolveParams())
