@@ -236,3 +236,13 @@ def test_no_cuts_where_a_policy_puts_another_goal_before_cover() -> None:
     whole = solve(fair_first, SolveParams(decompose=False))
     assert [lv.name for lv in split.levels][:2] == ["FAIR", "COVER"]
     assert [lv.value for lv in split.levels] == [lv.value for lv in whole.levels]
+
+
+def test_proven_counts_in_cover_steps() -> None:
+    # Priorities in halves: COVER moves by 1/2, so a bound of 8.4 proves a
+    # plan of 8 (8.4 floors to 16 halves) and a bound of 8.6 does not.
+    best = [Column((), Fraction(8), (Decimal(3),))]
+    half = Fraction(1, 2)
+    assert PriceSearch([], bound=Fraction(42, 5), best=best, step=half).proven
+    assert not PriceSearch([], bound=Fraction(43, 5), best=best, step=half).proven
+    assert not PriceSearch([], bound=None, best=best, step=half).proven

@@ -60,6 +60,7 @@ from planner.model.prices import (
 from planner.model.quantities import (
     exact_decimal,
     money_unit,
+    priority_weights,
     split_fund,
     time_and_work_shares,
 )
@@ -142,6 +143,7 @@ def fund_hint(
         bound=bound,
         prices=tuple((row.year, Fraction(0)) for row in scenario.budget),
         group_bounds=[_cover_bound(o) for o in alone],
+        step=1 / priority_weights(scenario.all_needs)[1],
     )
     if within is not None:
         for g, (group, o) in enumerate(zip(groups, within, strict=True)):
@@ -166,7 +168,7 @@ def fund_hint(
     plans = _best_plans(within, search)
     if plans is None:
         return FundStart(bound=bound, source=BoundSource.GROUPS)
-    if not search.proven and not search.converged:
+    if not search.proven and not search.settled:
         losses = (
             [_loss_per_money(scenario, a, w) for a, w in zip(alone, within, strict=True)]
             if within is not None

@@ -52,7 +52,7 @@ from planner.model.decompose import Stages
 from planner.model.levels import Outcome, Task
 from planner.model.objective import PricedLimit, Prices, as_fraction
 from planner.model.pool import Runner
-from planner.model.quantities import integer_weights, priority_weights, time_and_work_shares
+from planner.model.quantities import integer_weights, time_and_work_shares
 
 # Prices are kept on this grid (currency units), so that PRICED's integers
 # stay small: 1/10000 of a COVER unit per currency unit.
@@ -92,21 +92,20 @@ class PriceSearch:
     group_bounds: list[Fraction] = field(default_factory=list)
     best: list[Column] | None = None
     rounds: int = 0
-    settled: bool = False  # the master's value met the bound
+    settled: bool = False  # the master's value met the bound: more rounds lower it no more
+    step: Fraction = Fraction(1)  # COVER's smallest step (1 / its priorities' scale)
 
     @property
     def best_cover(self) -> Fraction | None:
         return None if self.best is None else sum((c.cover for c in self.best), Fraction())
 
     @property
-    def converged(self) -> bool:
-        """The master's value met the bound: more rounds lower it no more."""
-        return self.settled
-
-    @property
     def proven(self) -> bool:
+        """The best combination reaches the bound, down to COVER's step."""
         best = self.best_cover
-        return self.bound is not None and best is not None and math.floor(self.bound) <= best
+        if self.bound is None or best is None:
+            return False
+        return math.floor(self.bound / self.step) * self.step <= best
 
 
 def column(scenario: Scenario, plan: list[Exchange], cover: Fraction) -> Column:
@@ -236,12 +235,11 @@ def search_prices(rounds: PriceRounds, first: Prices | None = None) -> None:
     more or less in one year: the combinations the settled columns lack."""
     search, scenario = rounds.search, rounds.scenario
     search.best = best_combination(scenario, search.columns)
-    step = 1 / priority_weights(scenario.all_needs)[1]  # COVER's smallest step
     prices = first
     while search.rounds < PRICE_ROUNDS and not search.proven and rounds.time_left():
         if prices is None:
             duals, lp = master_prices(scenario, search.columns)
-            if search.bound is not None and _settled(search.bound, lp, step):
+            if search.bound is not None and _settled(search.bound, lp, search.step):
                 search.settled = True  # the master's prices can no longer lower the bound
                 break
             prices = smooth(search.prices, duals) if search.prices else duals
