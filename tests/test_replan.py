@@ -210,3 +210,19 @@ def test_stable_at_its_floor_is_kept_without_a_solve(
     assert "STABLE" not in solved
     assert {"COVER", "FAIR", "PREFER"} <= set(solved)
     assert done.changes == []
+
+
+def test_a_change_of_someone_gone_from_the_staff_list_says_so_in_the_name() -> None:
+    from planner.analysis.replan import Change
+    from planner.i18n import use_language
+    from planner.report.tables.sheets import change_rows
+
+    gone = Exchange("NOBODY", "M1", 2023, 2024)
+    change = Change("removed", "NOBODY", None, 2023, gone, None, "NOBODY left")
+    with use_language("en"):
+        (row,) = change_rows(make_scenario(), [change])
+    assert (row.staff_id, row.before) == ("NOBODY", "M1 2023-2024")
+    assert row.name == "(not on the staff list)"
+    with use_language("zh"):
+        (row,) = change_rows(make_scenario(), [change])
+    assert row.name == "（不在本年教职工名单中）"

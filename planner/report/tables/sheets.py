@@ -288,7 +288,9 @@ def change_rows(scenario: Scenario, changes: Sequence[Change]) -> list[ChangeRow
             ChangeRow(
                 change.kind,
                 change.staff_id,
-                person.name if person else "",
+                # Gone from this year's staff list (the reason says so):
+                # the plan holds no names, so say it rather than leave it blank.
+                person.name if person else _("(not on the staff list)"),
                 group_name(scenario, change.group_id),
                 change.year,
                 show(change.before),
