@@ -248,7 +248,12 @@ def test_every_click_message_has_a_chinese_entry() -> None:
     [
         # English first: click keeps each command's --help option once made,
         # and its text must still follow the language of the next call.
-        (["--help"], {"PLANNER_LANG": "en"}, ["Usage:", "Show this message and exit."], "用法"),
+        (
+            ["--help"],
+            {"PLANNER_LANG": "en"},
+            ["Usage: planner [OPTIONS] COMMAND [ARGS]...", "Show this message and exit."],
+            "用法",
+        ),
         (
             ["solve", "--time-limit", "0"],
             {},
@@ -261,7 +266,13 @@ def test_every_click_message_has_a_chinese_entry() -> None:
             ["错误：没有选项 '--bogus'", "运行“planner solve --help”查看帮助"],
             "No such",
         ),
-        (["--help"], {}, ["用法：", "选项", "显示此帮助并退出"], "Usage"),
+        (
+            ["--help"],
+            {},
+            ["用法： planner [选项] 命令 [参数]...", "显示此帮助并退出"],
+            "OPTIONS",
+        ),
+        (["solve", "--help"], {}, ["用法： planner solve [选项] [SCENARIO]"], "OPTIONS"),
         (
             ["replan", "--help"],
             {},

@@ -43,6 +43,8 @@ def click_ngettext(singular: str, plural: str, n: int) -> str:
 
 
 HELP_TEXT = "Show this message and exit."
+# The usage line's placeholders, click's defaults (no gettext of their own).
+USAGE_WORDS = ("[OPTIONS]", "COMMAND [ARGS]...")
 
 
 def translate_click() -> None:
@@ -55,6 +57,23 @@ def translate_click() -> None:
             module.ngettext = click_ngettext  # type: ignore[attr-defined]
     if not getattr(click.Command.get_help_option, "_planner", False):
         click.Command.get_help_option = _help_option(click.Command.get_help_option)  # type: ignore[method-assign,assignment]
+    for cls in (click.Command, click.Group):  # a group adds "COMMAND [ARGS]..." itself
+        own = cls.__dict__.get("collect_usage_pieces")
+        if own is not None and not getattr(own, "_planner", False):
+            cls.collect_usage_pieces = _usage_pieces(own)  # type: ignore[method-assign,assignment]
+
+
+def _usage_pieces(
+    original: Callable[[click.Command, click.Context], list[str]],
+) -> Callable[[click.Command, click.Context], list[str]]:
+    """The usage line's "[OPTIONS]" and "COMMAND [ARGS]..." in the current
+    language, asked for each time (click keeps them as plain attributes)."""
+
+    def collect_usage_pieces(self: click.Command, ctx: click.Context) -> list[str]:
+        return [click_gettext(p) if p in USAGE_WORDS else p for p in original(self, ctx)]
+
+    collect_usage_pieces._planner = True  # type: ignore[attr-defined]
+    return collect_usage_pieces
 
 
 def _help_option(
