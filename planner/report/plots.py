@@ -1,5 +1,8 @@
 """Matplotlib helpers for the notebooks: a CJK font, and the usual plots.
 
+Their words follow the planner's language (Chinese unless English is asked
+for: ``planner.i18n.set_language("en")``).
+
 School and group names are Chinese, so plots need a font with CJK glyphs.
 :func:`use_cjk_font` picks the first installed one of :data:`CJK_FONTS`
 (the project's setup installs Debian's ``fonts-noto-cjk``, whose family is
@@ -16,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+
+from planner.i18n import _
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -82,13 +87,13 @@ def plot_coverage_by_school(fairness: pd.DataFrame, ax: Axes | None = None) -> A
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.35 * max(len(fairness), 4) + 1))
+        _figure, ax = plt.subplots(figsize=(8, 0.35 * max(len(fairness), 4) + 1))
     data = fairness.sort_values("ratio")
     colours = ["tab:red" if low else "tab:blue" for low in data["lowest"]]
     ax.barh(data["school"], data["ratio"], color=colours)
     ax.set_xlim(0, 1)
-    ax.set_xlabel("覆盖率 coverage ratio")
-    ax.set_title("各成员校需求覆盖率（红色：最低）")
+    ax.set_xlabel(_("coverage ratio"))
+    ax.set_title(_("Each member school's coverage ratio (red: the lowest)"))
     for y, value in enumerate(data["ratio"]):
         ax.text(value + 0.01, y, f"{value:.0%}", va="center", fontsize=8)
     return ax
@@ -114,12 +119,12 @@ def plot_pareto(
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 5))
+        _figure, ax = plt.subplots(figsize=(7, 5))
     data = frame.dropna(subset=[x, y])
-    ax.scatter(data[x], data[y], color="tab:gray", label="方案 variant")
+    ax.scatter(data[x], data[y], color="tab:gray", label=_("variant"))
     line = front.sort_values(x)
-    ax.plot(line[x], line[y], "o-", color="tab:red", label="帕累托前沿 Pareto front")
-    for _, row in data.iterrows():
+    ax.plot(line[x], line[y], "o-", color="tab:red", label=_("Pareto front"))
+    for _index, row in data.iterrows():
         if label:
             text = ", ".join(f"{row[c]}" for c in label)
             ax.annotate(
