@@ -15,6 +15,7 @@ from test_fund import three_groups
 from planner import api
 from planner.data import BudgetRow, Scenario
 from planner.examples.generate import generate_scenario
+from planner.i18n import use_language
 from planner.model import fund
 from planner.model.decompose import split_by_group
 from planner.model.levels import run_task
@@ -246,3 +247,9 @@ def test_proven_counts_in_cover_steps() -> None:
     assert PriceSearch([], bound=Fraction(42, 5), best=best, step=half).proven
     assert not PriceSearch([], bound=Fraction(43, 5), best=best, step=half).proven
     assert not PriceSearch([], bound=None, best=best, step=half).proven
+
+
+def test_the_bound_and_its_source_are_said_in_chinese() -> None:
+    with use_language("zh"):
+        result = solve(three_groups(), SolveParams())
+    assert any(m.startswith("覆盖 COVER 上界 8，来自经费定价") for m in result.messages)

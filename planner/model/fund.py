@@ -43,7 +43,7 @@ from planner.audit.context import AuditContext
 from planner.audit.coverage import coverage
 from planner.audit.goals import cover
 from planner.data import BudgetRow, Exchange, Plan, Scenario
-from planner.i18n import _
+from planner.i18n import _, goal_label
 from planner.model.decompose import Stages
 from planner.model.levels import Level, Outcome, Task
 from planner.model.objective import PricedLimit, Prices, as_decimal, as_fraction
@@ -275,7 +275,8 @@ def tighten_cover_bound(stages: Stages, start: FundStart) -> None:
     # limit COVER <= the groups' bound: its source is theirs.)
     status = SolveStatus.OPTIMAL if level.value >= scaled else level.status
     reached[k] = replace(level, bound=scaled, status=status, source=start.source)
-    note = _("COVER bound {bound} from {source}; the whole model's own: {own}.").format(
+    note = _("{goal} bound {bound} from {source}; the whole model's own: {own}.").format(
+        goal=goal_label("COVER"),
         bound=as_decimal(scaled, level.scale),
         source=start.source.label(),
         own=as_decimal(level.bound, level.scale),
