@@ -19,7 +19,9 @@ hold before any model is built.
 
 from __future__ import annotations
 
+import functools
 import math
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,7 +37,7 @@ from planner.model.quantities import (
     priority_weights,
     school_weights,
 )
-from planner.model.variables import Variables
+from planner.model.variables import Candidate, LockedExchange, Variables
 from planner.rules import Rule
 
 FAIR_SCALE = 10_000  # fairness in basis points of the coverage ratio
@@ -87,6 +89,10 @@ class Objective:
         self.constraints = constraints
         self.priority_weights, self.priority_scale = priority_weights(self.scenario.all_needs)
         self.need_terms: list[NeedTerm] = self._need_terms()
+        # PRICED's terms, candidates and commitments by group (made when first asked).
+        self._by_group: (
+            dict[str | None, tuple[list[NeedTerm], list[Candidate], list[LockedExchange]]] | None
+        ) = None
 
     def _need_terms(self) -> list[NeedTerm]:
         terms: list[NeedTerm] = []
@@ -136,41 +142,53 @@ class Objective:
         ``price_y`` x the staff-year's cost (cost_cadre or cost_teacher),
         commitments included (a constant).
         """
-        group_of = {s.school_id: s.group_id for s in self.scenario.schools}
-
-        def ours(school_id: str) -> bool:
-            return group_id is None or group_of.get(school_id) == group_id
-
+        terms, cands, locked = self._of_group(group_id)
         policy = self.scenario.policy
         cost = {False: Fraction(policy.cost_teacher), True: Fraction(policy.cost_cadre)}
 
-        def charge(is_cadre: bool, covers: Callable[[int], bool]) -> Fraction:
-            return cost[is_cadre] * sum((p for year, p in prices if covers(year)), Fraction())
+        @functools.cache
+        def charge(is_cadre: bool, first: int, last: int) -> Fraction:
+            # One value per kind of staff and span of years: computed once.
+            return cost[is_cadre] * sum((p for y, p in prices if first <= y <= last), Fraction())
 
-        terms = [t for t in self.need_terms if ours(t.need.school_id)]
-        cands = [c for c in self.vars.candidates if ours(c.staff.school_id)]
         gains = [Fraction(t.weight) / self.priority_scale for t in terms]
-        charges = [charge(c.staff.is_cadre, c.years().__contains__) for c in cands]
+        charges = [charge(c.staff.is_cadre, c.start, c.end) for c in cands]
         fixed = sum(
             (
-                charge(lk.staff.is_cadre, lk.exchange.covers)
-                for lk in self.vars.locked
-                if ours(lk.staff.school_id)
+                charge(lk.staff.is_cadre, lk.exchange.start_year, lk.exchange.end_year)
+                for lk in locked
             ),
             Fraction(),
         )
-        scale = math.lcm(1, *(f.denominator for f in (*gains, *charges, fixed)))
+        scale = math.lcm(1, *{f.denominator for f in (*gains, *charges, fixed)})
+        scaled = {f: int(f * scale) for f in {*gains, *charges}}
         expr = (
-            cp_model.LinearExpr.weighted_sum(
-                [t.covered for t in terms], [int(g * scale) for g in gains]
-            )
-            - cp_model.LinearExpr.weighted_sum(
-                [c.var for c in cands], [int(c * scale) for c in charges]
-            )
+            cp_model.LinearExpr.weighted_sum([t.covered for t in terms], [scaled[g] for g in gains])
+            - cp_model.LinearExpr.weighted_sum([c.var for c in cands], [scaled[c] for c in charges])
             - int(fixed * scale)
         )
-        upper = sum(int(g * scale) * t.need.count for g, t in zip(gains, terms, strict=True))
+        upper = sum(scaled[g] * t.need.count for g, t in zip(gains, terms, strict=True))
         return Goal("PRICED", "max", expr, Fraction(scale), upper)
+
+    def _of_group(
+        self, group_id: str | None
+    ) -> tuple[list[NeedTerm], list[Candidate], list[LockedExchange]]:
+        """The need terms, candidates and commitments of one group's schools
+        and staff (None: all), sorted once per model for every PRICED."""
+        if group_id is None:
+            return self.need_terms, self.vars.candidates, self.vars.locked
+        if self._by_group is None:
+            group_of = {s.school_id: s.group_id for s in self.scenario.schools}
+            by: dict[str | None, tuple[list[NeedTerm], list[Candidate], list[LockedExchange]]]
+            by = defaultdict(lambda: ([], [], []))
+            for t in self.need_terms:
+                by[group_of.get(t.need.school_id)][0].append(t)
+            for c in self.vars.candidates:
+                by[group_of.get(c.staff.school_id)][1].append(c)
+            for lk in self.vars.locked:
+                by[group_of.get(lk.staff.school_id)][2].append(lk)
+            self._by_group = dict(by)
+        return self._by_group.get(group_id, ([], [], []))
 
     def limit(self, limit: PricedLimit) -> None:
         """Post ``limit`` on the model."""
