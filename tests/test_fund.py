@@ -13,8 +13,9 @@ from planner.data import BudgetRow, Exchange, Scenario
 from planner.enums import Role
 from planner.model import fund
 from planner.model.decompose import Stages, combine, split_by_group
-from planner.model.fund import FundStart, merge, round_pairs, spend_by_year, tighten_cover_bound
+from planner.model.fund import FundStart, merge, round_pairs, tighten_cover_bound
 from planner.model.levels import Level, Outcome
+from planner.model.prices import spend_by_year
 from planner.model.solve import SolveParams, solve
 from planner.results import BoundSource, SolveStatus
 

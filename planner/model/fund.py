@@ -56,6 +56,8 @@ from planner.model.prices import (
     column,
     cuts,
     search_prices,
+    spend,
+    spend_by_year,
 )
 from planner.model.quantities import (
     exact_decimal,
@@ -314,17 +316,6 @@ def _loss_per_money(scenario: Scenario, alone: Outcome, within: Outcome) -> Frac
     saved = spend(scenario, alone.exchanges) - spend(scenario, within.exchanges)
     lost = _cover(alone) - _cover(within)
     return lost / Fraction(saved) if saved > 0 else Fraction(0)
-
-
-def spend(scenario: Scenario, plan: list[Exchange]) -> Decimal:
-    """What ``plan`` costs over the budget years, all rows together."""
-    return sum((s for s in spend_by_year(scenario, plan)), Decimal(0))
-
-
-def spend_by_year(scenario: Scenario, plan: list[Exchange]) -> list[Decimal]:
-    """What ``plan`` costs in each budget row's year."""
-    cost = scenario.cost_by_year(plan)
-    return [cost.get(row.year, Decimal(0)) for row in scenario.budget]
 
 
 def round_pairs(order: list[int], round_no: int) -> list[tuple[int, int]]:

@@ -108,11 +108,20 @@ class PriceSearch:
         return math.floor(self.bound / self.step) * self.step <= best
 
 
+def spend_by_year(scenario: Scenario, plan: list[Exchange]) -> list[Decimal]:
+    """What ``plan`` costs in each budget row's year."""
+    cost = scenario.cost_by_year(plan)
+    return [cost.get(row.year, Decimal(0)) for row in scenario.budget]
+
+
+def spend(scenario: Scenario, plan: list[Exchange]) -> Decimal:
+    """What ``plan`` costs over the budget years, all rows together."""
+    return sum(spend_by_year(scenario, plan), Decimal(0))
+
+
 def column(scenario: Scenario, plan: list[Exchange], cover: Fraction) -> Column:
     """The column of a group's ``plan`` of COVER ``cover``."""
-    cost = scenario.cost_by_year(plan)
-    spend = tuple(cost.get(row.year, Decimal(0)) for row in scenario.budget)
-    return Column(tuple(sorted(plan, key=_order)), cover, spend)
+    return Column(tuple(sorted(plan, key=_order)), cover, tuple(spend_by_year(scenario, plan)))
 
 
 def _order(e: Exchange) -> tuple[str, str, int, int]:
@@ -363,10 +372,11 @@ def _priced_column(group: Scenario, outcome: Outcome, prices: Prices) -> Column:
     """The column of a PRICED outcome: its COVER is PRICED plus the prices
     of what it spends."""
     level = outcome.levels[0]
-    priced = as_fraction(level.value, level.scale)
-    cost = group.cost_by_year(outcome.exchanges)
-    charge = sum((p * Fraction(cost.get(year, Decimal(0))) for year, p in prices), Fraction())
-    return column(group, outcome.exchanges, priced + charge)
+    unpriced = column(group, outcome.exchanges, Fraction(0))
+    # Prices come one per budget row, in the rows' order, as the spending.
+    spent = zip(prices, unpriced.spend, strict=True)
+    charge = sum((p * Fraction(s) for (_year, p), s in spent), Fraction())
+    return replace(unpriced, cover=as_fraction(level.value, level.scale) + charge)
 
 
 def _add(columns: list[Column], new: Column) -> None:
